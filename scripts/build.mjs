@@ -1,0 +1,20 @@
+// Bundles the CLI and its runtime dependencies into dist/cli.js, so the published package has
+// no dependencies to install and `npx setup-gateway` starts fast.
+import { build } from 'esbuild';
+import { chmod, rm } from 'node:fs/promises';
+
+await rm('dist', { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  legalComments: 'linked',
+  // Some bundled CommonJS modules call require(); give ESM output a working one.
+  banner: { js: "import { createRequire as __sgCreateRequire } from 'node:module'; const require = __sgCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+await chmod('dist/cli.js', 0o755);

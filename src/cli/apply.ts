@@ -1,0 +1,263 @@
+// `setup-gateway apply`: configure agents without questions (beyond a consent prompt on a
+// terminal). Detect → plan → (dry run: show) → apply → report.
+import { z } from 'zod';
+import { findRecipe, recipes as allRecipes } from '../../recipes/index.js';
+import { applyChanges } from '../core/apply.js';
+import { detectAll } from '../core/detect.js';
+import { unifiedDiff } from '../core/diff.js';
+import type { Environment } from '../core/environment.js';
+import { displayPath, stateDir } from '../core/environment.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { listModels, type ModelList } from '../core/gateway.js';
+import { filesToRead, planAgents, type AgentPlan } from '../core/plan.js';
+import { createProfile, type Profile } from '../core/profile.js';
+import type { Recipe } from '../core/recipe.js';
+import { maskKey } from '../core/secrets.js';
+import { takeSnapshot } from '../core/snapshot.js';
+import { parseCommand } from './args.js';
+import type { CliIO, Printer } from './io.js';
+
+export const applyHelp = `Usage: setup-gateway apply --base-url URL [options]
+
+Configure coding agents to use an AI gateway, without questions.
+
+Options:
+  --base-url URL      the gateway, with or without /v1 (required)
+  --key KEY           the gateway key (visible in the process list: prefer the next two)
+  --key-env VAR       read the key from environment variable VAR
+  --key-stdin         read the key from standard input
+                      (default: the SETUP_GATEWAY_KEY environment variable)
+  --agent ID          configure this agent (repeatable; default: every detected agent)
+  --model ID          the model for every agent, or AGENT=ID for one (repeatable)
+  --dry-run           print the changes as diffs (keys masked) and write nothing
+  --yes               consent to removing conflicting settings (e.g. ANTHROPIC_API_KEY)
+  --json              print one JSON document
+  -h, --help          show this help
+`;
+
+const OptionsSchema = z.object({
+  'base-url': z.string({ error: 'is required (e.g. --base-url https://gateway.example.com/v1)' }),
+  key: z.string().optional(),
+  'key-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  'key-stdin': z.boolean().default(false),
+  agent: z.array(z.string()).default([]),
+  model: z.array(z.string()).default([]),
+  'dry-run': z.boolean().default(false),
+  yes: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+type Options = z.infer<typeof OptionsSchema>;
+
+export const applyFlags = {
+  'base-url': { type: 'string' },
+  key: { type: 'string' },
+  'key-env': { type: 'string' },
+  'key-stdin': { type: 'boolean' },
+  agent: { type: 'string', multiple: true },
+  model: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+export type AgentStatus = 'updated' | 'unchanged' | 'skipped' | 'manual' | 'failed';
+
+export interface AgentReport {
+  id: string;
+  name: string;
+  status: AgentStatus;
+  model?: string;
+  /** Files written (or, in a dry run, that would be). */
+  files: string[];
+  messages: string[];
+  notes: string[];
+  diff?: string;
+}
+
+export async function applyCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
+  const options = parseCommand('apply', argv, applyFlags, OptionsSchema);
+  const key = await resolveKey(options, io);
+  print.addSecret(key);
+  const env = io.environment();
+  const profile = createProfile({ baseUrl: options['base-url'], key, ...splitModels(options.model) });
+  const recipes = await selectRecipes(options.agent, env);
+  if (recipes.length === 0) {
+    print.err('No supported agent was detected. Name one with --agent (see `setup-gateway recipes`).');
+    return ExitCode.failure;
+  }
+
+  const reports = new Map<string, AgentReport>();
+  const ready = await resolveModels(recipes, profile, io, reports);
+  const snapshot = await takeSnapshot(ready.flatMap((r) => filesToRead(r, profile, env)));
+  const planWith = (consent: (id: string) => boolean) => planAgents(ready, { profile, env, snapshot, consent });
+  let plans = planWith(() => options.yes);
+  const asked = await askConsents(plans, options, io, env);
+  if (asked.size > 0) plans = planWith((id) => options.yes || asked.has(id));
+
+  let runId: string | null = null;
+  if (!options['dry-run']) {
+    const outcome = await applyChanges(
+      plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes })),
+      { stateDir: stateDir(env), toolVersion: io.version, baseUrl: profile.urls.openai },
+    );
+    runId = outcome.runId;
+    for (const plan of plans) reports.set(plan.recipe.id, reportFor(plan, env, options['dry-run'], outcome.failed[plan.recipe.id]));
+  } else {
+    for (const plan of plans) reports.set(plan.recipe.id, reportFor(plan, env, true));
+  }
+
+  const ordered = recipes.map((r) => reports.get(r.id)).filter((r): r is AgentReport => Boolean(r));
+  const failed = ordered.some((r) => r.status === 'failed');
+  if (options.json) {
+    print.json({ ok: !failed, dryRun: options['dry-run'], runId, gateway: profile.urls, agents: ordered });
+  } else {
+    printReports(print, ordered, profile, options['dry-run'], runId);
+  }
+  return failed ? ExitCode.failure : ExitCode.ok;
+}
+
+async function resolveKey(options: Options, io: CliIO): Promise<string> {
+  const sources = [options.key !== undefined, options['key-env'] !== undefined, options['key-stdin']].filter(Boolean).length;
+  if (sources > 1) throw new UsageError('apply: give the key one way only: --key, --key-env or --key-stdin.');
+  if (options.key !== undefined) return options.key;
+  const env = io.environment().env;
+  if (options['key-env']) {
+    const value = env[options['key-env']];
+    if (!value) throw new UsageError(`apply: --key-env ${options['key-env']}: that environment variable is not set or empty.`);
+    return value;
+  }
+  if (options['key-stdin']) return (await io.readStdin()).replace(/[\r\n]+$/, '').trim();
+  const fromEnv = env.SETUP_GATEWAY_KEY;
+  if (fromEnv) return fromEnv;
+  throw new UsageError('apply: a gateway key is required.', ['Pass --key-env VAR, --key-stdin, --key KEY, or set SETUP_GATEWAY_KEY.']);
+}
+
+/** `--model m` sets the default; `--model codex=m` one agent's model. */
+function splitModels(values: readonly string[]): { model?: string; models: Record<string, string> } {
+  const models: Record<string, string> = {};
+  let model: string | undefined;
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const agent = eq > 0 ? value.slice(0, eq) : '';
+    if (agent && findRecipe(agent)) models[agent] = value.slice(eq + 1);
+    else model = value;
+  }
+  return { ...(model !== undefined ? { model } : {}), models };
+}
+
+async function selectRecipes(ids: readonly string[], env: Environment): Promise<Recipe[]> {
+  if (ids.length === 0) {
+    return (await detectAll(allRecipes, env)).filter((d) => d.found).map((d) => d.recipe);
+  }
+  const unknown = ids.filter((id) => !findRecipe(id));
+  if (unknown.length) {
+    throw new UsageError(`apply: unknown agent ${unknown.map((u) => `"${u}"`).join(', ')}.`, [`Known agents: ${allRecipes.map((r) => r.id).join(', ')}.`]);
+  }
+  return [...new Set(ids)].map((id) => findRecipe(id) as Recipe);
+}
+
+/**
+ * Agents that cannot work without a model get one: the gateway's `auto` when it offers it,
+ * otherwise they fail with the list of what the gateway offers.
+ */
+async function resolveModels(recipes: Recipe[], profile: Profile, io: CliIO, reports: Map<string, AgentReport>): Promise<Recipe[]> {
+  let list: Promise<ModelList> | undefined;
+  const ready: Recipe[] = [];
+  for (const recipe of recipes) {
+    if (recipe.model === 'optional' || profile.models[recipe.id] || profile.model) {
+      ready.push(recipe);
+      continue;
+    }
+    list ??= listModels(profile.urls, profile.key, io.fetch);
+    const models = await list;
+    if (models.ok && models.models.includes('auto')) {
+      profile.models[recipe.id] = 'auto';
+      ready.push(recipe);
+      continue;
+    }
+    const offered = models.ok
+      ? models.models.length
+        ? `The gateway offers: ${models.models.join(', ')}.`
+        : 'The gateway lists no models.'
+      : `Could not list the gateway's models (${models.reason}).`;
+    reports.set(recipe.id, {
+      id: recipe.id,
+      name: recipe.name,
+      status: 'failed',
+      files: [],
+      messages: [`${recipe.name} needs a model: pass --model ID (or --model ${recipe.id}=ID). ${offered}`],
+      notes: [],
+    });
+  }
+  return ready;
+}
+
+async function askConsents(plans: AgentPlan[], options: Options, io: CliIO, env: Environment): Promise<Set<string>> {
+  const granted = new Set<string>();
+  if (options.yes || options.json || options['dry-run'] || !io.interactive) return granted;
+  for (const plan of plans) {
+    for (const c of plan.consents.filter((x) => !x.granted)) {
+      if (await io.confirm(`${plan.recipe.name}, ${displayPath(env, c.file)}: ${c.question}`)) granted.add(plan.recipe.id);
+    }
+  }
+  return granted;
+}
+
+function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, writeError?: string): AgentReport {
+  const base = {
+    id: plan.recipe.id,
+    name: plan.recipe.name,
+    ...(plan.model ? { model: plan.model } : {}),
+    notes: plan.notes,
+  };
+  const error = plan.error ?? writeError;
+  if (error) return { ...base, status: 'failed', files: [], messages: [...plan.messages, error] };
+  const files = plan.changes.map((c) => c.path);
+  const report: AgentReport = { ...base, status: files.length ? 'updated' : 'unchanged', files, messages: plan.messages };
+  if (dryRun) {
+    report.diff = plan.changes
+      .map((c) => {
+        const label = displayPath(env, c.path);
+        const text = unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
+        const mode = c.beforeMode !== c.mode ? `mode ${c.beforeMode === null ? 'new' : octalMode(c.beforeMode)} → ${octalMode(c.mode)}: ${label}\n` : '';
+        return mode + text;
+      })
+      .join('');
+  }
+  return report;
+}
+
+function octalMode(mode: number): string {
+  return `0${(mode & 0o777).toString(8)}`;
+}
+
+const SYMBOL: Record<AgentStatus, string> = { updated: '✓', unchanged: '=', skipped: '-', manual: '!', failed: '✗' };
+const COLOR = { updated: 'green', unchanged: 'dim', skipped: 'dim', manual: 'yellow', failed: 'red' } as const;
+
+function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null): void {
+  print.out(`${dryRun ? 'Dry run: nothing is written. ' : ''}Gateway ${profile.urls.openai} (key ${maskKey(profile.key)})`);
+  print.out();
+  const width = Math.max(...reports.map((r) => r.id.length));
+  for (const r of reports) {
+    const status = dryRun && r.status === 'updated' ? 'would update' : r.status;
+    const files = r.files.length ? `  ${r.files.join(', ')}` : '';
+    print.out(`${print.paint(COLOR[r.status], SYMBOL[r.status])} ${r.id.padEnd(width)}  ${print.paint(COLOR[r.status], status)}${files}`);
+    for (const m of r.messages) print.out(`    ${m}`);
+    if (r.status === 'updated' && !dryRun) for (const n of r.notes) print.out(print.paint('dim', `    note: ${n}`));
+    if (r.diff) {
+      for (const line of r.diff.trimEnd().split('\n')) {
+        const color = line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : 'dim';
+        print.out(`    ${print.paint(color, line)}`);
+      }
+    }
+  }
+  print.out();
+  const count = (s: AgentStatus) => reports.filter((r) => r.status === s).length;
+  const summary = [
+    `${count('updated')} ${dryRun ? 'to update' : 'updated'}`,
+    `${count('unchanged')} unchanged`,
+    ...(count('manual') ? [`${count('manual')} need manual steps`] : []),
+    ...(count('failed') ? [`${count('failed')} failed`] : []),
+  ].join(', ');
+  print.out(summary + (runId ? `. Undo with: setup-gateway undo --id ${runId}` : '.'));
+}

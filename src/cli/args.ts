@@ -1,0 +1,24 @@
+// util.parseArgs with our rules: unknown flags and bad values are usage errors (exit 2) with one
+// line per problem, never a stack trace.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
+import { UsageError } from '../core/errors.js';
+import { formatZodError } from '../core/zod-errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parseCommand<S extends z.ZodTypeAny>(command: string, argv: readonly string[], options: Options, schema: S): z.infer<S> {
+  let values: Record<string, unknown>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }));
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message.replace(/\. To specify.*$/s, '.')}`, [`See \`setup-gateway ${command} --help\`.`]);
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`${command}: unexpected argument "${positionals[0]}".`, [`See \`setup-gateway ${command} --help\`.`]);
+  }
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw new UsageError(`${command}: invalid options:`, formatZodError(parsed.error));
+  return parsed.data;
+}

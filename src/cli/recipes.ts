@@ -1,0 +1,53 @@
+// `setup-gateway recipes`: what each agent gets, derived from the recipes' own plans (run on a
+// placeholder profile), so the listing can never disagree with what apply writes.
+import { z } from 'zod';
+import { recipes } from '../../recipes/index.js';
+import { ExitCode } from '../core/errors.js';
+import { createProfile } from '../core/profile.js';
+import { parseCommand } from './args.js';
+import type { CliIO, Printer } from './io.js';
+
+export const recipesHelp = `Usage: setup-gateway recipes [--json]
+
+List the supported agents and what setup-gateway writes for each, where.
+`;
+
+const OptionsSchema = z.object({ json: z.boolean().default(false) });
+
+export async function recipesCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
+  const options = parseCommand('recipes', argv, { json: { type: 'boolean' } }, OptionsSchema);
+  const env = io.environment();
+  const profile = createProfile({ baseUrl: 'https://gateway.example.com/v1', key: 'KEY', model: 'MODEL', models: {} });
+  const listing = recipes.map((recipe) => {
+    const plan = recipe.plan({ profile, env, model: 'MODEL' });
+    return {
+      id: recipe.id,
+      name: recipe.name,
+      protocol: recipe.protocol,
+      model: recipe.model,
+      checked: recipe.checked,
+      sources: recipe.sources,
+      files: plan.files.map((f) => ({
+        path: f.path,
+        format: f.kind === 'structured' ? f.format : `${f.block?.dialect ?? 'shell'} block`,
+        keys: f.kind === 'structured' ? f.ops.map((op) => `${op.op === 'delete' ? '-' : ''}${op.path.join('.')}`) : (f.block?.vars.map((v) => v.name) ?? []),
+        holdsSecret: f.holdsSecret,
+        purpose: f.purpose,
+      })),
+      notes: plan.notes,
+    };
+  });
+  if (options.json) {
+    print.json({ recipes: listing });
+    return ExitCode.ok;
+  }
+  for (const r of listing) {
+    print.out(`${print.paint('bold', r.name)} (${r.id}), speaks ${r.protocol}, model ${r.model}`);
+    for (const f of r.files) {
+      print.out(`  ${f.path}  [${f.format}${f.holdsSecret ? ', 0600' : ''}]`);
+      print.out(print.paint('dim', `    ${f.purpose}`));
+    }
+    print.out();
+  }
+  return ExitCode.ok;
+}

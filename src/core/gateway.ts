@@ -1,0 +1,33 @@
+// Talking to the gateway itself: today only the model list, used when an agent needs a model
+// and none was given. `fetch` is injected so tests can answer without a network.
+import { z } from 'zod';
+import type { GatewayUrls } from './profile.js';
+
+const ModelListSchema = z.object({ data: z.array(z.object({ id: z.string() }).passthrough()) }).passthrough();
+
+export type Fetch = typeof fetch;
+
+export type ModelList = { ok: true; models: string[] } | { ok: false; reason: string };
+
+export async function listModels(urls: GatewayUrls, key: string, fetchFn: Fetch, timeoutMs = 5000): Promise<ModelList> {
+  const url = `${urls.openai}/models`;
+  let response: Response;
+  try {
+    response = await fetchFn(url, {
+      headers: { authorization: `Bearer ${key}`, 'x-api-key': key, accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    if (e.name === 'TimeoutError') return { ok: false, reason: `GET ${url} timed out after ${timeoutMs / 1000} s` };
+    return { ok: false, reason: `GET ${url} failed: ${e.cause?.code ?? e.message}` };
+  }
+  if (response.status === 401 || response.status === 403) {
+    return { ok: false, reason: `GET ${url} answered ${response.status}: the gateway rejected the key` };
+  }
+  if (!response.ok) return { ok: false, reason: `GET ${url} answered HTTP ${response.status}` };
+  const parsed = ModelListSchema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) return { ok: false, reason: `GET ${url} did not return a model list` };
+  return { ok: true, models: parsed.data.data.map((m) => m.id) };
+}

@@ -1,0 +1,115 @@
+// The record of every apply: for each file, the bytes before (a backup in our own state dir),
+// a hash of the bytes we wrote, the mode and the folders we created. Undo trusts only this,
+// so it never restores a file it did not write and never overwrites a later edit by someone else.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from './atomic.js';
+import { SetupError } from './errors.js';
+import { isNotFound } from './snapshot.js';
+import { formatZodError } from './zod-errors.js';
+
+const EntrySchema = z.object({
+  agent: z.string(),
+  /** The path the recipe named. */
+  path: z.string(),
+  /** The file actually written (a symlink's target). */
+  realPath: z.string(),
+  created: z.boolean(),
+  /** Backup file name inside the run folder; null for a created file. */
+  backup: z.string().nullable(),
+  beforeSha256: z.string().nullable(),
+  afterSha256: z.string(),
+  beforeMode: z.number().int().nullable(),
+  mode: z.number().int(),
+  /** Folders this run created for the file, outermost first. */
+  createdDirs: z.array(z.string()),
+});
+export type JournalEntry = z.infer<typeof EntrySchema>;
+
+const JournalSchema = z.object({
+  format: z.literal(1),
+  id: z.string(),
+  createdAt: z.string(),
+  toolVersion: z.string(),
+  baseUrl: z.string(),
+  agents: z.array(z.string()),
+  entries: z.array(EntrySchema),
+  undoneAt: z.string().nullable(),
+});
+export type Journal = z.infer<typeof JournalSchema>;
+
+export function runsDir(stateDir: string): string {
+  return path.join(stateDir, 'runs');
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Creates the state folders private to the user: backups may hold keys. */
+export async function ensureStateDir(stateDir: string): Promise<void> {
+  await mkdir(runsDir(stateDir), { recursive: true, mode: 0o700 });
+}
+
+export async function saveJournal(stateDir: string, journal: Journal): Promise<void> {
+  const dir = path.join(runsDir(stateDir), journal.id);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path.join(dir, 'journal.json'), Buffer.from(`${JSON.stringify(journal, null, 2)}\n`), 0o600);
+}
+
+export async function saveBackup(stateDir: string, runId: string, index: number, bytes: Buffer): Promise<string> {
+  const name = `${index}.bak`;
+  await writeFileAtomic(path.join(runsDir(stateDir), runId, name), bytes, 0o600);
+  return name;
+}
+
+export async function readBackup(stateDir: string, runId: string, name: string): Promise<Buffer> {
+  return readFile(path.join(runsDir(stateDir), runId, name));
+}
+
+export async function loadJournal(stateDir: string, id: string): Promise<Journal> {
+  const file = path.join(runsDir(stateDir), id, 'journal.json');
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (error) {
+    if (isNotFound(error)) throw new SetupError(`No apply with id ${id}. See \`setup-gateway undo --list\`.`);
+    throw error;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (error) {
+    throw new SetupError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = JournalSchema.safeParse(data);
+  if (!parsed.success) throw new SetupError(`${file} is not a setup-gateway journal:`, formatZodError(parsed.error));
+  return parsed.data;
+}
+
+/** All runs, newest first. Folders that are not runs of ours are ignored. */
+export async function listJournals(stateDir: string): Promise<Journal[]> {
+  let names: string[];
+  try {
+    names = await readdir(runsDir(stateDir));
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+  const journals: Journal[] = [];
+  for (const name of names.sort().reverse()) {
+    try {
+      journals.push(await loadJournal(stateDir, name));
+    } catch {
+      /* not one of ours, or damaged: never guessed at */
+    }
+  }
+  return journals;
+}

@@ -1,0 +1,206 @@
+// Pure planning: recipe intents + a snapshot of the current files → the exact bytes to write.
+// Nothing here touches the disk, so a dry run and a real run plan identically.
+import { TextDecoder } from 'node:util';
+import { applyBlock } from '../formats/block.js';
+import { editorFor } from '../formats/index.js';
+import { applyOpsToValue, deepEqual } from '../formats/ops.js';
+import { FormatParseError, UnsafeEditError } from '../formats/types.js';
+import type { Environment } from './environment.js';
+import { displayPath } from './environment.js';
+import { FileParseError, SetupError } from './errors.js';
+import type { Profile } from './profile.js';
+import { modelFor } from './profile.js';
+import type { FileIntent, PlannedOp, Recipe } from './recipe.js';
+import type { FileState, Snapshot } from './snapshot.js';
+
+export interface FileChange {
+  /** The path the recipe names (may be a symlink). */
+  path: string;
+  /** Where the bytes go. */
+  realPath: string;
+  symlink: boolean;
+  /** Current bytes; null when the file is created. */
+  before: Buffer | null;
+  after: Buffer;
+  beforeMode: number | null;
+  mode: number;
+  holdsSecret: boolean;
+  purpose: string;
+}
+
+export interface AgentPlan {
+  recipe: Recipe;
+  model: string | undefined;
+  /** Every file the recipe looked at, changed or not. */
+  files: string[];
+  /** Only the files whose bytes or mode change. */
+  changes: FileChange[];
+  notes: string[];
+  messages: string[];
+  /** Questions asked before a consent-gated edit; `granted` tells whether they were applied. */
+  consents: Array<{ question: string; file: string; granted: boolean }>;
+  /** Set when the agent cannot be configured; nothing is written for it. */
+  error?: string;
+}
+
+export interface PlanInput {
+  recipe: Recipe;
+  profile: Profile;
+  env: Environment;
+  snapshot: Snapshot;
+  /** Whether consent-gated edits may be applied (`--yes`, or the user said yes). */
+  consent: boolean;
+}
+
+const NEW_FILE_MODE = 0o644;
+const SECRET_FILE_MODE = 0o600;
+
+/** The files a recipe may read, so the caller can snapshot them before planning. */
+export function filesToRead(recipe: Recipe, profile: Profile, env: Environment): string[] {
+  const { files } = recipe.plan({ profile, env, model: modelFor(profile, recipe.id) });
+  return files.flatMap((f) => (f.kind === 'structured' ? [...(f.preferExisting ?? []), f.path] : [f.path]));
+}
+
+export function planAgent({ recipe, profile, env, snapshot, consent }: PlanInput): AgentPlan {
+  const model = modelFor(profile, recipe.id);
+  const { files, notes } = recipe.plan({ profile, env, model });
+  const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], consents: [] };
+  try {
+    for (const intent of files) {
+      const state = pickFile(intent, snapshot);
+      plan.files.push(state.path);
+      if (state.symlink) plan.messages.push(`${displayPath(env, state.path)} is a symlink: writing its target ${displayPath(env, state.realPath)}.`);
+      const change = planFile(intent, state, consent, plan, env);
+      if (change) plan.changes.push(change);
+    }
+  } catch (error) {
+    plan.changes = [];
+    plan.error = describePlanError(error, env);
+  }
+  return plan;
+}
+
+function pickFile(intent: FileIntent, snapshot: Snapshot): FileState {
+  const candidates = intent.kind === 'structured' ? [...(intent.preferExisting ?? []), intent.path] : [intent.path];
+  for (const c of candidates) {
+    const s = snapshot.get(c);
+    if (s?.exists) return s;
+  }
+  const state = snapshot.get(intent.path);
+  if (!state) throw new Error(`internal: ${intent.path} was not read before planning`);
+  return state;
+}
+
+function planFile(intent: FileIntent, state: FileState, consent: boolean, plan: AgentPlan, env: Environment): FileChange | undefined {
+  const shown = displayPath(env, state.path);
+  if (state.exists && state.mode !== undefined && (state.mode & 0o200) === 0) {
+    throw new SetupError(`${shown} is read-only (mode ${octal(state.mode)}); setup-gateway leaves it alone. Make it writable and run again.`);
+  }
+  const text = state.bytes ? decodeUtf8(state.bytes, shown) : '';
+  const next =
+    intent.kind === 'structured'
+      ? editStructured(intent, text, state, consent, plan, shown)
+      : parseOrThrow(() => applyBlock(text, intent.block), state.path, shown);
+
+  const textChanged = next !== text;
+  if (!state.exists && !textChanged) return undefined;
+  const beforeMode = state.exists ? (state.mode ?? NEW_FILE_MODE) : null;
+  const mode = beforeMode === null ? (intent.holdsSecret ? SECRET_FILE_MODE : NEW_FILE_MODE) : intent.holdsSecret ? beforeMode & ~0o077 : beforeMode;
+  if (!textChanged && mode === beforeMode) return undefined;
+  if (beforeMode !== null && mode !== beforeMode) {
+    plan.messages.push(`${shown} holds the key: permissions tightened from ${octal(beforeMode)} to ${octal(mode)}.`);
+  }
+  return {
+    path: state.path,
+    realPath: state.realPath,
+    symlink: state.symlink,
+    before: state.bytes ?? null,
+    after: Buffer.from(next, 'utf8'),
+    beforeMode,
+    mode,
+    holdsSecret: intent.holdsSecret,
+    purpose: intent.purpose,
+  };
+}
+
+function editStructured(
+  intent: Extract<FileIntent, { kind: 'structured' }>,
+  text: string,
+  state: FileState,
+  consent: boolean,
+  plan: AgentPlan,
+  shown: string,
+): string {
+  const editor = editorFor(intent.format);
+  const before = parseOrThrow(() => editor.parse(text), state.path, shown);
+  const ops: PlannedOp[] = [];
+  for (const op of intent.ops) {
+    if (op.consent && !deepEqual(applyOpsToValue(before, [op]), before)) {
+      plan.consents.push({ question: op.consent, file: state.path, granted: consent });
+      if (!consent) {
+        plan.messages.push(`Left ${op.path.join('.')} in ${shown}: ${op.consent.replace(/\s*\S+\?$/, '')} Run again with --yes to remove it.`);
+        continue;
+      }
+      plan.messages.push(`Removed ${op.path.join('.')} from ${shown}.`);
+    }
+    ops.push(op);
+  }
+  const next = parseOrThrow(() => editor.edit(text, ops), state.path, shown);
+  // The oracle: the new text must mean exactly the old data plus our operations. Anything else
+  // (a lost key, a mangled value) is a bug we refuse to write.
+  const expected = applyOpsToValue(before, ops);
+  if (!deepEqual(editor.parse(next), expected)) {
+    throw new SetupError(`Refusing to write ${shown}: the edited file would not read back as intended (a setup-gateway bug; please report it).`);
+  }
+  return next;
+}
+
+function parseOrThrow<T>(fn: () => T, file: string, shown: string): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof FormatParseError) throw new FileParseError(file, error.line, error.column, error.message);
+    if (error instanceof UnsafeEditError) throw new SetupError(`${shown}: ${error.message} Nothing was written for this agent.`);
+    throw error;
+  }
+}
+
+function decodeUtf8(bytes: Buffer, shown: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new SetupError(`${shown} is not UTF-8 text; setup-gateway leaves it alone.`);
+  }
+}
+
+function describePlanError(error: unknown, env: Environment): string {
+  if (error instanceof FileParseError) {
+    return `${displayPath(env, error.file)}:${error.line}:${error.column}: ${error.reason}. Nothing was written for this agent; fix the file and run again.`;
+  }
+  if (error instanceof SetupError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export function octal(mode: number): string {
+  return `0${(mode & 0o777).toString(8)}`;
+}
+
+/**
+ * Plans several agents in order. When two agents edit the same file, the second plans on top of
+ * the first one's result, so applying both in order is consistent.
+ */
+export function planAgents(
+  recipes: readonly Recipe[],
+  input: Omit<PlanInput, 'recipe' | 'consent'> & { consent: (agentId: string) => boolean },
+): AgentPlan[] {
+  const current = new Map(input.snapshot);
+  return recipes.map((recipe) => {
+    const plan = planAgent({ ...input, recipe, snapshot: current, consent: input.consent(recipe.id) });
+    for (const change of plan.changes) {
+      const state = current.get(change.path);
+      if (state) current.set(change.path, { ...state, exists: true, bytes: change.after, mode: change.mode });
+    }
+    return plan;
+  });
+}

@@ -1,0 +1,66 @@
+// What a recipe is: data about one agent (where it lives, how to find it, what it reads) plus a
+// pure `plan` that turns (profile, environment) into file intents. No recipe performs I/O.
+import type { Environment } from './environment.js';
+import type { Profile } from './profile.js';
+import type { EditOp, ManagedBlock, StructuredFormat } from '../formats/types.js';
+
+/** The wire protocol an agent speaks to its endpoint. */
+export type Protocol = 'anthropic-messages' | 'openai-chat' | 'openai-responses' | 'gemini';
+
+/** An edit that changes something the user put there on purpose: asked about before it is applied. */
+export type PlannedOp = EditOp & { consent?: string };
+
+export type FileIntent =
+  | {
+      kind: 'structured';
+      /** The file to edit, created when absent. */
+      path: string;
+      /** Files the agent reads instead when they exist (e.g. a legacy name): the first existing one wins over `path`. */
+      preferExisting?: readonly string[];
+      format: StructuredFormat;
+      ops: readonly PlannedOp[];
+      /** The file will contain the key: written 0600. */
+      holdsSecret: boolean;
+      /** One line for `recipes` and the plan: why this file. */
+      purpose: string;
+    }
+  | {
+      kind: 'block';
+      path: string;
+      /** `null` removes our block. */
+      block: ManagedBlock | null;
+      holdsSecret: boolean;
+      purpose: string;
+    };
+
+export interface RecipeContext {
+  profile: Profile;
+  /** The model chosen for this agent, already resolved. */
+  model: string | undefined;
+  env: Environment;
+}
+
+export interface RecipePlan {
+  files: FileIntent[];
+  /** Things the user should know or do after applying (restart, logout…). */
+  notes: string[];
+}
+
+/** Evidence that an agent is installed: a binary on PATH or a path that exists. */
+export interface DetectSpec {
+  binaries: readonly string[];
+  paths: (env: Environment) => string[];
+}
+
+export interface Recipe {
+  id: string;
+  name: string;
+  protocol: Protocol;
+  /** `required`: the agent cannot be configured without a model id. */
+  model: 'required' | 'optional';
+  /** Where the facts in this recipe come from, checked on `checked`. */
+  sources: readonly string[];
+  checked: string;
+  detect: DetectSpec;
+  plan(ctx: RecipeContext): RecipePlan;
+}

@@ -1,0 +1,61 @@
+// Undo: put back what one apply wrote, byte for byte, and only where the file still holds the
+// bytes we wrote. A file edited since is left alone and reported (its backup path is given).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { restoreEntry } from './apply.js';
+import { SetupError } from './errors.js';
+import type { Journal } from './journal.js';
+import { listJournals, loadJournal, runsDir, saveJournal, sha256 } from './journal.js';
+import { withLock } from './lock.js';
+import { isNotFound } from './snapshot.js';
+
+export type UndoFileStatus = 'restored' | 'removed' | 'already-restored' | 'changed-since';
+
+export interface UndoResult {
+  runId: string;
+  files: Array<{ path: string; status: UndoFileStatus; backup?: string }>;
+}
+
+/** The newest apply that is not undone yet, or the one named. */
+export async function pickRun(stateDir: string, id?: string): Promise<Journal> {
+  if (id) {
+    const journal = await loadJournal(stateDir, id);
+    if (journal.undoneAt) throw new SetupError(`Apply ${id} was already undone on ${journal.undoneAt}.`);
+    return journal;
+  }
+  const latest = (await listJournals(stateDir)).find((j) => !j.undoneAt);
+  if (!latest) throw new SetupError('Nothing to undo: setup-gateway has not changed any file (or every change was undone).');
+  return latest;
+}
+
+export async function undoRun(stateDir: string, id?: string): Promise<UndoResult> {
+  await pickRun(stateDir, id); // fails early, before any folder is created, when there is nothing to undo
+  return withLock(stateDir, async () => {
+    const journal = await pickRun(stateDir, id);
+    const result: UndoResult = { runId: journal.id, files: [] };
+    for (const entry of [...journal.entries].reverse()) {
+      const current = await readFile(entry.realPath).catch((e: unknown) => {
+        if (isNotFound(e)) return null;
+        throw e;
+      });
+      const currentSha = current ? sha256(current) : null;
+      if (currentSha === entry.beforeSha256) {
+        result.files.push({ path: entry.path, status: 'already-restored' });
+        continue;
+      }
+      if (currentSha !== entry.afterSha256) {
+        const backup = entry.backup ? path.join(runsDir(stateDir), journal.id, entry.backup) : undefined;
+        result.files.push({ path: entry.path, status: 'changed-since', ...(backup ? { backup } : {}) });
+        continue;
+      }
+      await restoreEntry(entry, journal.id, stateDir);
+      result.files.push({ path: entry.path, status: entry.created ? 'removed' : 'restored' });
+    }
+    // With a conflict the run stays open: the user can fix the file and undo again.
+    if (!result.files.some((f) => f.status === 'changed-since')) {
+      journal.undoneAt = new Date().toISOString();
+      await saveJournal(stateDir, journal);
+    }
+    return result;
+  });
+}
