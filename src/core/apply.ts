@@ -5,7 +5,7 @@ import { readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from './atomic.js';
 import type { Journal, JournalEntry } from './journal.js';
-import { ensureStateDir, newRunId, readBackup, saveBackup, saveJournal, sha256 } from './journal.js';
+import { ensureStateDir, newRunId, nextSeq, readBackup, runsDir, saveBackup, saveJournal, sha256 } from './journal.js';
 import { withLock } from './lock.js';
 import type { FileChange } from './plan.js';
 import { isNotFound } from './snapshot.js';
@@ -37,6 +37,7 @@ export async function applyChanges(work: readonly AgentChanges[], options: Apply
     const journal: Journal = {
       format: 1,
       id: newRunId(),
+      seq: await nextSeq(options.stateDir),
       createdAt: new Date().toISOString(),
       toolVersion: options.toolVersion,
       baseUrl: options.baseUrl,
@@ -58,6 +59,9 @@ export async function applyChanges(work: readonly AgentChanges[], options: Apply
     if (journal.entries.length > 0) {
       await saveJournal(options.stateDir, journal);
       outcome.runId = journal.id;
+    } else {
+      // Every agent failed and was rolled back: leave no empty run for undo to find.
+      await rm(path.join(runsDir(options.stateDir), journal.id), { recursive: true, force: true });
     }
     return outcome;
   });

@@ -31,6 +31,8 @@ export type JournalEntry = z.infer<typeof EntrySchema>;
 const JournalSchema = z.object({
   format: z.literal(1),
   id: z.string(),
+  /** Order of applies; ids made in the same second would not sort reliably. */
+  seq: z.number().int(),
   createdAt: z.string(),
   toolVersion: z.string(),
   baseUrl: z.string(),
@@ -66,7 +68,9 @@ export async function saveJournal(stateDir: string, journal: Journal): Promise<v
 
 export async function saveBackup(stateDir: string, runId: string, index: number, bytes: Buffer): Promise<string> {
   const name = `${index}.bak`;
-  await writeFileAtomic(path.join(runsDir(stateDir), runId, name), bytes, 0o600);
+  const dir = path.join(runsDir(stateDir), runId);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path.join(dir, name), bytes, 0o600);
   return name;
 }
 
@@ -94,6 +98,12 @@ export async function loadJournal(stateDir: string, id: string): Promise<Journal
   return parsed.data;
 }
 
+/** The next sequence number; call under the lock. */
+export async function nextSeq(stateDir: string): Promise<number> {
+  const runs = await listJournals(stateDir);
+  return (runs[0]?.seq ?? 0) + 1;
+}
+
 /** All runs, newest first. Folders that are not runs of ours are ignored. */
 export async function listJournals(stateDir: string): Promise<Journal[]> {
   let names: string[];
@@ -104,12 +114,12 @@ export async function listJournals(stateDir: string): Promise<Journal[]> {
     throw error;
   }
   const journals: Journal[] = [];
-  for (const name of names.sort().reverse()) {
+  for (const name of names) {
     try {
       journals.push(await loadJournal(stateDir, name));
     } catch {
       /* not one of ours, or damaged: never guessed at */
     }
   }
-  return journals;
+  return journals.sort((a, b) => b.seq - a.seq);
 }

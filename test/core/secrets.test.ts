@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { maskKey, maskSecrets } from '../../src/core/secrets.js';
+
+describe('maskKey', () => {
+  it('keeps a short prefix and the last four characters of long keys', () => {
+    expect(maskKey('sk-abcdefghijklmnop1234')).toBe('sk-…1234');
+  });
+  it('hides short keys entirely', () => {
+    expect(maskKey('short')).toBe('••••••••');
+  });
+});
+
+describe('maskSecrets', () => {
+  const key = `sk-live-"quote'#$\\end-9876`;
+  it.each([
+    ['raw', `token ${key}`],
+    ['JSON-escaped', `"ANTHROPIC_AUTH_TOKEN": ${JSON.stringify(key)}`],
+    ['TOML basic string', `experimental_bearer_token = ${JSON.stringify(key)}`],
+    ['POSIX single-quoted', `export K='${key.replace(/'/g, `'\\''`)}'`],
+    ['PowerShell single-quoted', `$env:K = '${key.replace(/'/g, `''`)}'`],
+  ])('masks the %s spelling', (_, text) => {
+    const masked = maskSecrets(text, [key]);
+    expect(masked).not.toContain('end-9876"');
+    expect(masked).not.toContain('live');
+    expect(masked).toContain('sk-…9876');
+  });
+});
