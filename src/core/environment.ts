@@ -15,8 +15,11 @@ export interface Environment {
 }
 
 export function fromProcess(): Environment {
-  const platform = toPlatform(process.platform);
-  const env = process.env;
+  return environmentFrom(toPlatform(process.platform), process.env);
+}
+
+/** The environment of a given platform and variables; fails clearly when no home can be derived. */
+export function environmentFrom(platform: Platform, env: Readonly<Record<string, string | undefined>>): Environment {
   const home = platform === 'win32' ? (env.USERPROFILE ?? env.HOME) : env.HOME;
   if (!home) {
     throw new SetupError(

@@ -3,7 +3,7 @@ import { codex } from '../../recipes/codex.js';
 import { claudeCode } from '../../recipes/claude-code.js';
 import { aider } from '../../recipes/aider.js';
 import type { Environment, Platform } from '../../src/core/environment.js';
-import { configHome, displayPath, fromProcess, stateDir } from '../../src/core/environment.js';
+import { configHome, displayPath, environmentFrom, stateDir } from '../../src/core/environment.js';
 import { SetupError } from '../../src/core/errors.js';
 import { createProfile } from '../../src/core/profile.js';
 
@@ -34,13 +34,14 @@ describe('derived folders', () => {
   });
 
   it('refuses to run without HOME', () => {
-    const saved = process.env.HOME;
-    delete process.env.HOME;
-    try {
-      if (process.platform !== 'win32') expect(() => fromProcess()).toThrow(SetupError);
-    } finally {
-      process.env.HOME = saved;
-    }
+    expect(() => environmentFrom('linux', { PATH: '/bin' })).toThrow(SetupError);
+    expect(() => environmentFrom('win32', { PATH: 'C:\\' })).toThrow(/Neither USERPROFILE nor HOME/);
+    expect(environmentFrom('win32', { USERPROFILE: 'C:\\Users\\u' }).home).toBe('C:\\Users\\u');
+  });
+
+  it('knows WSL from its variables', () => {
+    expect(environmentFrom('linux', { HOME: '/h', WSL_DISTRO_NAME: 'Ubuntu' }).wsl).toBe(true);
+    expect(environmentFrom('linux', { HOME: '/h' }).wsl).toBe(false);
   });
 });
 
