@@ -11,6 +11,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // jsonc-parser's default entry is a UMD build that require()s its parts at run time; its ESM
+  // build bundles cleanly.
+  mainFields: ['module', 'main'],
   minify: true,
   legalComments: 'linked',
   // Some bundled CommonJS modules call require(); give ESM output a working one.

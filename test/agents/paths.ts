@@ -1,0 +1,33 @@
+/**
+ * Where test/agents/install.mjs puts the agent CLIs (kept in sync with it).
+ * The vitest globalSetup (test/setup/global-setup.ts) installs them first.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const isWindows = process.platform === 'win32';
+
+export const repoRoot = resolve(here, '..', '..');
+export const agentsCacheDir = join(repoRoot, '.cache', 'agents');
+export const agentsBinDir = join(agentsCacheDir, 'node_modules', '.bin');
+export const installScript = join(here, 'install.mjs');
+
+const bin = (name: string): string => join(agentsBinDir, isWindows ? `${name}.cmd` : name);
+
+/** Claude Code (`claude`), from @anthropic-ai/claude-code. */
+export const claudeBin = bin('claude');
+/** OpenAI Codex CLI (`codex`), from @openai/codex (a Node launcher for a native binary). */
+export const codexBin = bin('codex');
+
+interface AgentsManifest {
+  dependencies: Record<string, string>;
+}
+const manifest = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')) as AgentsManifest;
+
+/** Pinned versions, e.g. { claude: '2.1.330', codex: '0.169.0' }. */
+export const agentVersions = {
+  claude: manifest.dependencies['@anthropic-ai/claude-code'] ?? 'unknown',
+  codex: manifest.dependencies['@openai/codex'] ?? 'unknown',
+};
