@@ -44,8 +44,9 @@ export class Printer {
     this.io.stderr.write(`${this.mask(text)}\n`);
   }
 
+  /** Masks every string before encoding: JSON escaping would otherwise hide a key's spelling. */
   json(value: unknown): void {
-    this.out(JSON.stringify(value, null, 2));
+    this.out(JSON.stringify(value, (_, v: unknown) => (typeof v === 'string' ? this.mask(v) : v), 2));
   }
 
   paint(code: 'green' | 'yellow' | 'red' | 'dim' | 'bold' | 'cyan', text: string): string {

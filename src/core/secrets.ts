@@ -17,13 +17,21 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
     const mask = maskKey(secret);
     const spellings = new Set([
       secret,
-      JSON.stringify(secret).slice(1, -1),
-      secret.replace(/'/g, `'\\''`),
-      secret.replace(/'/g, `''`),
-      secret.replace(/[\\']/g, (c) => `\\${c}`),
+      JSON.stringify(secret).slice(1, -1), // JSON, YAML and TOML basic strings
+      secret.replace(/'/g, `'\\''`), // POSIX shells
+      secret.replace(/'/g, `''`), // PowerShell
+      secret.replace(/[\\']/g, (c) => `\\${c}`), // fish
+      secret.replace(/[\\"$]/g, (c) => `\\${c}`), // dotenv
     ]);
-    // Longest first so a spelling that contains another is replaced whole.
-    for (const s of [...spellings].sort((a, b) => b.length - a.length)) out = out.split(s).join(mask);
+    // Longest first so a spelling that contains another is replaced whole; only whole tokens,
+    // so a short key does not eat letters out of ordinary words.
+    for (const s of [...spellings].sort((a, b) => b.length - a.length)) {
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9_-])${escapeRegExp(s)}(?![A-Za-z0-9_-])`, 'g'), mask);
+    }
   }
   return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -25,3 +25,13 @@ describe('maskSecrets', () => {
     expect(masked).toContain('sk-…9876');
   });
 });
+
+describe('maskSecrets edge cases', () => {
+  it('masks the dotenv spelling', () => {
+    const key = 'sk-a$b"c\\d-5678';
+    expect(maskSecrets('K="sk-a\\$b\\"c\\\\d-5678"', [key])).toBe(`K="${maskKey(key)}"`);
+  });
+  it('masks a short key as a token but leaves words that contain its letters', () => {
+    expect(maskSecrets('unknown key: k', ['k'])).toBe('unknown key: ••••••••');
+  });
+});

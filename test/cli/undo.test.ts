@@ -1,0 +1,113 @@
+// apply then undo through the CLI: byte-exact restore, created files removed, list and ids.
+import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { runCli } from '../support/run-cli.js';
+
+let t: TempHome;
+beforeEach(async () => {
+  t = await makeTempHome({ XDG_STATE_HOME: '' });
+});
+afterEach(() => t.cleanup());
+
+const apply = (url: string, ...agents: string[]) =>
+  runCli(['apply', '--base-url', url, '--key', 'sk-undo-test-key-0000', '--model', 'm', '--yes', ...agents.flatMap((a) => ['--agent', a])], { env: t.env });
+
+describe('undo', () => {
+  it('restores modified files byte for byte (mode too) and removes created ones', async () => {
+    const settings = '\uFEFF{\r\n\t// mine\r\n\t"env": { "ANTHROPIC_API_KEY": "sk-ant-x" },\r\n\t"theme": "dark",\r\n}';
+    await mkdir(path.join(t.home, '.claude'));
+    await writeFile(path.join(t.home, '.claude/settings.json'), settings);
+    await chmod(path.join(t.home, '.claude/settings.json'), 0o664);
+    expect((await apply('https://gw.example.com', 'claude-code', 'codex')).code).toBe(0);
+    expect(await readFile(path.join(t.home, '.claude/settings.json'), 'utf8')).not.toBe(settings);
+
+    const run = await runCli(['undo', '--json'], { env: t.env });
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.files.map((f: { status: string }) => f.status).sort()).toEqual(['removed', 'removed', 'restored']);
+    expect(await readFile(path.join(t.home, '.claude/settings.json'), 'utf8')).toBe(settings);
+    expect((await stat(path.join(t.home, '.claude/settings.json'))).mode & 0o777).toBe(0o664);
+    await expect(stat(path.join(t.home, '.claude.json'))).rejects.toThrow();
+    await expect(stat(path.join(t.home, '.codex'))).rejects.toThrow();
+    // Only our state folder is left besides what the user had.
+    expect((await readdir(t.home)).sort()).toEqual(['.claude', '.local']);
+  });
+
+  it('lists applies and undoes the one named', async () => {
+    await apply('https://one.example.com', 'aider');
+    await apply('https://two.example.com', 'aider');
+    const list = JSON.parse((await runCli(['undo', '--list', '--json'], { env: t.env })).stdout);
+    expect(list.applies.map((a: { baseUrl: string }) => a.baseUrl)).toEqual(['https://two.example.com/v1', 'https://one.example.com/v1']);
+
+    // Undoing the older one while the newer one's bytes are in the file: reported, not clobbered.
+    const older = list.applies[1].id;
+    const run = await runCli(['undo', '--id', older], { env: t.env });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/changed since setup-gateway wrote it: left alone/);
+    expect(await readFile(path.join(t.home, '.aider.conf.yml'), 'utf8')).toContain('two.example.com');
+
+    // Undo in order: newest, then the older one, brings the home back to empty.
+    expect((await runCli(['undo'], { env: t.env })).code).toBe(0);
+    expect(await readFile(path.join(t.home, '.aider.conf.yml'), 'utf8')).toContain('one.example.com');
+    expect((await runCli(['undo'], { env: t.env })).code).toBe(0);
+    await expect(stat(path.join(t.home, '.aider.conf.yml'))).rejects.toThrow();
+    const again = await runCli(['undo'], { env: t.env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/Nothing to undo/);
+  });
+
+  it('rejects a malformed id as a usage error', async () => {
+    const run = await runCli(['undo', '--id', '../../etc'], { env: t.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/id: is not an apply id/);
+  });
+});
+
+describe('detect and recipes', () => {
+  it('detect --json lists every agent, found or not', async () => {
+    await mkdir(path.join(t.home, '.codex'));
+    const run = await runCli(['detect', '--json'], { env: t.env });
+    expect(run.code).toBe(0);
+    const agents = JSON.parse(run.stdout).agents as Array<{ id: string; found: boolean }>;
+    expect(agents.map((a) => [a.id, a.found])).toEqual([
+      ['claude-code', false],
+      ['codex', true],
+      ['aider', false],
+    ]);
+  });
+
+  it('apply without --agent configures only the detected agents', async () => {
+    await mkdir(path.join(t.home, '.codex'));
+    const run = await runCli(['apply', '--base-url', 'https://gw', '--key', 'k-123456789012', '--model', 'm', '--json'], { env: t.env });
+    expect(JSON.parse(run.stdout).agents.map((a: { id: string }) => a.id)).toEqual(['codex']);
+  });
+
+  it('apply with nothing detected says so and fails', async () => {
+    const run = await runCli(['apply', '--base-url', 'https://gw', '--key', 'k-123456789012'], { env: t.env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/No supported agent was detected/);
+  });
+
+  it('recipes --json says what each agent gets, where', async () => {
+    const run = await runCli(['recipes', '--json'], { env: t.env });
+    const recipes = JSON.parse(run.stdout).recipes as Array<{ id: string; files: Array<{ path: string; keys: string[] }> }>;
+    const codex = recipes.find((r) => r.id === 'codex');
+    expect(codex?.files[0]?.path).toBe(path.join(t.home, '.codex/config.toml'));
+    expect(codex?.files[0]?.keys).toContain('model_providers.setup-gateway.base_url');
+    expect(recipes.find((r) => r.id === 'claude-code')?.files.map((f) => f.path)).toEqual([
+      path.join(t.home, '.claude/settings.json'),
+      path.join(t.home, '.claude.json'),
+    ]);
+  });
+
+  it('--help and --version', async () => {
+    const help = await runCli(['--help'], { env: t.env });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes: 0 ok, 1 failure, 2 usage error/);
+    expect((await runCli(['apply', '--help'], { env: t.env })).stdout).toMatch(/--key-stdin/);
+    expect((await runCli(['--version'], { env: t.env })).stdout).toBe('0.0.0-test\n');
+    expect((await runCli([], { env: t.env })).code).toBe(2);
+  });
+});
