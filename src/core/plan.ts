@@ -160,7 +160,7 @@ function parseOrThrow<T>(fn: () => T, file: string, shown: string): T {
     return fn();
   } catch (error) {
     if (error instanceof FormatParseError) throw new FileParseError(file, error.line, error.column, error.message);
-    if (error instanceof UnsafeEditError) throw new SetupError(`${shown}: ${error.message} Nothing was written for this agent.`);
+    if (error instanceof UnsafeEditError) throw new SetupError(`${shown}: ${sentence(error.message)} Nothing was written for this agent.`);
     throw error;
   }
 }
@@ -180,6 +180,10 @@ function describePlanError(error: unknown, env: Environment): string {
   if (error instanceof SetupError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 export function octal(mode: number): string {
