@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { findRecipe, recipes as allRecipes } from '../../recipes/index.js';
 import { applyChanges } from '../core/apply.js';
-import { detectAll } from '../core/detect.js';
+import { detectAll, type Evidence } from '../core/detect.js';
 import { unifiedDiff } from '../core/diff.js';
 import type { Environment } from '../core/environment.js';
 import { displayPath, stateDir } from '../core/environment.js';
@@ -71,6 +71,8 @@ export interface AgentReport {
   files: string[];
   messages: string[];
   notes: string[];
+  /** For status `manual`: why, and the exact steps with the values filled in. */
+  manual?: { why: string; steps: string[] };
   diff?: string;
 }
 
@@ -80,7 +82,7 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
   print.addSecret(key);
   const env = io.environment();
   const profile = createProfile({ baseUrl: options['base-url'], key, ...splitModels(options.model) });
-  const recipes = await selectRecipes(options.agent, env);
+  const { recipes, evidence } = await selectRecipes(options.agent, env);
   if (recipes.length === 0) {
     print.err('No supported agent was detected. Name one with --agent (see `setup-gateway recipes`).');
     return ExitCode.failure;
@@ -88,8 +90,8 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
 
   const reports = new Map<string, AgentReport>();
   const ready = await resolveModels(recipes, profile, io, reports);
-  const snapshot = await takeSnapshot(ready.flatMap((r) => filesToRead(r, profile, env)));
-  const planWith = (consent: (id: string) => boolean) => planAgents(ready, { profile, env, snapshot, consent });
+  const snapshot = await takeSnapshot(ready.flatMap((r) => filesToRead(r, profile, env, evidence(r.id))));
+  const planWith = (consent: (id: string) => boolean) => planAgents(ready, { profile, env, snapshot, consent, evidence });
   let plans = planWith(() => options.yes);
   const asked = await askConsents(plans, options, io, env);
   if (asked.size > 0) plans = planWith((id) => options.yes || asked.has(id));
@@ -145,15 +147,17 @@ function splitModels(values: readonly string[]): { model?: string; models: Recor
   return { ...(model !== undefined ? { model } : {}), models };
 }
 
-async function selectRecipes(ids: readonly string[], env: Environment): Promise<Recipe[]> {
-  if (ids.length === 0) {
-    return (await detectAll(allRecipes, env)).filter((d) => d.found).map((d) => d.recipe);
-  }
+/** The agents named, or every detected one; with what detection found for each. */
+async function selectRecipes(ids: readonly string[], env: Environment): Promise<{ recipes: Recipe[]; evidence: (id: string) => Evidence[] }> {
   const unknown = ids.filter((id) => !findRecipe(id));
   if (unknown.length) {
     throw new UsageError(`apply: unknown agent ${unknown.map((u) => `"${u}"`).join(', ')}.`, [`Known agents: ${allRecipes.map((r) => r.id).join(', ')}.`]);
   }
-  return [...new Set(ids)].map((id) => findRecipe(id) as Recipe);
+  const named = [...new Set(ids)].map((id) => findRecipe(id) as Recipe);
+  const detections = await detectAll(named.length ? named : allRecipes, env);
+  const byId = new Map(detections.map((d) => [d.recipe.id, d.evidence]));
+  const recipes = named.length ? named : detections.filter((d) => d.found).map((d) => d.recipe);
+  return { recipes, evidence: (id) => byId.get(id) ?? [] };
 }
 
 /**
@@ -213,7 +217,8 @@ function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, writeErro
   const error = plan.error ?? writeError;
   if (error) return { ...base, status: 'failed', files: [], messages: [...plan.messages, error] };
   const files = plan.changes.map((c) => c.path);
-  const report: AgentReport = { ...base, status: files.length ? 'updated' : 'unchanged', files, messages: plan.messages };
+  const status: AgentStatus = files.length ? 'updated' : plan.manual ? 'manual' : 'unchanged';
+  const report: AgentReport = { ...base, status, files, messages: plan.messages, ...(plan.manual ? { manual: plan.manual } : {}) };
   if (dryRun) {
     report.diff = plan.changes
       .map((c) => {
@@ -243,6 +248,10 @@ function printReports(print: Printer, reports: AgentReport[], profile: Profile, 
     const files = r.files.length ? `  ${r.files.join(', ')}` : '';
     print.out(`${print.paint(COLOR[r.status], SYMBOL[r.status])} ${r.id.padEnd(width)}  ${print.paint(COLOR[r.status], status)}${files}`);
     for (const m of r.messages) print.out(`    ${m}`);
+    if (r.manual) {
+      print.out(`    ${r.manual.why}`);
+      r.manual.steps.forEach((step, i) => print.out(`    ${i + 1}. ${step}`));
+    }
     if (r.status === 'updated' && !dryRun) for (const n of r.notes) print.out(print.paint('dim', `    note: ${n}`));
     if (r.diff) {
       for (const line of r.diff.trimEnd().split('\n')) {

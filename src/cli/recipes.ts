@@ -19,7 +19,7 @@ export async function recipesCommand(argv: readonly string[], io: CliIO, print: 
   const env = io.environment();
   const profile = createProfile({ baseUrl: 'https://gateway.example.com/v1', key: 'KEY', model: 'MODEL', models: {} });
   const listing = recipes.map((recipe) => {
-    const plan = recipe.plan({ profile, env, model: 'MODEL' });
+    const plan = recipe.plan({ profile, env, model: 'MODEL', evidence: [] });
     return {
       id: recipe.id,
       name: recipe.name,
@@ -35,6 +35,7 @@ export async function recipesCommand(argv: readonly string[], io: CliIO, print: 
         purpose: f.purpose,
       })),
       notes: plan.notes,
+      ...(plan.manual ? { manual: plan.manual } : {}),
     };
   });
   if (options.json) {
@@ -47,6 +48,7 @@ export async function recipesCommand(argv: readonly string[], io: CliIO, print: 
       print.out(`  ${f.path}  [${f.format}${f.holdsSecret ? ', 0600' : ''}]`);
       print.out(print.paint('dim', `    ${f.purpose}`));
     }
+    if (r.manual) print.out(`  manual steps: ${r.manual.why}`);
     print.out();
   }
   return ExitCode.ok;

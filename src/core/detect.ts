@@ -1,16 +1,13 @@
 // Detection: is an agent installed? Evidence is a binary on PATH (with Windows PATHEXT shims)
 // or one of the recipe's paths existing. Versions are read from an npm package.json next to
 // the binary when there is one: cheap, and no agent process is started.
+import { extensionDirs, extensionVersion } from './editors.js';
 import type { Environment } from './environment.js';
 import { pathFor } from './environment.js';
 import { nodeProbe, type FsProbe } from './probe.js';
-import type { Recipe } from './recipe.js';
+import type { Evidence, Recipe } from './recipe.js';
 
-export interface Evidence {
-  kind: 'binary' | 'path';
-  path: string;
-  version?: string;
-}
+export type { Evidence } from './recipe.js';
 
 export interface Detection {
   recipe: Recipe;
@@ -31,7 +28,24 @@ export async function detectOne(recipe: Recipe, env: Environment, probe: FsProbe
   for (const p of recipe.detect.paths(env)) {
     if (await probe.exists(p)) evidence.push({ kind: 'path', path: p });
   }
+  if (recipe.detect.extensions?.length) evidence.push(...(await findExtensions(recipe.detect.extensions, env, probe)));
   return { recipe, found: evidence.length > 0, evidence };
+}
+
+/** Extension folders `<publisher.name>-<version>` in every VS Code-family editor. */
+async function findExtensions(ids: readonly string[], env: Environment, probe: FsProbe): Promise<Evidence[]> {
+  const p = pathFor(env);
+  const found: Evidence[] = [];
+  for (const { editor, dir } of extensionDirs(env)) {
+    for (const folder of (await probe.listDir(dir)).sort()) {
+      for (const id of ids) {
+        const version = extensionVersion(folder, id);
+        if (version === false) continue;
+        found.push({ kind: 'extension', path: p.join(dir, folder), editor: editor.id, version });
+      }
+    }
+  }
+  return found;
 }
 
 /** Finds an executable on the injected PATH; on Windows tries each PATHEXT extension (`.cmd` shims). */

@@ -12,6 +12,8 @@ export interface Environment {
   env: Readonly<Record<string, string | undefined>>;
   /** True inside WSL: Windows editors' files then live under /mnt/c/Users/<user>. */
   wsl: boolean;
+  /** Inside WSL, the Windows user's home as a Linux path (e.g. /mnt/c/Users/ana), when known. */
+  windowsHome?: string;
 }
 
 export function fromProcess(): Environment {
@@ -27,12 +29,19 @@ export function environmentFrom(platform: Platform, env: Readonly<Record<string,
       ['setup-gateway derives every config path from your home folder; set HOME and run again.'],
     );
   }
-  return {
-    platform,
-    home,
-    env,
-    wsl: platform === 'linux' && Boolean(env.WSL_DISTRO_NAME || env.WSL_INTEROP),
-  };
+  const wsl = platform === 'linux' && Boolean(env.WSL_DISTRO_NAME || env.WSL_INTEROP);
+  const windowsHome = wsl ? wslWindowsHome(env) : undefined;
+  return { platform, home, env, wsl, ...(windowsHome ? { windowsHome } : {}) };
+}
+
+/**
+ * The Windows home seen from WSL: SETUP_GATEWAY_WINDOWS_HOME when set, else /mnt/c/Users/<USER>
+ * (WSL creates the Linux user with the Windows user's name by default).
+ */
+function wslWindowsHome(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const explicit = env.SETUP_GATEWAY_WINDOWS_HOME;
+  if (explicit && path.posix.isAbsolute(explicit)) return explicit;
+  return env.USER ? path.posix.join('/mnt/c/Users', env.USER) : undefined;
 }
 
 function toPlatform(p: NodeJS.Platform): Platform {

@@ -10,7 +10,7 @@ import { displayPath } from './environment.js';
 import { FileParseError, SetupError } from './errors.js';
 import type { Profile } from './profile.js';
 import { modelFor } from './profile.js';
-import type { FileIntent, PlannedOp, Recipe } from './recipe.js';
+import type { Evidence, FileIntent, PlannedOp, Recipe } from './recipe.js';
 import type { FileState, Snapshot } from './snapshot.js';
 
 export interface FileChange {
@@ -39,6 +39,8 @@ export interface AgentPlan {
   messages: string[];
   /** Questions asked before a consent-gated edit; `granted` tells whether they were applied. */
   consents: Array<{ question: string; file: string; granted: boolean }>;
+  /** Steps the user takes by hand (the agent has no file we can safely write). */
+  manual?: { why: string; steps: string[] };
   /** Set when the agent cannot be configured; nothing is written for it. */
   error?: string;
 }
@@ -48,6 +50,8 @@ export interface PlanInput {
   profile: Profile;
   env: Environment;
   snapshot: Snapshot;
+  /** What detection found for this agent. */
+  evidence: readonly Evidence[];
   /** Whether consent-gated edits may be applied (`--yes`, or the user said yes). */
   consent: boolean;
 }
@@ -56,18 +60,19 @@ const NEW_FILE_MODE = 0o644;
 const SECRET_FILE_MODE = 0o600;
 
 /** The files a recipe may read, so the caller can snapshot them before planning. */
-export function filesToRead(recipe: Recipe, profile: Profile, env: Environment): string[] {
-  const { files } = recipe.plan({ profile, env, model: modelFor(profile, recipe.id) });
+export function filesToRead(recipe: Recipe, profile: Profile, env: Environment, evidence: readonly Evidence[]): string[] {
+  const { files } = recipe.plan({ profile, env, evidence, model: modelFor(profile, recipe.id) });
   return files.flatMap((f) => (f.kind === 'structured' ? [...(f.preferExisting ?? []), f.path] : [f.path]));
 }
 
-export function planAgent({ recipe, profile, env, snapshot, consent }: PlanInput): AgentPlan {
+export function planAgent({ recipe, profile, env, snapshot, evidence, consent }: PlanInput): AgentPlan {
   const model = modelFor(profile, recipe.id);
-  const { files, notes } = recipe.plan({ profile, env, model });
-  const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], consents: [] };
+  const { files, notes, manual } = recipe.plan({ profile, env, evidence, model });
+  const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], consents: [], ...(manual ? { manual } : {}) };
   try {
     for (const intent of files) {
       const state = pickFile(intent, snapshot);
+      if (intent.kind === 'block' && intent.onlyIfExists && !state.exists) continue;
       plan.files.push(state.path);
       if (state.symlink) plan.messages.push(`${displayPath(env, state.path)} is a symlink: writing its target ${displayPath(env, state.realPath)}.`);
       const change = planFile(intent, state, consent, plan, env);
@@ -196,11 +201,14 @@ export function octal(mode: number): string {
  */
 export function planAgents(
   recipes: readonly Recipe[],
-  input: Omit<PlanInput, 'recipe' | 'consent'> & { consent: (agentId: string) => boolean },
+  input: Omit<PlanInput, 'recipe' | 'consent' | 'evidence'> & {
+    consent: (agentId: string) => boolean;
+    evidence: (agentId: string) => readonly Evidence[];
+  },
 ): AgentPlan[] {
   const current = new Map(input.snapshot);
   return recipes.map((recipe) => {
-    const plan = planAgent({ ...input, recipe, snapshot: current, consent: input.consent(recipe.id) });
+    const plan = planAgent({ ...input, recipe, snapshot: current, consent: input.consent(recipe.id), evidence: input.evidence(recipe.id) });
     for (const change of plan.changes) {
       const state = current.get(change.path);
       if (state) current.set(change.path, { ...state, exists: true, bytes: change.after, mode: change.mode });

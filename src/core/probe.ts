@@ -1,6 +1,6 @@
 // Read-only questions detection asks of a file system. The real adapter is node:fs; tests use an
 // in-memory one so Windows and macOS layouts can be checked from Linux.
-import { access, constants, readFile, realpath, stat } from 'node:fs/promises';
+import { access, constants, readdir, readFile, realpath, stat } from 'node:fs/promises';
 
 export interface FsProbe {
   exists(path: string): Promise<boolean>;
@@ -8,6 +8,8 @@ export interface FsProbe {
   isExecutableFile(path: string, platform: string): Promise<boolean>;
   readText(path: string): Promise<string | undefined>;
   realpath(path: string): Promise<string>;
+  /** Entry names of a folder; empty when it does not exist. */
+  listDir(path: string): Promise<string[]>;
 }
 
 export const nodeProbe: FsProbe = {
@@ -31,5 +33,8 @@ export const nodeProbe: FsProbe = {
   },
   async realpath(p) {
     return realpath(p).catch(() => p);
+  },
+  async listDir(p) {
+    return readdir(p).catch(() => []);
   },
 };

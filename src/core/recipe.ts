@@ -27,6 +27,8 @@ export type FileIntent =
   | {
       kind: 'block';
       path: string;
+      /** Only edit the file when it already exists (a shell's rc file the user does not use stays absent). */
+      onlyIfExists?: boolean;
       /** `null` removes our block. */
       block: ManagedBlock | null;
       holdsSecret: boolean;
@@ -38,18 +40,35 @@ export interface RecipeContext {
   /** The model chosen for this agent, already resolved. */
   model: string | undefined;
   env: Environment;
+  /** What detection found (e.g. which editors have the extension); empty when not detected. */
+  evidence: readonly Evidence[];
 }
 
 export interface RecipePlan {
   files: FileIntent[];
   /** Things the user should know or do after applying (restart, logout…). */
   notes: string[];
+  /**
+   * Set when the agent keeps its endpoint where no file can be safely written (an app's
+   * database, a web page): exact steps for the user, values filled in. Status `manual`.
+   */
+  manual?: { why: string; steps: string[] };
 }
 
-/** Evidence that an agent is installed: a binary on PATH or a path that exists. */
+/** Evidence that an agent is installed: a binary on PATH, a path that exists, an editor extension. */
 export interface DetectSpec {
   binaries: readonly string[];
   paths: (env: Environment) => string[];
+  /** VS Code-family extension ids (`publisher.name`, any case) looked for in every editor's extension folder. */
+  extensions?: readonly string[];
+}
+
+export interface Evidence {
+  kind: 'binary' | 'path' | 'extension';
+  path: string;
+  version?: string;
+  /** For an extension: the editor it is installed in (`code`, `cursor`, …). */
+  editor?: string;
 }
 
 export interface Recipe {

@@ -58,3 +58,25 @@ describe('detect', () => {
     expect(result['claude-code']).toEqual([{ kind: 'path', path: '/x/claude' }]);
   });
 });
+
+describe('detect: editor extensions', () => {
+  it('finds an extension in every VS Code-family editor, with its version and editor', async () => {
+    const { detectOne } = await import('../../src/core/detect.js');
+    const recipe = { ...recipes[0]!, id: 'x', detect: { binaries: [], paths: () => [], extensions: ['saoudrizwan.claude-dev'] } };
+    const env: Environment = { platform: 'linux', home: '/home/u', env: { PATH: '' }, wsl: true, windowsHome: '/mnt/c/Users/u' };
+    const probe = memoryProbe({
+      '/home/u/.vscode/extensions/saoudrizwan.claude-dev-3.20.1/package.json': '{}',
+      '/home/u/.cursor/extensions/SaoudRizwan.claude-dev-3.19.0-linux-x64/package.json': '{}',
+      '/home/u/.vscode/extensions/saoudrizwan.claude-dev-helper-1.0.0/package.json': '{}',
+      '/home/u/.vscode-server/extensions/saoudrizwan.claude-dev-3.20.1/package.json': '{}',
+      '/mnt/c/Users/u/.windsurf/extensions/saoudrizwan.claude-dev-3.18.0/package.json': '{}',
+    });
+    const result = await detectOne(recipe, env, probe);
+    expect(result.evidence.map((e) => [e.editor, e.version, e.path])).toEqual([
+      ['code', '3.20.1', '/home/u/.vscode/extensions/saoudrizwan.claude-dev-3.20.1'],
+      ['cursor', '3.19.0', '/home/u/.cursor/extensions/SaoudRizwan.claude-dev-3.19.0-linux-x64'],
+      ['code', '3.20.1', '/home/u/.vscode-server/extensions/saoudrizwan.claude-dev-3.20.1'],
+      ['windsurf', '3.18.0', '/mnt/c/Users/u/.windsurf/extensions/saoudrizwan.claude-dev-3.18.0'],
+    ]);
+  });
+});

@@ -48,7 +48,7 @@ describe('derived folders', () => {
 describe('recipe paths per platform', () => {
   const profile = createProfile({ baseUrl: 'https://gw.example.com', key: 'k', model: 'm' });
   const paths = (e: Environment) =>
-    [claudeCode, codex, aider].flatMap((r) => r.plan({ profile, env: e, model: 'm' }).files.map((f) => f.path));
+    [claudeCode, codex, aider].flatMap((r) => r.plan({ profile, env: e, model: 'm', evidence: [] }).files.map((f) => f.path));
 
   it.each([
     ['linux', '/home/u', {}, ['/home/u/.claude/settings.json', '/home/u/.claude.json', '/home/u/.codex/config.toml', '/home/u/.aider.conf.yml']],

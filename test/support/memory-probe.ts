@@ -27,5 +27,10 @@ export function memoryProbe(entries: Record<string, string | { dir: true } | { e
     async realpath(p) {
       return resolve(p);
     },
+    async listDir(p) {
+      const prefix = `${norm(p).replace(/\/$/, '')}/`;
+      const originals = Object.keys(entries).filter((k) => norm(k).startsWith(prefix));
+      return [...new Set(originals.map((k) => k.replace(/\\/g, '/').slice(prefix.length).split('/')[0] as string))];
+    },
   };
 }
