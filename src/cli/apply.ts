@@ -113,7 +113,7 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
   if (options.json) {
     print.json({ ok: !failed, dryRun: options['dry-run'], runId, gateway: profile.urls, agents: ordered });
   } else {
-    printReports(print, ordered, profile, options['dry-run'], runId);
+    printReports(print, ordered, profile, options['dry-run'], runId, env);
   }
   return failed ? ExitCode.failure : ExitCode.ok;
 }
@@ -239,13 +239,13 @@ function octalMode(mode: number): string {
 const SYMBOL: Record<AgentStatus, string> = { updated: '✓', unchanged: '=', skipped: '-', manual: '!', failed: '✗' };
 const COLOR = { updated: 'green', unchanged: 'dim', skipped: 'dim', manual: 'yellow', failed: 'red' } as const;
 
-function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null): void {
+function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment): void {
   print.out(`${dryRun ? 'Dry run: nothing is written. ' : ''}Gateway ${profile.urls.openai} (key ${maskKey(profile.key)})`);
   print.out();
   const width = Math.max(...reports.map((r) => r.id.length));
   for (const r of reports) {
     const status = dryRun && r.status === 'updated' ? 'would update' : r.status;
-    const files = r.files.length ? `  ${r.files.join(', ')}` : '';
+    const files = r.files.length ? `  ${r.files.map((f) => displayPath(env, f)).join(', ')}` : '';
     print.out(`${print.paint(COLOR[r.status], SYMBOL[r.status])} ${r.id.padEnd(width)}  ${print.paint(COLOR[r.status], status)}${files}`);
     for (const m of r.messages) print.out(`    ${m}`);
     if (r.manual) {
