@@ -224,7 +224,8 @@ function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, writeErro
       .map((c) => {
         const label = displayPath(env, c.path);
         const text = unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
-        const mode = c.beforeMode !== c.mode ? `mode ${c.beforeMode === null ? 'new' : octalMode(c.beforeMode)} → ${octalMode(c.mode)}: ${label}\n` : '';
+        const mode =
+          c.beforeMode === null ? `new file ${label}, mode ${octalMode(c.mode)}\n` : c.beforeMode !== c.mode ? `${label}: mode ${octalMode(c.beforeMode)} → ${octalMode(c.mode)}\n` : '';
         return mode + text;
       })
       .join('');
