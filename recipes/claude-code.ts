@@ -27,6 +27,19 @@ export const claudeCode: Recipe = {
     'https://docs.anthropic.com/en/docs/claude-code/llm-gateway',
     'https://github.com/anthropics/claude-code/issues/4714',
   ],
+  // For `doctor`: the settings env block wins over the shell's variables; the project's
+  // .claude/settings.json, then .claude/settings.local.json, win over the user's (settings docs).
+  checks: {
+    env: [
+      { name: 'ANTHROPIC_BASE_URL', slot: 'url', wins: false },
+      { name: 'ANTHROPIC_AUTH_TOKEN', slot: 'key', wins: false },
+      { name: 'ANTHROPIC_MODEL', slot: 'model', wins: false },
+    ],
+    projectFiles: [
+      { path: '.claude/settings.json', in: ['cwd'], mirrors: 'settings.json' },
+      { path: '.claude/settings.local.json', in: ['cwd'], mirrors: 'settings.json' },
+    ],
+  },
   detect: {
     binaries: ['claude'],
     paths: (env) => [configDir(env), inHome(env, '.claude.json'), inHome(env, '.claude', 'local', 'claude')],

@@ -1,13 +1,78 @@
-// Bundles the CLI and its runtime dependencies into dist/cli.js, so the published package has
-// no dependencies to install and `npx setup-gateway` starts fast.
+// Bundles the CLI and its runtime dependencies into dist/, so the published package has no
+// dependencies to install and `npx setup-gateway` starts fast.
+//
+// The bin, dist/bin.cjs (src/bin.cts), is a few lines of CommonJS: it answers --version and
+// otherwise imports dist/cli.js. Code splitting: dist/cli.js is a small entry (argument dispatch,
+// --help); every `import()` in the source (one per command in src/cli/main.ts, the interactive
+// mode) becomes its own file under dist/chunks/, and code shared between them (zod, yaml, …) a
+// shared chunk, loaded only when a command needs it. bench/startup measures the effect;
+// test/ship/startup.test.ts checks what each command loads, using .cache/build-meta.json below.
+//
+// The new build is written next to dist/ and swapped in at the end, so a test or a run of the CLI
+// that reads dist/ while a build is under way never sees a half-written folder.
 import { build } from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
-await rm('dist', { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.js',
+/**
+ * zod 4's `z` namespace re-exports every locale (`z.locales`), ~260 KB of messages in some 60
+ * languages that esbuild cannot drop, since `z` is imported whole. We only ever use English (zod's
+ * default, which zod imports from `locales/en.js` directly), so zod's locale index is replaced by
+ * one exporting `en` alone: the chunk holding zod shrinks from ~450 KB to ~190 KB and every command
+ * that parses options starts faster. Fails the build if zod's layout changes under it.
+ */
+/**
+ * ink loads its React DevTools bridge (`ink/build/devtools.js`: react-devtools-core and the `ws`
+ * WebSocket client, ~50 KB) only when DEV=true, and prints how to install react-devtools-core when
+ * that import fails with ERR_MODULE_NOT_FOUND. We ship no devtools: the bridge is replaced by a
+ * module that fails that way, so DEV=true gets ink's own message, and the published files import
+ * no package that is not bundled.
+ */
+const inkWithoutDevtools = {
+  name: 'ink-without-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]ink[\\/]/.test(args.importer) ? { path: 'ink-devtools', namespace: 'ink-devtools' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'ink-devtools' }, () => ({
+      contents: "const error = new Error('React DevTools are not bundled with setup-gateway'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;",
+    }));
+  },
+};
+
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    let replaced = 0;
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      replaced += 1;
+      return { path: path.resolve(path.dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+    b.onEnd((result) => {
+      if (result.errors.length === 0 && replaced === 0) {
+        throw new Error('scripts/build.mjs: zod no longer imports ../locales/index.js: update the zod-english-only plugin');
+      }
+    });
+  },
+};
+
+const out = 'dist';
+const next = `${out}.next`;
+const old = `${out}.old`;
+
+await rm(next, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: next,
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -15,9 +80,73 @@ await build({
   // build bundles cleanly.
   mainFields: ['module', 'main'],
   minify: true,
+  // React and react-reconciler (for the interactive mode) pick their production builds by
+  // NODE_ENV at run time; fixing it here drops their development builds (~260 KB) from the bundle.
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // The licences of the bundled packages, in one file per output file that has any.
   legalComments: 'linked',
-  // Some bundled CommonJS modules call require(); give ESM output a working one.
+  // Bundled CommonJS modules may call require(); give the ESM output a working one.
   banner: { js: "import { createRequire as __sgCreateRequire } from 'node:module'; const require = __sgCreateRequire(import.meta.url);" },
+  plugins: [zodEnglishOnly, inkWithoutDevtools],
+  // ink imports react-devtools-core (an optional peer we do not install) only when DEV=true, and
+  // says so if it is missing: leave that import unresolved instead of failing the build. (The
+  // ink-without-devtools plugin already keeps it out; this stays as a safety net.)
+  external: ['react-devtools-core'],
+  metafile: true,
   logLevel: 'warning',
 });
-await chmod('dist/cli.js', 0o755);
+await chmod(`${next}/cli.js`, 0o755);
+
+// The bin: a few lines of CommonJS that answer --version and otherwise import dist/cli.js (see
+// src/bin.cts). Only package.json's version is bundled into it.
+await build({
+  entryPoints: ['src/bin.cts'],
+  outfile: `${next}/bin.cjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  plugins: [
+    {
+      name: 'cli-stays-external',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/cli\.js$/ }, () => ({ path: './cli.js', external: true }));
+        // The whole package.json would be bundled for one field.
+        b.onLoad({ filter: /[\\/]package\.json$/ }, async (args) => ({
+          contents: JSON.stringify({ version: JSON.parse(await readFile(args.path, 'utf8')).version }),
+          loader: 'json',
+        }));
+      },
+    },
+  ],
+  logLevel: 'warning',
+});
+await chmod(`${next}/bin.cjs`, 0o755);
+
+await rm(old, { recursive: true, force: true });
+await rename(out, old).catch((error) => {
+  if (error.code !== 'ENOENT') throw error;
+});
+await rename(next, out);
+await rm(old, { recursive: true, force: true });
+
+// What went into each output file, for test/ship/startup.test.ts (which files a command loads,
+// and whether they hold zod, yaml, react…). Kept out of dist/ so it is not published.
+const outputs = {};
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  const inputs = Object.keys(output.inputs);
+  outputs[path.relative(next, file).split(path.sep).join('/')] = {
+    bytes: output.bytes,
+    packages: [...new Set(inputs.map(packageOf).filter((p) => p !== undefined))].sort(),
+    sources: inputs.filter((i) => packageOf(i) === undefined),
+  };
+}
+await mkdir('.cache', { recursive: true });
+await writeFile('.cache/build-meta.json', `${JSON.stringify({ outputs }, null, 2)}\n`);
+
+/** `zod` for node_modules/zod/v4/core/x.js, `@scope/name` for scoped packages; undefined for ours. */
+function packageOf(input) {
+  const match = /(?:^|[\\/])node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(input.replace(/^[a-z-]+:/, ''));
+  return match?.[1]?.replace('\\', '/');
+}

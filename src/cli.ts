@@ -1,34 +1,57 @@
 #!/usr/bin/env node
 // The entry point: wires the real world into the CLI and is the only place that exits.
-import { createInterface } from 'node:readline/promises';
+//
+// `--version` is answered before anything else is loaded: it needs no other module, so it costs
+// little more than starting node (bench/startup). Every other command loads main.js and, through
+// it, only its own chunk (scripts/build.mjs splits the bundle at each dynamic import).
 import pkg from '../package.json' with { type: 'json' };
-import { main } from './cli/main.js';
 import type { CliIO } from './cli/io.js';
-import { fromProcess } from './core/environment.js';
 
-const io: CliIO = {
-  environment: fromProcess,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  async readStdin() {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-  interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-  async confirm(question) {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      const answer = await rl.question(`${question} [y/N] `);
-      return /^y(es)?$/i.test(answer.trim());
-    } finally {
-      rl.close();
-    }
-  },
-  fetch: globalThis.fetch,
-  version: pkg.version,
-  debug: Boolean(process.env.SETUP_GATEWAY_DEBUG),
-};
+// `setup-gateway detect | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
-const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-process.exitCode = await main(process.argv.slice(2), io, color);
+const argv = process.argv.slice(2);
+if (argv[0] === '--version' || argv[0] === '-v') {
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  const [{ main }, { fromProcess }] = await Promise.all([import('./cli/main.js'), import('./core/environment.js')]);
+  const io: CliIO = {
+    environment: fromProcess,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    async readStdin() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    // A getter: touching process.stdin sets up a stream, which most commands have no use for.
+    get interactive() {
+      return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    },
+    async confirm(question) {
+      // Loaded only when a question is asked: start-up stays small.
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        const answer = await rl.question(`${question} [y/N] `);
+        return /^y(es)?$/i.test(answer.trim());
+      } finally {
+        rl.close();
+      }
+    },
+    async terminal() {
+      // node:tty only, and only for the interactive mode.
+      const { openTerminal } = await import('./tui/terminal.js');
+      return openTerminal();
+    },
+    fetch: globalThis.fetch,
+    version: pkg.version,
+    debug: Boolean(process.env.SETUP_GATEWAY_DEBUG),
+    cwd: process.cwd(),
+  };
+
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  process.exitCode = await main(argv, io, color);
+}

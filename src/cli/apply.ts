@@ -96,6 +96,7 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
   const asked = await askConsents(plans, options, io, env);
   if (asked.size > 0) plans = planWith((id) => options.yes || asked.has(id));
 
+  for (const plan of plans) for (const secret of plan.secrets) print.addSecret(secret);
   let runId: string | null = null;
   if (!options['dry-run']) {
     const outcome = await applyChanges(
@@ -156,7 +157,8 @@ async function selectRecipes(ids: readonly string[], env: Environment): Promise<
   const named = [...new Set(ids)].map((id) => findRecipe(id) as Recipe);
   const detections = await detectAll(named.length ? named : allRecipes, env);
   const byId = new Map(detections.map((d) => [d.recipe.id, d.evidence]));
-  const recipes = named.length ? named : detections.filter((d) => d.found).map((d) => d.recipe);
+  // An explicit-only recipe (shell-env) is configured when named, never because it was "found".
+  const recipes = named.length ? named : detections.filter((d) => d.found && !d.recipe.explicitOnly).map((d) => d.recipe);
   return { recipes, evidence: (id) => byId.get(id) ?? [] };
 }
 
@@ -207,7 +209,8 @@ async function askConsents(plans: AgentPlan[], options: Options, io: CliIO, env:
   return granted;
 }
 
-function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, writeError?: string): AgentReport {
+/** Also used by the interactive mode (src/tui) for its review diffs and summary. */
+export function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, writeError?: string): AgentReport {
   const base = {
     id: plan.recipe.id,
     name: plan.recipe.name,
@@ -240,7 +243,8 @@ function octalMode(mode: number): string {
 const SYMBOL: Record<AgentStatus, string> = { updated: '✓', unchanged: '=', skipped: '-', manual: '!', failed: '✗' };
 const COLOR = { updated: 'green', unchanged: 'dim', skipped: 'dim', manual: 'yellow', failed: 'red' } as const;
 
-function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment): void {
+/** Also prints the interactive mode's summary (src/tui/summary.ts). */
+export function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment): void {
   print.out(`${dryRun ? 'Dry run: nothing is written. ' : ''}Gateway ${profile.urls.openai} (key ${maskKey(profile.key)})`);
   print.out();
   const width = Math.max(...reports.map((r) => r.id.length));

@@ -19,7 +19,13 @@ export async function detectCommand(argv: readonly string[], io: CliIO, print: P
   const detections = await detectAll(recipes, io.environment());
   if (options.json) {
     print.json({
-      agents: detections.map((d) => ({ id: d.recipe.id, name: d.recipe.name, found: d.found, evidence: d.evidence })),
+      agents: detections.map((d) => ({
+        id: d.recipe.id,
+        name: d.recipe.name,
+        found: d.found,
+        ...(d.recipe.explicitOnly ? { explicitOnly: true } : {}),
+        evidence: d.evidence,
+      })),
     });
     return ExitCode.ok;
   }
@@ -27,7 +33,9 @@ export async function detectCommand(argv: readonly string[], io: CliIO, print: P
   for (const d of detections) {
     const mark = d.found ? print.paint('green', '✓') : print.paint('dim', '·');
     const label = d.found ? d.recipe.name : print.paint('dim', `${d.recipe.name} (not found)`);
-    print.out(`${mark} ${d.recipe.id.padEnd(width)}  ${label}`);
+    // Shown, but `apply` without --agent skips it: say so where the user looks.
+    const explicit = d.recipe.explicitOnly ? print.paint('dim', ` (only with --agent ${d.recipe.id})`) : '';
+    print.out(`${mark} ${d.recipe.id.padEnd(width)}  ${label}${explicit}`);
     for (const e of d.evidence) print.out(print.paint('dim', `    ${e.kind}: ${e.path}${e.version ? ` (${e.version})` : ''}`));
   }
   print.out();

@@ -2,6 +2,7 @@
 import type { Environment } from '../core/environment.js';
 import type { Fetch } from '../core/gateway.js';
 import { maskSecrets } from '../core/secrets.js';
+import type { Terminal } from '../tui/terminal.js';
 
 export interface CliIO {
   /** Resolved lazily: `detect --help` must work even without HOME. */
@@ -18,6 +19,14 @@ export interface CliIO {
   version: string;
   /** SETUP_GATEWAY_DEBUG: print stack traces of unexpected errors. */
   debug?: boolean;
+  /** The current folder, where project-level settings are looked for (`doctor`); optional. */
+  cwd?: string;
+  /**
+   * The terminal for the interactive mode (`setup-gateway` with no command), or undefined when
+   * there is none (stdout not a terminal, and no keyboard on stdin or /dev/tty). Optional: an
+   * IO without it never starts the interactive mode.
+   */
+  terminal?(): Promise<Terminal | undefined>;
 }
 
 /** Every line a command prints goes through here, so a key can never be printed by mistake. */

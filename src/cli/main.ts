@@ -1,36 +1,55 @@
 // Dispatch: the command word picks one module; errors become a message and an exit code here,
 // so no command ever prints a stack trace.
+//
+// Start-up: each command's module is imported only when that command runs (scripts/build.mjs
+// splits the bundle at these dynamic imports), so `--version` and `--help` evaluate none of zod,
+// yaml, smol-toml or jsonc-parser, and no command but the interactive mode loads ink or react.
+// Register a command lazily, as below; a static import here would pull its whole module graph
+// into the start-up chunk (test/ship/startup.test.ts fails then).
 import { ExitCode, SetupError, UsageError } from '../core/errors.js';
-import { applyCommand, applyHelp } from './apply.js';
-import { detectCommand, detectHelp } from './detect.js';
 import { Printer, type CliIO } from './io.js';
-import { recipesCommand, recipesHelp } from './recipes.js';
-import { undoCommand, undoHelp } from './undo.js';
 
 type Command = (argv: readonly string[], io: CliIO, print: Printer) => Promise<number>;
+interface CommandModule {
+  run: Command;
+  help: string;
+}
+/** Eager `{ run, help }` still works, but `{ load }` keeps start-up fast. */
+type CommandEntry = CommandModule | { load(): Promise<CommandModule> };
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  apply: { run: applyCommand, help: applyHelp },
-  detect: { run: detectCommand, help: detectHelp },
-  undo: { run: undoCommand, help: undoHelp },
-  recipes: { run: recipesCommand, help: recipesHelp },
+const COMMANDS: Record<string, CommandEntry> = {
+  apply: { load: async () => import('./apply.js').then((m) => ({ run: m.applyCommand, help: m.applyHelp })) },
+  detect: { load: async () => import('./detect.js').then((m) => ({ run: m.detectCommand, help: m.detectHelp })) },
+  undo: { load: async () => import('./undo.js').then((m) => ({ run: m.undoCommand, help: m.undoHelp })) },
+  recipes: { load: async () => import('./recipes.js').then((m) => ({ run: m.recipesCommand, help: m.recipesHelp })) },
+  doctor: { load: async () => import('./doctor.js').then((m) => ({ run: m.doctorCommand, help: m.doctorHelp })) },
+  relay: { load: async () => import('./relay.js').then((m) => ({ run: m.relayCommand, help: m.relayHelp })) },
 };
+
+async function loadCommand(entry: CommandEntry): Promise<CommandModule> {
+  return 'load' in entry ? entry.load() : entry;
+}
 
 export const mainHelp = `setup-gateway: route every coding agent through one AI gateway.
 
-Usage: setup-gateway <command> [options]
+Usage: setup-gateway                  in a terminal: questions, a review, then apply
+       setup-gateway --plain          the same, one question per line
+       setup-gateway <command> [options]
+       setup-gateway --base-url URL … options without a command: apply
 
 Commands:
   apply     configure agents for a gateway (--base-url, key, --agent, --model, --dry-run)
   detect    list the agents installed on this machine
   undo      restore the files the last apply changed (--list, --id)
   recipes   the supported agents and what each gets written where
+  doctor    check that every configured agent really routes through the gateway (--fix)
+  relay     run a local relay that translates between OpenAI and Anthropic APIs (start|stop|status)
 
 Options:
   -h, --help      show help (also: setup-gateway <command> --help)
   -v, --version   print the version
 
-Exit codes: 0 ok, 1 failure, 2 usage error.
+Exit codes: 0 ok, 1 failure, 2 usage error, 130 cancelled (interactive mode).
 `;
 
 export async function main(argv: readonly string[], io: CliIO, color: boolean): Promise<number> {
@@ -42,14 +61,28 @@ export async function main(argv: readonly string[], io: CliIO, color: boolean): 
       print.out(io.version);
       return ExitCode.ok;
     }
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      const topic = command === 'help' ? rest[0] : undefined;
-      print.out(topic && COMMANDS[topic] ? COMMANDS[topic].help : mainHelp);
-      // Bare `setup-gateway` is a usage error until the interactive mode exists.
-      return command === undefined ? ExitCode.usage : ExitCode.ok;
+    if (command === undefined || (command === '--plain' && rest.length === 0)) {
+      // No command: the interactive mode (src/tui, loaded only here), when there is a terminal.
+      // Without one (a pipe, CI) there is nobody to ask: the help, and a usage error.
+      const terminal = await io.terminal?.();
+      if (terminal) {
+        const { runInteractive } = await import('../tui/index.js');
+        return await runInteractive({ plain: command === '--plain' }, io, print, terminal);
+      }
+      print.out(mainHelp);
+      return ExitCode.usage;
     }
-    const entry = COMMANDS[command];
-    if (!entry) throw new UsageError(`Unknown command "${command}".`, [`Commands: ${Object.keys(COMMANDS).join(', ')}. See \`setup-gateway --help\`.`]);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      const topic = command === 'help' ? rest[0] : undefined;
+      const topicEntry = topic === undefined ? undefined : COMMANDS[topic];
+      print.out(topicEntry ? (await loadCommand(topicEntry)).help : mainHelp);
+      return ExitCode.ok;
+    }
+    // Options without a command (`setup-gateway --base-url … --key-env …`) are apply's.
+    if (command.startsWith('-')) return await main(['apply', ...argv.filter((a) => a !== '--plain')], io, color);
+    const found = COMMANDS[command];
+    if (!found) throw new UsageError(`Unknown command "${command}".`, [`Commands: ${Object.keys(COMMANDS).join(', ')}. See \`setup-gateway --help\`.`]);
+    const entry = await loadCommand(found);
     if (rest.includes('--help') || rest.includes('-h')) {
       print.out(entry.help);
       return ExitCode.ok;

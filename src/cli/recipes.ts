@@ -25,6 +25,7 @@ export async function recipesCommand(argv: readonly string[], io: CliIO, print: 
       name: recipe.name,
       protocol: recipe.protocol,
       model: recipe.model,
+      ...(recipe.explicitOnly ? { explicitOnly: true } : {}),
       checked: recipe.checked,
       sources: recipe.sources,
       files: plan.files.map((f) => ({
@@ -43,7 +44,8 @@ export async function recipesCommand(argv: readonly string[], io: CliIO, print: 
     return ExitCode.ok;
   }
   for (const r of listing) {
-    print.out(`${print.paint('bold', r.name)} (${r.id}), speaks ${r.protocol}, model ${r.model}`);
+    const explicit = r.explicitOnly ? `, only with --agent ${r.id}` : '';
+    print.out(`${print.paint('bold', r.name)} (${r.id}), speaks ${r.protocol}, model ${r.model}${explicit}`);
     for (const f of r.files) {
       print.out(`  ${f.path}  [${f.format}${f.holdsSecret ? ', 0600' : ''}]`);
       print.out(print.paint('dim', `    ${f.purpose}`));

@@ -3,6 +3,7 @@
 // Workspace Settings" (settings file locations) and "Extension Marketplace" (extension folder).
 import type { Environment } from './environment.js';
 import { appData, inHome, pathFor } from './environment.js';
+import type { Evidence } from './recipe.js';
 
 export interface EditorProduct {
   id: 'code' | 'code-insiders' | 'vscodium' | 'cursor' | 'windsurf';
@@ -71,4 +72,58 @@ export function extensionVersion(folder: string, id: string): string | false {
   if (!folder.toLowerCase().startsWith(prefix)) return false;
   const match = /^(\d+\.\d+\.\d+[^-]*)(-.*)?$/.exec(folder.slice(prefix.length));
   return match?.[1] ?? false;
+}
+
+/** Where an installed extension runs, which decides whose files it reads. */
+export interface ExtensionSite {
+  editor: EditorProduct;
+  /**
+   * `local`: this machine's editor; `windows`: a Windows editor seen from WSL (its files are under
+   * `env.windowsHome` and it wants Windows paths); `server`: VS Code Server (Remote - WSL/SSH), which
+   * runs the extension here but takes user settings from the client.
+   */
+  side: 'local' | 'windows' | 'server';
+  version?: string;
+}
+
+/** The sites of the `extension` evidence detection found, in evidence order. */
+export function extensionSites(env: Environment, evidence: readonly Evidence[]): ExtensionSite[] {
+  const p = pathFor(env);
+  const server = inHome(env, '.vscode-server', 'extensions');
+  const dirs = extensionDirs(env);
+  const sites: ExtensionSite[] = [];
+  for (const e of evidence) {
+    if (e.kind !== 'extension') continue;
+    const parent = p.dirname(e.path);
+    const dir = dirs.find((d) => d.dir === parent);
+    if (!dir) continue;
+    const side = dir.windows ? 'windows' : parent === server ? 'server' : 'local';
+    sites.push({ editor: dir.editor, side, ...(e.version ? { version: e.version } : {}) });
+  }
+  return sites;
+}
+
+/** An editor's `User` folder on one side (`windows` only inside WSL with a known Windows home). */
+export function editorUserDir(env: Environment, editor: EditorProduct['id'], windows: boolean): string | undefined {
+  return editorUserDirs(env).find((d) => d.editor.id === editor && d.windows === windows)?.dir;
+}
+
+/** `/mnt/c/Users/ana/x` → `C:\Users\ana\x`: a WSL path as the Windows side names it; undefined off `/mnt/<drive>`. */
+export function windowsPathFromWsl(linuxPath: string): string | undefined {
+  const match = /^\/mnt\/([a-zA-Z])(\/.*)?$/.exec(linuxPath);
+  if (!match) return undefined;
+  return `${(match[1] as string).toUpperCase()}:${(match[2] ?? '/').replace(/\//g, '\\')}`;
+}
+
+/** Dotted versions compared numerically (`3.9.0` < `3.10.0`); a pre-release tag is ignored. */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const parts = (v: string) => v.split(/[-+]/)[0]!.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const a = parts(version);
+  const b = parts(minimum);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
 }

@@ -5,6 +5,7 @@ import { applyBlock } from '../formats/block.js';
 import { editorFor } from '../formats/index.js';
 import { applyOpsToValue, deepEqual } from '../formats/ops.js';
 import { FormatParseError, UnsafeEditError } from '../formats/types.js';
+import { collectSecretAssignments, collectSecretValues } from './secrets.js';
 import type { Environment } from './environment.js';
 import { displayPath } from './environment.js';
 import { FileParseError, SetupError } from './errors.js';
@@ -39,6 +40,8 @@ export interface AgentPlan {
   messages: string[];
   /** Questions asked before a consent-gated edit; `granted` tells whether they were applied. */
   consents: Array<{ question: string; file: string; granted: boolean }>;
+  /** Secret values found in the files before our edit (an old key): masked in output like ours. */
+  secrets: Set<string>;
   /** Steps the user takes by hand (the agent has no file we can safely write). */
   manual?: { why: string; steps: string[] };
   /** Set when the agent cannot be configured; nothing is written for it. */
@@ -62,17 +65,18 @@ const SECRET_FILE_MODE = 0o600;
 /** The files a recipe may read, so the caller can snapshot them before planning. */
 export function filesToRead(recipe: Recipe, profile: Profile, env: Environment, evidence: readonly Evidence[]): string[] {
   const { files } = recipe.plan({ profile, env, evidence, model: modelFor(profile, recipe.id) });
-  return files.flatMap((f) => (f.kind === 'structured' ? [...(f.preferExisting ?? []), f.path] : [f.path]));
+  return files.flatMap((f) => [...(f.preferExisting ?? []), f.path, ...(f.kind === 'structured' ? (f.unlessExists ?? []) : [])]);
 }
 
 export function planAgent({ recipe, profile, env, snapshot, evidence, consent }: PlanInput): AgentPlan {
   const model = modelFor(profile, recipe.id);
   const { files, notes, manual } = recipe.plan({ profile, env, evidence, model });
-  const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], consents: [], ...(manual ? { manual } : {}) };
+  const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], consents: [], secrets: new Set(), ...(manual ? { manual } : {}) };
   try {
     for (const intent of files) {
       const state = pickFile(intent, snapshot);
-      if (intent.kind === 'block' && intent.onlyIfExists && !state.exists) continue;
+      if (intent.onlyIfExists && !state.exists) continue;
+      if (intent.kind === 'structured' && intent.unlessExists?.some((p) => snapshot.get(p)?.exists)) continue;
       plan.files.push(state.path);
       if (state.symlink) plan.messages.push(`${displayPath(env, state.path)} is a symlink: writing its target ${displayPath(env, state.realPath)}.`);
       const change = planFile(intent, state, consent, plan, env);
@@ -86,7 +90,7 @@ export function planAgent({ recipe, profile, env, snapshot, evidence, consent }:
 }
 
 function pickFile(intent: FileIntent, snapshot: Snapshot): FileState {
-  const candidates = intent.kind === 'structured' ? [...(intent.preferExisting ?? []), intent.path] : [intent.path];
+  const candidates = [...(intent.preferExisting ?? []), intent.path];
   for (const c of candidates) {
     const s = snapshot.get(c);
     if (s?.exists) return s;
@@ -106,6 +110,7 @@ function planFile(intent: FileIntent, state: FileState, consent: boolean, plan: 
     intent.kind === 'structured'
       ? editStructured(intent, text, state, consent, plan, shown)
       : parseOrThrow(() => applyBlock(text, intent.block), state.path, shown);
+  if (intent.kind === 'block') collectSecretAssignments(text, plan.secrets);
 
   const textChanged = next !== text;
   if (!state.exists && !textChanged) return undefined;
@@ -138,6 +143,7 @@ function editStructured(
 ): string {
   const editor = editorFor(intent.format);
   const before = parseOrThrow(() => editor.parse(text), state.path, shown);
+  collectSecretValues(before, plan.secrets);
   const ops: PlannedOp[] = [];
   for (const op of intent.ops) {
     if (op.consent && !deepEqual(applyOpsToValue(before, [op]), before)) {

@@ -17,6 +17,13 @@ export type FileIntent =
       path: string;
       /** Files the agent reads instead when they exist (e.g. a legacy name): the first existing one wins over `path`. */
       preferExisting?: readonly string[];
+      /** Only edit the file when it already exists (e.g. the settings of an editor the user may not have). */
+      onlyIfExists?: boolean;
+      /**
+       * Leave this file alone when any of these exists (e.g. a legacy file in another format is
+       * only edited while the current one is absent; another intent covers the current one).
+       */
+      unlessExists?: readonly string[];
       format: StructuredFormat;
       ops: readonly PlannedOp[];
       /** The file will contain the key: written 0600. */
@@ -27,6 +34,11 @@ export type FileIntent =
   | {
       kind: 'block';
       path: string;
+      /**
+       * Files the shell reads instead when they exist, in its own order (bash's login chain
+       * `.bash_profile`, `.bash_login`, `.profile`): the first existing one is edited; `path` when none is.
+       */
+      preferExisting?: readonly string[];
       /** Only edit the file when it already exists (a shell's rc file the user does not use stays absent). */
       onlyIfExists?: boolean;
       /** `null` removes our block. */
@@ -80,6 +92,37 @@ export interface Recipe {
   /** Where the facts in this recipe come from, checked on `checked`. */
   sources: readonly string[];
   checked: string;
+  /**
+   * Never chosen by detection, only when named with `--agent` (e.g. `shell-env`, which changes
+   * every shell's environment and has nothing to detect).
+   */
+  explicitOnly?: boolean;
   detect: DetectSpec;
   plan(ctx: RecipeContext): RecipePlan;
+  /** What `doctor` should know beyond the files `plan` writes (overrides, traps); optional. */
+  checks?: RecipeChecks;
+}
+
+/** A gateway setting an agent reads: the URL, the key or the model. */
+export type GatewaySlot = 'url' | 'key' | 'model';
+
+/** Where a project-level file is looked for: the current folder or the root of its git repository. */
+export type ProjectBase = 'cwd' | 'git-root';
+
+/**
+ * Data for `setup-gateway doctor`. Everything a recipe writes is checked without this (parse,
+ * URL shape, key, model, file mode, drift); these are the places the agent also reads.
+ */
+export interface RecipeChecks {
+  /** Environment variables the agent reads for a gateway setting, and whether they win over its file. */
+  env?: ReadonlyArray<{ name: string; slot?: GatewaySlot; wins: boolean }>;
+  /** `.env` files the agent loads into its environment, in load order (later wins, and over the process environment). */
+  dotenv?: ReadonlyArray<{ path: string; in: ReadonlyArray<ProjectBase | 'home'> }>;
+  /**
+   * Project-level files with the same format and keys as the user-level file named by `mirrors`
+   * (the basename of one of the plan's files); they win over it, later entries over earlier ones.
+   */
+  projectFiles?: ReadonlyArray<{ path: string; in: readonly ProjectBase[]; mirrors: string }>;
+  /** The agent's requests are sent from the vendor's servers, so a loopback URL cannot be reached. */
+  callsFromCloud?: boolean;
 }

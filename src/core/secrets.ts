@@ -35,3 +35,31 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Names whose values are secrets wherever they appear: ANTHROPIC_API_KEY, experimental_bearer_token, password… */
+const SECRET_NAME = /(key|token|secret|password)$/i;
+
+/**
+ * Adds every string under a secret-looking name, anywhere in parsed config data, to `out`: an old
+ * key we are about to replace must be masked in diffs just like the new one.
+ */
+export function collectSecretValues(data: unknown, out: Set<string>, name = ''): void {
+  if (typeof data === 'string') {
+    if (SECRET_NAME.test(name) && data.length >= 8) out.add(data);
+  } else if (Array.isArray(data)) {
+    for (const item of data) collectSecretValues(item, out, name);
+  } else if (data instanceof Map) {
+    for (const [k, v] of data) collectSecretValues(v, out, String(k));
+  } else if (data && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data)) collectSecretValues(v, out, k);
+  }
+}
+
+/** The same for shell and env-file lines: `export OPENAI_API_KEY='…'`, `set -gx X_TOKEN …`, `$env:K = '…'`. */
+export function collectSecretAssignments(text: string, out: Set<string>): void {
+  const assignment = /^\s*(?:export\s+|set\s+-gx\s+|\$env:)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|\s)\s*(['"]?)(.*?)\2\s*;?\s*$/;
+  for (const line of text.split(/\r?\n/)) {
+    const m = assignment.exec(line);
+    if (m && SECRET_NAME.test(m[1] as string) && (m[3] as string).length >= 8) out.add(m[3] as string);
+  }
+}

@@ -8,6 +8,7 @@
 // JSON grammar demands it, the one comma next to it.
 
 import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { json5Reason, json5SyntaxAt } from './json5.js';
 import { editByPrimitives, formatPath, setOwn, applyOpsToValue, deepEqual, type Primitive } from './ops.js';
 import { FormatParseError, UnsafeEditError, type EditOp, type JsonValue, type KeyPath, type StructuredEditor } from './types.js';
 import {
@@ -35,10 +36,12 @@ const EOF = 17;
 
 const PARSE_OPTIONS = { disallowComments: false, allowTrailingComma: true, allowEmptyContent: false };
 
-/** `ValueExpected` → `value expected`. */
-function describeError(error: ParseError): string {
-  const words = printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return `invalid JSON: ${words}`;
+/** `ValueExpected` → `value expected`; JSON5-only syntax (an unquoted key…) is named as such. */
+function describeError(error: ParseError, body: string): string {
+  const code = printParseErrorCode(error.error);
+  const json5 = json5SyntaxAt(body, error.offset, code);
+  if (json5 !== undefined) return json5Reason(json5);
+  return `invalid JSON: ${code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`;
 }
 
 /** Parse a BOM-less, non-blank body into its tree, or throw FormatParseError at the first error. */
@@ -48,7 +51,7 @@ function parseBody(body: string): Node {
   const first = errors[0];
   if (first !== undefined || root === undefined) {
     const { line, column } = offsetToLineColumn(body, first?.offset ?? 0);
-    throw new FormatParseError(first ? describeError(first) : 'invalid JSON: value expected', line, column);
+    throw new FormatParseError(first ? describeError(first, body) : 'invalid JSON: value expected', line, column);
   }
   return root;
 }
@@ -295,8 +298,9 @@ function applyPrimitive(body: string, primitive: Primitive): string {
     case 'replace': {
       const located = locate(root, primitive.path);
       const { value } = located;
-      // Inside a one-line object or array the new value stays on that line too.
-      const oneLine = style.compactFile || isOneLine(body, located.container);
+      // Inside a one-line object or array the new value stays on that line too (a replaced root,
+      // e.g. `{}` becoming a list, has no such line to stay on).
+      const oneLine = style.compactFile || (primitive.path.length > 0 && isOneLine(body, located.container));
       const text = render(primitive.value, lineIndentAt(body, value.offset), oneLine, style);
       return splice(body, value.offset, value.offset + value.length, text);
     }

@@ -114,8 +114,8 @@ function assertJsonValue(value: unknown, where: string): asserts value is JsonVa
   throw new Error(`${where}: ${describe(value)} is not a JSON value`);
 }
 
-function assertPath(path: KeyPath): void {
-  if (path.length === 0) throw new Error('an edit path must not be empty');
+function assertPath(path: KeyPath, rootAllowed = false): void {
+  if (path.length === 0 && !rootAllowed) throw new Error('an edit path must not be empty');
   for (const seg of path) {
     if (typeof seg === 'number' && !(Number.isInteger(seg) && seg >= 0)) {
       throw new Error(`bad array index ${seg} in ${formatPath(path)}`);
@@ -134,7 +134,8 @@ function assertUpsertValue(op: Extract<EditOp, { op: 'upsert' }>): void {
 }
 
 function validate(op: EditOp): void {
-  assertPath(op.path);
+  // Only an upsert may target the root: a file whose top level is a list (chatLanguageModels.json).
+  assertPath(op.path, op.op === 'upsert');
   if (op.op !== 'delete') assertJsonValue(op.value, formatPath(op.path));
   if (op.op === 'upsert') assertUpsertValue(op);
 }
@@ -208,10 +209,18 @@ function deleteIn(root: unknown, path: KeyPath): void {
  * root of a config file). Throws UnsafeEditError when an op conflicts with the data's shape.
  */
 export function applyOpsToValue(data: unknown, ops: readonly EditOp[]): unknown {
-  if (!isPlainObject(data)) throw new UnsafeEditError(`the file's top level is ${describe(data)}, not an object`);
-  const root = cloneData(data);
+  const rootList = ops.length > 0 && ops.every(isRootUpsert);
+  if (!isPlainObject(data) && !(rootList && Array.isArray(data))) {
+    throw new UnsafeEditError(`the file's top level is ${describe(data)}, not ${rootList ? 'an array' : 'an object'}`);
+  }
+  let root: Record<string, unknown> | unknown[] = cloneData(data);
   for (const op of ops) {
     validate(op);
+    if (op.op === 'upsert' && isRootUpsert(op)) {
+      root = upsertRoot(root, op);
+      continue;
+    }
+    if (!isPlainObject(root)) throw new UnsafeEditError(`the file's top level is ${describe(root)}, not an object`);
     switch (op.op) {
       case 'set':
         setIn(root, op.path, op.value);
@@ -238,6 +247,31 @@ export function applyOpsToValue(data: unknown, ops: readonly EditOp[]): unknown 
     }
   }
   return root;
+}
+
+type UpsertOp = Extract<EditOp, { op: 'upsert' }>;
+
+/** Not a type predicate on purpose: `false` must not narrow away the upserts with a path. */
+function isRootUpsert(op: EditOp): boolean {
+  return op.op === 'upsert' && op.path.length === 0;
+}
+
+/**
+ * The list a root upsert works on. A blank file reads as `{}` (every editor's contract), so an
+ * empty object is taken as "no list yet"; an object with members is the user's and is refused.
+ */
+function rootList(root: unknown, op: UpsertOp): unknown[] {
+  if (Array.isArray(root)) return root;
+  if (isPlainObject(root) && Object.keys(root).length === 0) return [];
+  throw conflict(op.path, op.path, root, 'an array');
+}
+
+function upsertRoot(root: unknown, op: UpsertOp): unknown[] {
+  const list = rootList(root, op);
+  const index = findMatch(list, op.match);
+  if (index === -1) list.push(cloneData(op.value));
+  else list[index] = cloneData(op.value);
+  return list;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,6 +343,13 @@ function planSet(data: unknown, path: KeyPath, value: JsonValue): Primitive[] {
 /** The primitive edits that carry out `op` on `data` (the file's current content). */
 export function planOp(data: unknown, op: EditOp): Primitive[] {
   validate(op);
+  if (op.op === 'upsert' && isRootUpsert(op)) {
+    const list = rootList(data, op);
+    if (list !== data) return [{ kind: 'replace', path: [], value: [op.value] }];
+    const index = findMatch(list, op.match);
+    if (index === -1) return [{ kind: 'append', path: [], value: op.value }];
+    return planSet(data, [index], op.value);
+  }
   if (!isPlainObject(data)) throw new UnsafeEditError(`the file's top level is ${describe(data)}, not an object`);
   switch (op.op) {
     case 'set':

@@ -17,6 +17,11 @@
 //   and the install passes --engine-strict=false.
 // - claude-code's postinstall (install.cjs) copies the platform binary over a
 //   500-byte placeholder. If npm skipped install scripts, we run it ourselves.
+// - openclaw needs Node >= 24 (its preinstall refuses anything older) and is run
+//   with it. The manifest's `runtimes.node` pins that Node, installed from the
+//   npm registry (the `node` package) into <cache>/runtime first; the agents
+//   are then installed with it first on PATH, so npm and every install script
+//   run on it. Nothing expects Node 24 on the machine.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -39,13 +44,22 @@ export const cacheDir = join(repoRoot, '.cache', 'agents');
 export const binDir = join(cacheDir, 'node_modules', '.bin');
 const stampPath = join(cacheDir, '.install-stamp');
 const lockDir = join(repoRoot, '.cache', 'agents.lock');
+export const runtimeDir = join(cacheDir, 'runtime');
+/** The pinned Node runtime (manifest `runtimes.node`), for agents that need a newer Node. */
+export const runtimeNode = join(runtimeDir, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
 
 const isWindows = process.platform === 'win32';
 
-/** Agents in the manifest: package name -> bin name and how to check its version. */
+/**
+ * Agents in the manifest: package name -> bin name and how to check its version.
+ * `entry` (relative to node_modules) is run with the pinned Node runtime instead of the bin.
+ */
 const AGENTS = {
   '@anthropic-ai/claude-code': { bin: 'claude' },
   '@openai/codex': { bin: 'codex' },
+  'opencode-ai': { bin: 'opencode' },
+  '@continuedev/cli': { bin: 'cn' },
+  openclaw: { bin: 'openclaw', entry: join('openclaw', 'openclaw.mjs') },
 };
 
 export function binPath(name) {
@@ -122,14 +136,15 @@ function run(cmd, args, opts = {}) {
 /** Checks every agent bin runs and reports the pinned version. Returns problems. */
 function verify(deps) {
   const problems = [];
-  for (const [pkg, { bin }] of Object.entries(AGENTS)) {
+  for (const [pkg, { bin, entry }] of Object.entries(AGENTS)) {
     const want = deps[pkg];
-    const path = binPath(bin);
+    const path = entry ? join(cacheDir, 'node_modules', entry) : binPath(bin);
     if (!existsSync(path)) {
       problems.push(`${bin}: ${path} is missing`);
       continue;
     }
-    const r = run(path, ['--version'], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    const [cmd, args] = entry ? [runtimeNode, [path, '--version']] : [path, ['--version']];
+    const r = run(cmd, args, { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
     if (r.status !== 0 || (want && !out.includes(want))) {
       problems.push(`${bin} --version: exit ${r.status}${r.error ? ` (${r.error.message})` : ''}, expected ${want}, got: ${out || '(no output)'}`);
@@ -151,6 +166,25 @@ function npmEnv() {
   return env;
 }
 
+/** Installs the manifest's `runtimes.node` (the npm `node` package) into runtimeDir. */
+function installRuntime(version, npm) {
+  if (existsSync(runtimeNode) && (run(runtimeNode, ['--version'], { timeout: 60_000 }).stdout ?? '').trim() === `v${version}`) return;
+  rmSync(runtimeDir, { recursive: true, force: true });
+  mkdirSync(runtimeDir, { recursive: true });
+  writeFileSync(
+    join(runtimeDir, 'package.json'),
+    `${JSON.stringify({ name: 'setup-gateway-e2e-runtime', version: '0.0.0', private: true, dependencies: { node: version } }, null, 2)}\n`,
+  );
+  const args = ['install', '--prefix', runtimeDir, '--no-audit', '--no-fund', '--no-update-notifier', '--ignore-scripts=false', '--loglevel=warn'];
+  const r = run(npm, args, { cwd: runtimeDir, env: npmEnv(), timeout: 10 * 60_000 });
+  const output = `$ ${npm} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;
+  if (r.status !== 0) fail(`npm install of the Node ${version} runtime failed (exit ${r.status})`, output);
+  const v = run(runtimeNode, ['--version'], { timeout: 60_000 });
+  if (v.status !== 0 || (v.stdout ?? '').trim() !== `v${version}`) {
+    fail(`the installed Node runtime does not run: ${runtimeNode} --version gave exit ${v.status}: ${(v.stdout ?? '') + (v.stderr ?? '')}`, output);
+  }
+}
+
 function fail(message, output) {
   process.stderr.write(`\n[test/agents/install.mjs] ${message}\n`);
   if (output) process.stderr.write(`${output.trim()}\n`);
@@ -167,6 +201,7 @@ export function ensureAgents() {
   const { text, json } = readManifest();
   const deps = json.dependencies ?? {};
   const hash = manifestHash(text);
+  const runtimeVersion = json.runtimes?.node;
   const result = {
     binDir,
     claudeBin: binPath('claude'),
@@ -178,7 +213,8 @@ export function ensureAgents() {
   const upToDate = () =>
     existsSync(stampPath) &&
     readFileSync(stampPath, 'utf8').trim() === hash &&
-    Object.values(AGENTS).every(({ bin }) => existsSync(binPath(bin)));
+    Object.values(AGENTS).every(({ bin }) => existsSync(binPath(bin))) &&
+    (!runtimeVersion || existsSync(runtimeNode));
 
   if (upToDate()) return result;
 
@@ -191,6 +227,11 @@ export function ensureAgents() {
     copyFileSync(manifestPath, join(cacheDir, 'package.json'));
 
     const npm = isWindows ? 'npm.cmd' : 'npm';
+    const env = npmEnv();
+    if (runtimeVersion) {
+      installRuntime(runtimeVersion, npm);
+      env.PATH = `${dirname(runtimeNode)}${isWindows ? ';' : ':'}${env.PATH ?? ''}`;
+    }
     const args = [
       'install',
       '--prefix',
@@ -203,7 +244,7 @@ export function ensureAgents() {
       '--include=optional',
       '--loglevel=warn',
     ];
-    const r = run(npm, args, { cwd: cacheDir, env: npmEnv(), timeout: 15 * 60_000 });
+    const r = run(npm, args, { cwd: cacheDir, env, timeout: 15 * 60_000 });
     const npmOutput = `$ ${npm} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;
     if (r.status !== 0) fail(`npm install of the test agents failed (exit ${r.status})`, npmOutput);
 

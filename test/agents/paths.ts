@@ -20,9 +20,18 @@ const bin = (name: string): string => join(agentsBinDir, isWindows ? `${name}.cm
 export const claudeBin = bin('claude');
 /** OpenAI Codex CLI (`codex`), from @openai/codex (a Node launcher for a native binary). */
 export const codexBin = bin('codex');
+/** opencode (`opencode`), from opencode-ai (a native binary from a platform package). */
+export const opencodeBin = bin('opencode');
+/** Continue CLI (`cn`), from @continuedev/cli (a Node script). */
+export const continueBin = bin('cn');
+/** OpenClaw's entry script, run with `runtimeNode` (it needs Node >= 24). */
+export const openclawEntry = join(agentsCacheDir, 'node_modules', 'openclaw', 'openclaw.mjs');
+/** The Node pinned in the manifest's `runtimes.node`, installed by install.mjs into the cache. */
+export const runtimeNode = join(agentsCacheDir, 'runtime', 'node_modules', 'node', 'bin', isWindows ? 'node.exe' : 'node');
 
 interface AgentsManifest {
   dependencies: Record<string, string>;
+  runtimes?: { node?: string };
 }
 const manifest = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')) as AgentsManifest;
 
@@ -30,4 +39,8 @@ const manifest = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')) as
 export const agentVersions = {
   claude: manifest.dependencies['@anthropic-ai/claude-code'] ?? 'unknown',
   codex: manifest.dependencies['@openai/codex'] ?? 'unknown',
+  opencode: manifest.dependencies['opencode-ai'] ?? 'unknown',
+  continue: manifest.dependencies['@continuedev/cli'] ?? 'unknown',
+  openclaw: manifest.dependencies.openclaw ?? 'unknown',
+  runtimeNode: manifest.runtimes?.node ?? 'unknown',
 };

@@ -121,6 +121,13 @@ describe('apply', () => {
       expect(run.stdout).toMatch(/Removed env\.ANTHROPIC_API_KEY/);
     });
 
+    it('is masked in the diff that removes it', async () => {
+      await withApiKey();
+      const run = await runCli([...base, '--agent', 'claude-code', '--yes', '--dry-run'], { env: t.env });
+      expect(run.stdout).toContain('-{"env":{"ANTHROPIC_API_KEY":"sk-…0000"}}');
+      expect(run.stdout).not.toContain('sk-ant-old-key');
+    });
+
     it('is asked about on a terminal, and removed when the user agrees', async () => {
       await withApiKey();
       const run = await runCli([...base, '--agent', 'claude-code'], { env: t.env, interactive: true, answer: true });

@@ -35,3 +35,18 @@ describe('maskSecrets edge cases', () => {
     expect(maskSecrets('unknown key: k', ['k'])).toBe('unknown key: ••••••••');
   });
 });
+
+describe('collecting secrets already in files', () => {
+  it('finds values under secret-looking names in parsed data', async () => {
+    const { collectSecretValues } = await import('../../src/core/secrets.js');
+    const out = new Set<string>();
+    collectSecretValues({ env: { ANTHROPIC_API_KEY: 'sk-ant-old-123', FOO: 'not-a-secret-value' }, p: [{ apiKey: 'abcdefgh12' }], password: 'short' }, out);
+    expect([...out]).toEqual(['sk-ant-old-123', 'abcdefgh12']);
+  });
+  it('finds values assigned to secret-looking variables in shell lines', async () => {
+    const { collectSecretAssignments } = await import('../../src/core/secrets.js');
+    const out = new Set<string>();
+    collectSecretAssignments("export OPENAI_API_KEY='sk-old-shell-1'\nset -gx MY_TOKEN 'tok-old-fish-2'\n$env:GW_API_KEY = 'ps-old-key-3'\nexport PATH='/usr/bin:/bin'\n", out);
+    expect([...out]).toEqual(['sk-old-shell-1', 'tok-old-fish-2', 'ps-old-key-3']);
+  });
+});

@@ -32,6 +32,20 @@ export interface MockGatewayOptions {
    * 401 in that protocol's error shape. Probes (HEAD /, GET /) stay open.
    */
   requireKey?: string;
+  /** Wait this long before answering any request (a slow gateway). Default 0. */
+  delayMs?: number;
+  /** Headers added to every protocol and model-list answer (a gateway's routing trace). */
+  traceHeaders?: Record<string, string>;
+  /**
+   * Answer a protocol request carrying `X-Dry-Run: true` with a routing decision
+   * (`{dryRun: true, routing: {...}}`) instead of a completion, after the key check.
+   */
+  honourDryRun?: boolean;
+  /**
+   * Refuse, as the real APIs do, a request without a conversation: `messages` empty or absent
+   * (messages, chat) or `input` empty or absent (responses) gets 400. Default: anything goes.
+   */
+  strict?: boolean;
 }
 
 export type RouteKind =
@@ -482,6 +496,10 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
         record.status = res.statusCode;
       });
 
+      if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs).unref());
+      if (route !== 'probe' && route !== 'unknown') {
+        for (const [name, value] of Object.entries(options.traceHeaders ?? {})) res.setHeader(name, value);
+      }
       const isAnthropic = route === 'messages' || route === 'count_tokens';
       const fail = (status: number, message: string) => {
         record.status = status;
@@ -508,6 +526,17 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
         return fail(401, 'Invalid or missing API key');
       }
       if (method === 'POST' && body === undefined) return fail(400, 'Request body must be JSON');
+      const conversation = route === 'messages' || route === 'chat' || route === 'responses';
+      if (conversation && options.honourDryRun && headers['x-dry-run'] === 'true') {
+        sendJson(res, 200, { dryRun: true, routing: { modelSelected: modelOf(body, models[0] ?? 'mock-model'), protocol: route } });
+        return;
+      }
+      if (conversation && options.strict) {
+        const b = isRecord(body) ? body : {};
+        const list = route === 'responses' ? b.input : b.messages;
+        const empty = list === undefined || list === '' || (Array.isArray(list) && list.length === 0);
+        if (empty) return fail(400, route === 'responses' ? 'input is required' : 'messages: at least one message is required');
+      }
 
       switch (route) {
         case 'messages':

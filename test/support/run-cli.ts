@@ -18,6 +18,8 @@ export interface FakeWorld {
   interactive?: boolean;
   answer?: boolean;
   fetch?: Fetch;
+  /** The current folder the command sees (project-level files); none by default. */
+  cwd?: string;
 }
 
 export async function runCli(argv: string[], world: FakeWorld): Promise<CliRun> {
@@ -36,6 +38,7 @@ export async function runCli(argv: string[], world: FakeWorld): Promise<CliRun> 
     },
     fetch: world.fetch ?? (async () => new Response('no network in tests', { status: 599 })),
     version: '0.0.0-test',
+    ...(world.cwd !== undefined ? { cwd: world.cwd } : {}),
   };
   const code = await main(argv, io, false);
   return { code, stdout, stderr, asked };

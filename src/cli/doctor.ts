@@ -1,0 +1,219 @@
+// `setup-gateway doctor`: prove that every configured agent really routes through the gateway.
+// Reads, asks the gateway, reports; writes nothing unless --fix, which re-plans the agents and
+// applies through the same engine as `apply` (diff first, confirmation unless --yes, undo-able).
+import { z } from 'zod';
+import { findRecipe, recipes as allRecipes } from '../../recipes/index.js';
+import { applyChanges } from '../core/apply.js';
+import { unifiedDiff } from '../core/diff.js';
+import { displayPath, stateDir } from '../core/environment.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { octal, type AgentPlan } from '../core/plan.js';
+import { failed, renderReport, reportJson, summarize, supportsUnicode, type Paint } from '../doctor/render.js';
+import { DEFAULT_TIMEOUT_MS, planFixes, runDoctor, type DoctorOptions, type DoctorReport } from '../doctor/run.js';
+import { parseCommand } from './args.js';
+import type { CliIO, Printer } from './io.js';
+
+export const doctorHelp = `Usage: setup-gateway doctor [options]
+
+Check that every configured agent really routes through the gateway: the gateway answers,
+accepts the key and serves each agent's protocol; each agent's files parse, point at it with the
+right URL shape, hold the key and a model it lists; nothing overrides them (environment,
+project files, a subscription login); and they hold what setup-gateway last wrote.
+Writes nothing, except with --fix.
+
+The gateway is --base-url when given, else the one of the last apply, else the first agent's.
+The key is --key/--key-env/--key-stdin/SETUP_GATEWAY_KEY when given, else the one the first
+configured agent holds (e.g. ANTHROPIC_AUTH_TOKEN in ~/.claude/settings.json).
+
+Options:
+  --agent ID          check this agent (repeatable; default: every detected or applied agent)
+  --base-url URL      the gateway to check against
+  --key KEY | --key-env VAR | --key-stdin
+                      the gateway key (default: SETUP_GATEWAY_KEY, else the agents' own)
+  --offline           skip every network check
+  --probe-completion  also send one 1-token completion per protocol the agents use
+  --timeout SECONDS   deadline of each network request (default: 5)
+  --strict            warnings fail too (exit 1)
+  --fix               re-apply setup-gateway's settings where they drifted (shows the diff)
+  --yes               apply --fix without asking
+  --verbose           show why and how to fix for passing checks too
+  --json              print one JSON document
+  -h, --help          show this help
+
+Exit codes: 0 no errors, 1 errors (or warnings with --strict), 2 usage error.
+`;
+
+const OptionsSchema = z.object({
+  agent: z.array(z.string()).default([]),
+  'base-url': z.string().optional(),
+  key: z.string().optional(),
+  'key-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  'key-stdin': z.boolean().default(false),
+  offline: z.boolean().default(false),
+  'probe-completion': z.boolean().default(false),
+  timeout: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds')
+    .transform(Number)
+    .refine((n) => n > 0 && n <= 300, 'must be between 0 and 300 seconds')
+    .optional(),
+  strict: z.boolean().default(false),
+  fix: z.boolean().default(false),
+  yes: z.boolean().default(false),
+  verbose: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+type Options = z.infer<typeof OptionsSchema>;
+
+const flags = {
+  agent: { type: 'string', multiple: true },
+  'base-url': { type: 'string' },
+  key: { type: 'string' },
+  'key-env': { type: 'string' },
+  'key-stdin': { type: 'boolean' },
+  offline: { type: 'boolean' },
+  'probe-completion': { type: 'boolean' },
+  timeout: { type: 'string' },
+  strict: { type: 'boolean' },
+  fix: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+export async function doctorCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
+  const options = parseCommand('doctor', argv, flags, OptionsSchema);
+  const unknown = options.agent.filter((id) => !findRecipe(id));
+  if (unknown.length) {
+    throw new UsageError(`doctor: unknown agent ${unknown.map((u) => `"${u}"`).join(', ')}.`, [`Known agents: ${allRecipes.map((r) => r.id).join(', ')}.`]);
+  }
+  if (options['probe-completion'] && options.offline) throw new UsageError('doctor: --probe-completion needs the network; drop --offline.');
+  const key = await resolveKey(options, io);
+  if (key) print.addSecret(key.value);
+  const env = io.environment();
+  const doctorOptions: DoctorOptions = {
+    agents: [...new Set(options.agent)],
+    ...(options['base-url'] !== undefined ? { baseUrl: options['base-url'] } : {}),
+    ...(key ? { key } : {}),
+    offline: options.offline,
+    probeCompletion: options['probe-completion'],
+    timeoutMs: options.timeout !== undefined ? Math.round(options.timeout * 1000) : DEFAULT_TIMEOUT_MS,
+  };
+  const deps = { env, ...(io.cwd ? { cwd: io.cwd } : {}), fetch: io.fetch, version: io.version };
+  const noColor = Boolean(env.env.NO_COLOR);
+  const paint: Paint = (c, t) => (noColor ? t : print.paint(c, t));
+  const show = (report: DoctorReport) => {
+    for (const s of report.secrets) print.addSecret(s);
+    for (const line of renderReport(report, { verbose: options.verbose, unicode: supportsUnicode(env), paint, env })) print.out(line);
+  };
+
+  const report = await runDoctor(doctorOptions, deps);
+  for (const s of report.secrets) print.addSecret(s);
+  if (!options.fix) {
+    if (options.json) print.json(reportJson(report, options.strict));
+    else show(report);
+    return failed(report.findings, options.strict) ? ExitCode.failure : ExitCode.ok;
+  }
+
+  // --fix
+  if (!options.json) show(report);
+  const fix = await runFix(report, options, io, print, paint);
+  const after = fix.applied ? await runDoctor(doctorOptions, deps) : report;
+  for (const s of after.secrets) print.addSecret(s);
+  if (options.json) {
+    print.json({ ...reportJson(after, options.strict), fix: fix.json, ...(fix.applied ? { before: { summary: summarize(report.findings), findings: report.findings } } : {}) });
+  } else if (fix.applied) {
+    print.out();
+    print.out(paint('bold', 'After the fix:'));
+    print.out();
+    show(after);
+  }
+  return failed(after.findings, options.strict) ? ExitCode.failure : ExitCode.ok;
+}
+
+async function resolveKey(options: Options, io: CliIO): Promise<DoctorOptions['key']> {
+  const given = [options.key !== undefined, options['key-env'] !== undefined, options['key-stdin']].filter(Boolean).length;
+  if (given > 1) throw new UsageError('doctor: give the key one way only: --key, --key-env or --key-stdin.');
+  const env = io.environment().env;
+  let value: string | undefined;
+  let from = '';
+  let source: 'flag' | 'env' = 'flag';
+  if (options.key !== undefined) {
+    value = options.key;
+    from = '--key';
+  } else if (options['key-env']) {
+    value = env[options['key-env']];
+    if (!value) throw new UsageError(`doctor: --key-env ${options['key-env']}: that environment variable is not set or empty.`);
+    from = `--key-env ${options['key-env']}`;
+  } else if (options['key-stdin']) {
+    value = (await io.readStdin()).replace(/[\r\n]+$/, '').trim();
+    from = '--key-stdin';
+  } else if (env.SETUP_GATEWAY_KEY) {
+    value = env.SETUP_GATEWAY_KEY;
+    from = 'SETUP_GATEWAY_KEY';
+    source = 'env';
+  }
+  if (value === undefined) return undefined;
+  if (!value || /[\s\u0000-\u001f\u007f]/.test(value)) throw new UsageError(`doctor: the key from ${from} is empty or contains whitespace.`);
+  return { value, from, source };
+}
+
+interface FixOutcome {
+  applied: boolean;
+  json: Record<string, unknown>;
+}
+
+async function runFix(report: DoctorReport, options: Options, io: CliIO, print: Printer, paint: Paint): Promise<FixOutcome> {
+  const { ctx } = report;
+  const say = (text = '') => {
+    if (!options.json) print.out(text);
+  };
+  say();
+  say(paint('bold', 'Fix'));
+  if (!ctx.profile) {
+    const why = !ctx.gateway.urls ? 'no gateway is known (pass --base-url)' : 'no key is known (pass --key-env VAR)';
+    say(`Nothing can be fixed: ${why}.`);
+    return { applied: false, json: { applied: false, reason: why } };
+  }
+  const plans = planFixes(report);
+  const changing = plans.filter((p) => !p.error && p.changes.length > 0);
+  for (const p of plans.filter((x) => x.error)) say(`${p.recipe.name}: cannot be fixed automatically: ${p.error}`);
+  if (!changing.length) {
+    say('No file needs changing: what is left (if anything) needs a fix by hand, as described above.');
+    return { applied: false, json: { applied: false, reason: 'nothing to change', agents: [] } };
+  }
+  const agents = changing.map((p) => ({ id: p.recipe.id, files: p.changes.map((c) => c.path), diff: diffOf(p, ctx.env), messages: p.messages }));
+  for (const a of agents) {
+    say(`${a.id}:`);
+    for (const line of a.diff.trimEnd().split('\n')) {
+      const color = line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : 'dim';
+      say(`    ${paint(color, line)}`);
+    }
+  }
+  let go = options.yes;
+  if (!go && io.interactive && !options.json) go = await io.confirm(`Apply these changes to ${agents.length} agent${agents.length === 1 ? '' : 's'}?`);
+  if (!go) {
+    say('Nothing was written. Run again with --fix --yes to apply.');
+    return { applied: false, json: { applied: false, reason: 'not confirmed (pass --yes)', agents } };
+  }
+  const outcome = await applyChanges(
+    changing.map((p) => ({ agent: p.recipe.id, changes: p.changes })),
+    { stateDir: stateDir(ctx.env), toolVersion: io.version, baseUrl: ctx.profile.urls.openai },
+  );
+  for (const a of agents) {
+    const failure = outcome.failed[a.id];
+    say(failure ? `${paint('red', 'failed')} ${a.id}: ${failure}` : `${paint('green', 'fixed')} ${a.id}: ${a.files.map((f) => displayPath(ctx.env, f)).join(', ')}`);
+  }
+  if (outcome.runId) say(`Undo with: setup-gateway undo --id ${outcome.runId}`);
+  return { applied: Boolean(outcome.runId), json: { applied: Boolean(outcome.runId), runId: outcome.runId, agents, failed: outcome.failed } };
+}
+
+function diffOf(plan: AgentPlan, env: DoctorReport['ctx']['env']): string {
+  return plan.changes
+    .map((c) => {
+      const label = displayPath(env, c.path);
+      const mode = c.beforeMode !== c.mode ? `mode ${c.beforeMode === null ? 'new' : octal(c.beforeMode)} → ${octal(c.mode)}: ${label}\n` : '';
+      return mode + unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
+    })
+    .join('');
+}

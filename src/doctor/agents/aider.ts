@@ -1,0 +1,27 @@
+// Aider's traps, beyond the generic checks (its overrides are data in recipes/aider.ts). Facts
+// checked 2026-11-23: https://aider.chat/docs/llms/openai-compat.html and Aider-AI/aider#4638
+// (without the `openai/` prefix LiteLLM fails with "LLM Provider NOT provided").
+import { displayPath } from '../../core/environment.js';
+import { isConfigured } from '../generic.js';
+import type { AgentCheck, AgentModule } from '../types.js';
+
+const modelPrefix: AgentCheck = (agent, ctx) => {
+  if (!isConfigured(agent)) return [];
+  return agent.slots
+    .filter((s) => s.slot === 'model' && typeof s.value === 'string' && s.value !== '' && !s.value.startsWith('openai/'))
+    .map((s) => ({
+      agent: agent.recipe.id,
+      code: 'AIDER_MODEL_PREFIX',
+      level: 'error' as const,
+      file: s.file.path,
+      ...(s.line !== undefined ? { line: s.line } : {}),
+      message: `${s.label} in ${displayPath(ctx.env, s.file.path)} is ${String(s.value)}, without the openai/ prefix.`,
+      why: 'Aider (through LiteLLM) then guesses the provider from the name and fails with "LLM Provider NOT provided", or calls that vendor directly instead of openai-api-base.',
+      fix: `setup-gateway doctor --fix (writes model: openai/${String(s.value)})`,
+    }));
+};
+
+export const aiderModule: AgentModule = {
+  checks: [modelPrefix],
+  supersedes: ['MODEL_FORMAT'],
+};

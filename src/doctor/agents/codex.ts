@@ -1,0 +1,97 @@
+// Codex CLI's traps, beyond the generic checks. Facts checked 2026-11-23 against:
+// - https://developers.openai.com/codex/config-advanced: since Codex 0.134.0 the top-level
+//   `profile = "…"` selector and `[profiles.<name>]` tables are gone (profiles are
+//   `<name>.config.toml` files chosen with --profile).
+// - The pinned Codex 0.169.0 (test/agents/package.json), run against a temp CODEX_HOME: a
+//   top-level `profile` stops it ("legacy `profile = "x"` config is no longer supported"), and so
+//   does `wire_api = "chat"` ("`wire_api = "chat"` is no longer supported").
+// - https://developers.openai.com/codex/config-reference: `model_provider` selects the provider
+//   table; `env_key` names a variable Codex requires when set.
+import { CODEX_PROVIDER_ID } from '../../../recipes/codex.js';
+import { displayPath } from '../../core/environment.js';
+import { getAt, isPlainObject } from '../../formats/ops.js';
+import { isConfigured } from '../generic.js';
+import { lineOfPath } from '../lines.js';
+import type { AgentCheck, AgentModule, AgentState, FileView, Finding } from '../types.js';
+
+function config(agent: AgentState): FileView | undefined {
+  const f = agent.files.find((v) => v.intent.kind === 'structured' && v.intent.format === 'toml');
+  return f && !f.parseError && f.data !== undefined ? f : undefined;
+}
+
+function located(f: FileView, path: string[]): Pick<Finding, 'file' | 'line'> {
+  const line = f.text ? lineOfPath(f.text, 'toml', path) : undefined;
+  return { file: f.path, ...(line !== undefined ? { line } : {}) };
+}
+
+const legacyProfile: AgentCheck = (agent, ctx) => {
+  const f = config(agent);
+  const profile = f ? getAt(f.data, ['profile']) : undefined;
+  if (!f || profile === undefined) return [];
+  return [
+    {
+      agent: agent.recipe.id,
+      code: 'CODEX_LEGACY_PROFILE',
+      level: 'error',
+      ...located(f, ['profile']),
+      message: `${displayPath(ctx.env, f.path)} selects a profile with the top-level profile = ${JSON.stringify(profile)}.`,
+      why: 'Codex 0.134 and later refuse to start with it ("legacy `profile` config is no longer supported").',
+      fix: `Remove the profile line; to keep that profile, move its settings to ${JSON.stringify(`${String(profile)}.config.toml`)} next to config.toml and run codex --profile ${String(profile)}.`,
+    },
+  ];
+};
+
+const providerSelected: AgentCheck = (agent, ctx) => {
+  const f = config(agent);
+  if (!f || !isConfigured(agent)) return [];
+  const selected = getAt(f.data, ['model_provider']);
+  if (selected === CODEX_PROVIDER_ID) return [];
+  return [
+    {
+      agent: agent.recipe.id,
+      code: 'CODEX_PROVIDER_NOT_SELECTED',
+      level: 'error',
+      ...located(f, ['model_provider']),
+      message: `${displayPath(ctx.env, f.path)} has the gateway's provider table, but model_provider is ${selected === undefined ? 'not set' : JSON.stringify(selected)}.`,
+      why: `Codex uses the provider model_provider names (OpenAI's own by default), so [model_providers.${CODEX_PROVIDER_ID}] is ignored.`,
+      fix: `setup-gateway doctor --fix (sets model_provider = "${CODEX_PROVIDER_ID}")`,
+    },
+  ];
+};
+
+const wireApi: AgentCheck = (agent, ctx) => {
+  const f = config(agent);
+  const table = f ? getAt(f.data, ['model_providers', CODEX_PROVIDER_ID]) : undefined;
+  if (!f || !isPlainObject(table)) return [];
+  const out: Finding[] = [];
+  const wire = table.wire_api;
+  if (wire !== undefined && wire !== 'responses') {
+    out.push({
+      agent: agent.recipe.id,
+      code: 'CODEX_WIRE_API',
+      level: 'error',
+      ...located(f, ['model_providers', CODEX_PROVIDER_ID, 'wire_api']),
+      message: `${displayPath(ctx.env, f.path)}: wire_api = ${JSON.stringify(wire)}.`,
+      why: 'Current Codex accepts only "responses" and refuses to start otherwise.',
+      fix: 'setup-gateway doctor --fix (sets wire_api = "responses")',
+    });
+  }
+  const envKey = table.env_key;
+  if (typeof envKey === 'string') {
+    const set = Boolean(ctx.env.env[envKey]);
+    out.push({
+      agent: agent.recipe.id,
+      code: 'CODEX_ENV_KEY',
+      level: set ? 'warn' : 'error',
+      ...located(f, ['model_providers', CODEX_PROVIDER_ID, 'env_key']),
+      message: `[model_providers.${CODEX_PROVIDER_ID}] has env_key = ${JSON.stringify(envKey)}${set ? '' : ', and that variable is not set here'}.`,
+      why: 'Codex then reads the key from that variable instead of the token in the file, and stops when it is unset (as it is when Codex starts from an IDE or the desktop app).',
+      fix: 'setup-gateway doctor --fix (removes env_key; the key stays in the private config file)',
+    });
+  }
+  return out;
+};
+
+export const codexModule: AgentModule = {
+  checks: [legacyProfile, providerSelected, wireApi],
+};

@@ -1,0 +1,371 @@
+// Checks of the gateway itself, from the answers gathered in net.ts: reachable, TLS, key,
+// models, which protocols it serves, routing trace headers, and (on request) a real completion.
+import type { Protocol } from '../core/recipe.js';
+import { maskKey } from '../core/secrets.js';
+import type { DoctorContext, Finding, HttpOutcome, NetResults, ProbeProtocol } from './types.js';
+
+export const PROTOCOLS: readonly ProbeProtocol[] = ['openai-chat', 'openai-responses', 'anthropic-messages'];
+
+export const PROTOCOL_NAMES: Record<ProbeProtocol, string> = {
+  'openai-chat': 'OpenAI chat completions (POST /v1/chat/completions)',
+  'openai-responses': 'OpenAI responses (POST /v1/responses)',
+  'anthropic-messages': 'Anthropic messages (POST /v1/messages)',
+};
+
+export function isProbeProtocol(p: Protocol): p is ProbeProtocol {
+  return p === 'openai-chat' || p === 'openai-responses' || p === 'anthropic-messages';
+}
+
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+const TLS_WORDS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  CERT_NOT_YET_VALID: 'the certificate is not valid yet (check the clock)',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the chain contains a self-signed certificate (a corporate proxy?)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate chain is incomplete or from an unknown issuer',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the issuer is not trusted on this machine (a corporate proxy? see NODE_EXTRA_CA_CERTS)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the server does not speak TLS on this port (http instead of https?)',
+};
+
+/** The message a gateway put in its error body, in any of the usual shapes. */
+export function gatewayMessage(outcome: HttpOutcome): string {
+  const b = outcome.body as { error?: unknown; message?: unknown; detail?: unknown } | undefined;
+  const e = b?.error as { message?: unknown } | string | undefined;
+  const text =
+    (typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : undefined) ??
+    (typeof b?.message === 'string' ? b.message : undefined) ??
+    (typeof b?.detail === 'string' ? b.detail : undefined) ??
+    outcome.bodyText?.trim().slice(0, 200);
+  return text ? text.slice(0, 200) : '';
+}
+
+function quoted(outcome: HttpOutcome): string {
+  const m = gatewayMessage(outcome);
+  return m ? `: "${m}"` : '';
+}
+
+const ROUTING_HEADER = /^x-[a-z0-9-]*(router|routing|route|model|provider|litellm|portkey|phase|cost|savings)[a-z0-9-]*$/;
+
+/** Protocols the checked agents speak, with the agents that need each. */
+export function neededProtocols(ctx: DoctorContext): Map<ProbeProtocol, string[]> {
+  const needed = new Map<ProbeProtocol, string[]>();
+  for (const a of ctx.agents) {
+    const p = a.recipe.protocol;
+    if (!isProbeProtocol(p)) continue;
+    if (!a.slots.some((s) => s.slot === 'url' && typeof s.value === 'string')) continue;
+    needed.set(p, [...(needed.get(p) ?? []), a.recipe.name]);
+  }
+  return needed;
+}
+
+export function gatewayFindings(ctx: DoctorContext, offline: boolean): Finding[] {
+  const { gateway } = ctx;
+  const out: Finding[] = [];
+  if (!gateway.urls) {
+    out.push({
+      code: 'GATEWAY_UNKNOWN',
+      level: 'error',
+      message: 'No gateway to check: no --base-url, no apply recorded, and no agent points anywhere.',
+      why: 'doctor compares every agent with one gateway; without it only the files themselves can be checked.',
+      fix: 'Run `setup-gateway doctor --base-url URL --key-env VAR`, or configure the agents with `setup-gateway apply`.',
+    });
+    return out;
+  }
+  const urls = gateway.urls;
+  out.push({
+    code: 'GATEWAY_SOURCE',
+    level: 'ok',
+    message: `Gateway ${urls.openai} (from ${gateway.urlSource})${gateway.key ? `, key ${maskKey(gateway.key)} (from ${gateway.keyFrom})` : ''}.`,
+    why: 'Every agent below is compared with this gateway and key.',
+    fix: '',
+  });
+  if (!gateway.key) {
+    out.push({
+      code: 'KEY_UNKNOWN',
+      level: 'warn',
+      message: 'No gateway key: none was given and no agent holds one.',
+      why: 'Without the key, doctor cannot tell whether the gateway accepts it, and --fix cannot write it.',
+      fix: 'Pass --key-env VAR (or --key-stdin, or set SETUP_GATEWAY_KEY).',
+    });
+  }
+  const url = new URL(urls.openai);
+  if (url.protocol === 'http:' && !urls.isLoopback) {
+    out.push({
+      code: 'GATEWAY_PLAIN_HTTP',
+      level: 'warn',
+      message: `The gateway URL is plain http to ${url.host}.`,
+      why: 'The key and every prompt travel unencrypted; anyone on the network path can read them.',
+      fix: 'Use the https:// address of the gateway.',
+    });
+  }
+  if (offline || !ctx.net) {
+    out.push({ code: 'NETWORK_SKIPPED', level: 'ok', message: 'Network checks skipped (--offline).', why: '', fix: 'Run without --offline to check the gateway itself.' });
+    return out;
+  }
+  return [...out, ...reachability(ctx, ctx.net, url)];
+}
+
+function reachability(ctx: DoctorContext, net: NetResults, url: URL): Finding[] {
+  const out: Finding[] = [];
+  const m = net.models;
+  const host = url.host;
+  if (m.error) {
+    out.push(connectionFinding(m, host, url.protocol === 'https:', ctx.timeoutMs));
+    return out;
+  }
+  const status = m.status as number;
+  if (status >= 300 && status < 400) {
+    out.push({
+      code: 'GATEWAY_REDIRECT',
+      level: 'error',
+      message: `GET ${ctx.gateway.urls?.openai}/models answered ${status}, a redirect to ${m.headers?.location ?? '(no location)'}.`,
+      why: 'Agents do not follow redirects on API calls (Claude Code treats one as a failure): the base URL must be the final address.',
+      fix: m.headers?.location ? `Use the address it redirects to: setup-gateway apply --base-url ${m.headers.location.replace(/\/models\/?$/, '')}` : 'Use the final address of the gateway.',
+    });
+    return out;
+  }
+  out.push({
+    code: 'GATEWAY_REACHABLE',
+    level: 'ok',
+    message: `${host} answers (${m.ms ?? '?'} ms for GET /v1/models).`,
+    why: 'The base URL resolves and a server answers there.',
+    fix: '',
+  });
+  if (url.protocol === 'https:') {
+    out.push({ code: 'GATEWAY_TLS', level: 'ok', message: `The TLS certificate of ${url.hostname} is valid.`, why: 'Agents refuse a connection whose certificate does not verify.', fix: '' });
+  }
+
+  const keyRejected = keyFindings(ctx, net, out);
+  out.push(...modelListFindings(net));
+  out.push(...protocolFindings(ctx, net, keyRejected));
+  out.push(...completionFindings(net));
+  const trace = traceHeaders(net);
+  if (trace.length) {
+    out.push({
+      code: 'GATEWAY_TRACE',
+      level: 'ok',
+      message: `Routing trace: ${trace.join(', ')}.`,
+      why: 'These response headers show how the gateway routed the probe.',
+      fix: '',
+    });
+  }
+  return out;
+}
+
+function connectionFinding(m: HttpOutcome, host: string, https: boolean, timeoutMs: number): Finding {
+  const code = m.error as string;
+  if (code === 'timeout') {
+    return {
+      code: 'GATEWAY_TIMEOUT',
+      level: 'error',
+      message: `${host} did not answer within ${timeoutMs / 1000} s.`,
+      why: 'Agents time out too, or hang; a slow start can also be a firewall silently dropping packets.',
+      fix: 'Check the URL and your network (VPN, proxy); if the gateway is just slow, run doctor with --timeout 15.',
+    };
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return {
+      code: 'GATEWAY_DNS',
+      level: 'error',
+      message: `${host.replace(/:\d+$/, '')} does not resolve (${code}).`,
+      why: 'No agent can reach a host name that DNS does not know.',
+      fix: 'Check the spelling of the base URL, or your DNS/VPN.',
+    };
+  }
+  if (TLS_CODES.has(code) || /cert|tls|ssl/i.test(code)) {
+    return {
+      code: 'GATEWAY_TLS',
+      level: 'error',
+      message: `TLS to ${host} failed: ${TLS_WORDS[code] ?? m.errorDetail ?? code} (${code}).`,
+      why: 'Agents refuse a connection whose certificate does not verify; turning verification off would expose the key.',
+      fix: https ? 'Fix the certificate on the gateway, or trust your proxy\'s CA with NODE_EXTRA_CA_CERTS (Node agents) and the system store.' : 'Check the URL scheme.',
+    };
+  }
+  return {
+    code: 'GATEWAY_UNREACHABLE',
+    level: 'error',
+    message: `Cannot connect to ${host}: ${code === 'ECONNREFUSED' ? 'connection refused (nothing listens on that port)' : (m.errorDetail ?? code)} (${code}).`,
+    why: 'Every agent configured for this gateway fails until it is reachable.',
+    fix: 'Check that the gateway (or the local relay) is running and the URL and port are right.',
+  };
+}
+
+/** Returns whether the gateway rejected the key. */
+function keyFindings(ctx: DoctorContext, net: NetResults, out: Finding[]): boolean {
+  const key = ctx.gateway.key;
+  const refused = (o: HttpOutcome | undefined) => o?.status === 401 || o?.status === 403;
+  const probes = Object.values(net.probes);
+  // The model list decides when it answers; otherwise the key is rejected only if every route refuses it.
+  const auth = refused(net.models)
+    ? net.models
+    : net.models.status !== undefined && net.models.status < 300
+      ? undefined
+      : probes.some(refused) && !probes.some((o) => o !== undefined && served(o))
+        ? probes.find(refused)
+        : undefined;
+  if (auth) {
+    const status = auth.status as number;
+    out.push({
+      code: key ? 'GATEWAY_KEY_REJECTED' : 'GATEWAY_KEY_REQUIRED',
+      level: 'error',
+      message: key
+        ? `The gateway rejected the key ${maskKey(key)} with ${status}${quoted(auth)}.`
+        : `The gateway wants a key (${status}${quoted(auth)}) and doctor has none.`,
+      why:
+        status === 401
+          ? 'A 401 means the gateway does not know the key: a typo, a revoked key, or a key for another service.'
+          : 'A 403 means the key is known but not allowed here: plan, quota, model, IP or BYOK restrictions of the gateway.',
+      fix: key ? 'Check the key in the gateway\'s dashboard, then `setup-gateway apply` with the right one.' : 'Pass --key-env VAR.',
+    });
+    return true;
+  }
+  if (!key) return false;
+  const accepted = [net.models, ...Object.values(net.probes)].some((o) => o?.status !== undefined && o.status < 500 && o.status !== 404 && o.status !== 405);
+  if (accepted) out.push({ code: 'GATEWAY_KEY', level: 'ok', message: `The gateway accepts the key ${maskKey(key)}.`, why: 'Requests with it are authenticated.', fix: '' });
+  return false;
+}
+
+function modelListFindings(net: NetResults): Finding[] {
+  const m = net.models;
+  if (m.status === 401 || m.status === 403) return [];
+  if (net.modelIds) {
+    const shown = net.modelIds.slice(0, 8).join(', ') + (net.modelIds.length > 8 ? ', …' : '');
+    return [{ code: 'GATEWAY_MODELS', level: 'ok', message: `The gateway lists ${net.modelIds.length} model${net.modelIds.length === 1 ? '' : 's'}${shown ? `: ${shown}` : ''}.`, why: 'Each agent\'s model is checked against this list.', fix: '' }];
+  }
+  return [
+    {
+      code: 'GATEWAY_MODELS',
+      level: 'warn',
+      message: `GET /v1/models answered ${m.status}${m.status && m.status < 300 ? ' without a model list' : quoted(m)}: the agents' models cannot be checked.`,
+      why: 'Without the list, a misspelled model is only found when the agent fails.',
+      fix: 'Check the models in the gateway\'s documentation or dashboard.',
+    },
+  ];
+}
+
+function served(o: HttpOutcome): boolean {
+  return o.status !== undefined && o.status !== 404 && o.status !== 405 && o.status !== 501 && o.status !== 401 && o.status !== 403 && o.status < 500;
+}
+
+function protocolFindings(ctx: DoctorContext, net: NetResults, keyRejected: boolean): Finding[] {
+  const out: Finding[] = [];
+  const needed = neededProtocols(ctx);
+  for (const p of PROTOCOLS) {
+    const o = net.probes[p];
+    if (!o) continue;
+    const users = needed.get(p) ?? [];
+    const name = PROTOCOL_NAMES[p];
+    if (o.error) {
+      out.push({
+        code: 'PROTOCOL_UNREACHABLE',
+        level: users.length ? 'error' : 'warn',
+        message: `${name}: no answer (${o.error === 'timeout' ? o.errorDetail : o.error}).`,
+        why: users.length ? `${users.join(', ')} speak${users.length === 1 ? 's' : ''} this protocol.` : 'No agent checked here needs it.',
+        fix: 'Check the gateway\'s status and logs.',
+      });
+      continue;
+    }
+    if (o.status === 401 || o.status === 403) {
+      if (!keyRejected) {
+        out.push({
+          code: 'PROTOCOL_KEY_REJECTED',
+          level: users.length ? 'error' : 'warn',
+          message: `${name}: the key was refused (${o.status}${quoted(o)}).`,
+          why: 'The gateway lists models with this key but refuses it here.',
+          fix: 'Check the key\'s permissions in the gateway.',
+        });
+      }
+      continue;
+    }
+    if (served(o)) {
+      const dry = dryRun(o);
+      out.push({
+        code: 'PROTOCOL_OK',
+        level: 'ok',
+        message: `Serves ${name}${dry ? ` (dry run: ${dry})` : ''}${users.length ? `, used by ${users.join(', ')}` : ''}.`,
+        why: 'The probe sent an empty conversation with X-Dry-Run: true: routed and answered, never billed.',
+        fix: '',
+      });
+      continue;
+    }
+    if ((o.status as number) >= 500) {
+      out.push({
+        code: 'PROTOCOL_ERROR',
+        level: users.length ? 'error' : 'warn',
+        message: `${name}: the gateway answered ${o.status}${quoted(o)}.`,
+        why: 'A server error on the probe usually means the same for the agents.',
+        fix: 'Check the gateway\'s status and logs.',
+      });
+      continue;
+    }
+    out.push({
+      code: users.length ? 'PROTOCOL_MISSING' : 'PROTOCOL_NOT_SERVED',
+      level: users.length ? 'error' : 'ok',
+      message: `Does not serve ${name} (${o.status})${users.length ? `, which ${users.join(', ')} need${users.length === 1 ? 's' : ''}` : ''}.`,
+      why: users.length
+        ? 'An agent can only talk to the gateway in its own protocol; every request would fail with 404.'
+        : 'No agent checked here needs it.',
+      fix: users.length
+        ? p === 'anthropic-messages'
+          ? 'Use a gateway with an Anthropic-compatible endpoint, or put the setup-gateway relay in between (it translates to OpenAI chat completions).'
+          : 'Use a gateway that serves this protocol, or a relay that translates it.'
+        : '',
+    });
+  }
+  return out;
+}
+
+function dryRun(o: HttpOutcome): string | undefined {
+  const b = o.body as { dryRun?: unknown; dry_run?: unknown; routing?: Record<string, unknown> } | undefined;
+  if (!b || (b.dryRun !== true && b.dry_run !== true)) return undefined;
+  const r = b.routing ?? {};
+  const model = r.modelSelected ?? r.model ?? r.selected_model;
+  return typeof model === 'string' ? `routed to ${model}` : 'routing decision returned';
+}
+
+function completionFindings(net: NetResults): Finding[] {
+  return PROTOCOLS.flatMap((p): Finding[] => {
+    const o = net.completions[p];
+    if (!o) return [];
+    const name = PROTOCOL_NAMES[p];
+    if (o.status !== undefined && o.status >= 200 && o.status < 300) {
+      const model = (o.body as { model?: unknown } | undefined)?.model;
+      return [{ code: 'COMPLETION_OK', level: 'ok', message: `A 1-token completion over ${name} came back${typeof model === 'string' ? ` from ${model}` : ''}.`, why: 'The gateway reaches a real model (--probe-completion).', fix: '' }];
+    }
+    return [
+      {
+        code: 'COMPLETION_FAILED',
+        level: 'error',
+        message: `A 1-token completion over ${name} failed: ${o.error ? (o.errorDetail ?? o.error) : `${o.status}${quoted(o)}`}.`,
+        why: 'The gateway is up but cannot complete a request for this model: the agents fail the same way.',
+        fix: 'Check the model id and the provider behind the gateway.',
+      },
+    ];
+  });
+}
+
+function traceHeaders(net: NetResults): string[] {
+  const seen = new Map<string, string>();
+  for (const o of [net.models, ...Object.values(net.probes), ...Object.values(net.completions)]) {
+    for (const [name, value] of Object.entries(o?.headers ?? {})) {
+      if (ROUTING_HEADER.test(name) && !seen.has(name)) seen.set(name, value.slice(0, 120));
+    }
+  }
+  return [...seen].map(([n, v]) => `${n}: ${v}`);
+}

@@ -1,0 +1,78 @@
+// The local relay (src/relay, being written) as doctor sees it: a pluggable reader of its status
+// (from its pid file in the state dir), and a check that it runs, answers and matches this
+// version whenever an agent is pointed at it. Without a reader, nothing is reported.
+import type { Environment } from '../core/environment.js';
+import type { Fetch } from '../core/gateway.js';
+import { request } from './net.js';
+import type { DoctorContext, Finding, HttpOutcome } from './types.js';
+
+export interface RelayStatus {
+  /** A relay process is alive (its pid file names a running process). */
+  running: boolean;
+  pid?: number;
+  /** Where it listens, e.g. http://127.0.0.1:4141 */
+  url?: string;
+  /** The setup-gateway version that started it. */
+  version?: string;
+}
+
+/** Reads the relay's status; undefined when no relay was ever started. */
+export type RelayStatusReader = (env: Environment) => Promise<RelayStatus | undefined>;
+
+function origin(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Agents whose URL settings point at the relay's address. */
+export function relayUsers(ctx: DoctorContext, relayUrl: string | undefined): string[] {
+  const relay = relayUrl ? origin(relayUrl) : undefined;
+  if (!relay) return [];
+  return ctx.agents.filter((a) => a.slots.some((s) => s.slot === 'url' && typeof s.value === 'string' && origin(s.value) === relay)).map((a) => a.recipe.name);
+}
+
+export async function relayFindings(
+  ctx: DoctorContext,
+  status: RelayStatus | undefined,
+  options: { fetch: Fetch; version: string; offline: boolean },
+): Promise<Finding[]> {
+  if (!status) return [];
+  const users = relayUsers(ctx, status.url);
+  if (!users.length) {
+    return status.running ? [{ code: 'RELAY_UNUSED', level: 'ok', message: `The relay runs (pid ${status.pid ?? '?'}) but no agent checked here points at it.`, why: '', fix: '' }] : [];
+  }
+  const needs = `${users.join(', ')} ${users.length === 1 ? 'sends' : 'send'} requests to it`;
+  if (!status.running) {
+    return [
+      {
+        code: 'RELAY_DOWN',
+        level: 'error',
+        message: `The relay is not running; ${needs}.`,
+        why: 'Every request of those agents fails with "connection refused".',
+        fix: 'Start it again: setup-gateway relay',
+      },
+    ];
+  }
+  const out: Finding[] = [];
+  if (!options.offline && status.url) {
+    const answer: HttpOutcome = await request(options.fetch, `${status.url.replace(/\/+$/, '')}/v1/models`, { headers: { accept: 'application/json' } }, ctx.timeoutMs);
+    out.push(
+      answer.error
+        ? { code: 'RELAY_NOT_ANSWERING', level: 'error', message: `The relay (pid ${status.pid ?? '?'}) does not answer at ${status.url} (${answer.error}).`, why: `${needs}.`, fix: 'Restart it: setup-gateway relay' }
+        : { code: 'RELAY_OK', level: 'ok', message: `The relay answers at ${status.url} (pid ${status.pid ?? '?'}); ${needs}.`, why: '', fix: '' },
+    );
+  }
+  if (status.version && status.version !== options.version) {
+    out.push({
+      code: 'RELAY_VERSION',
+      level: 'warn',
+      message: `The relay was started by setup-gateway ${status.version}; this is ${options.version}.`,
+      why: 'An older relay may lack translation fixes this version has.',
+      fix: 'Restart it: setup-gateway relay',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,334 @@
+// The doctor's runner: read everything once (journal, detection, files, environment), ask the
+// gateway everything at once (each request with its own deadline), then run the checks, each
+// in isolation: a check that throws becomes one `crash` finding, never a stack trace.
+import { collectSecretValues } from '../core/secrets.js';
+import { stat } from 'node:fs/promises';
+import { recipes as allRecipes } from '../../recipes/index.js';
+import { detectAll } from '../core/detect.js';
+import type { Environment } from '../core/environment.js';
+import { displayPath, pathFor, stateDir } from '../core/environment.js';
+import type { Fetch } from '../core/gateway.js';
+import { listJournals } from '../core/journal.js';
+import { planAgent, planAgents, type AgentPlan } from '../core/plan.js';
+import { normalizeBaseUrl, type GatewayUrls, type Profile } from '../core/profile.js';
+import type { Recipe } from '../core/recipe.js';
+import { readFileState, type FileState } from '../core/snapshot.js';
+import { editorFor } from '../formats/index.js';
+import { AGENT_MODULES } from './agents/index.js';
+import { gatewayFindings, isProbeProtocol, neededProtocols, PROTOCOLS } from './gateway.js';
+import { effectiveEnv, GENERIC_CHECKS, isConfigured, overridePaths } from './generic.js';
+import { extract, locate, parseDotenv, planFiles, readSlots, sentinelPlan, viewFiles } from './locate.js';
+import { gatherNet } from './net.js';
+import { relayFindings, type RelayStatusReader } from './relay.js';
+import type { AgentCheck, AgentModule, AgentState, DoctorContext, ExtraFile, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
+
+export interface DoctorOptions {
+  /** Agents named with --agent (already validated); empty: every detected or applied agent. */
+  agents: readonly string[];
+  baseUrl?: string;
+  key?: { value: string; from: string; source: Exclude<KeySource, 'agent' | 'none'> };
+  offline: boolean;
+  probeCompletion: boolean;
+  timeoutMs: number;
+}
+
+export interface DoctorDeps {
+  env: Environment;
+  /** The current folder, for project-level files; none are checked without it. */
+  cwd?: string;
+  fetch: Fetch;
+  version: string;
+  recipes?: readonly Recipe[];
+  modules?: Readonly<Record<string, AgentModule>>;
+  relay?: RelayStatusReader;
+}
+
+export interface DoctorReport {
+  ctx: DoctorContext;
+  findings: Finding[];
+  /** Every key seen (the gateway's and the agents'), for the printer to mask. */
+  secrets: string[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promise<DoctorReport> {
+  const { env } = deps;
+  const recipes = deps.recipes ?? allRecipes;
+  const modules = deps.modules ?? AGENT_MODULES;
+  const findings: Finding[] = [];
+
+  const journals = (await listJournals(stateDir(env)).catch(() => [])).filter((j) => !j.undoneAt);
+  const applied = new Set(journals.flatMap((j) => j.agents));
+  const detections = new Map((await detectAll(recipes, env)).map((d) => [d.recipe.id, d]));
+  const named = new Set(options.agents);
+  const selected = recipes.filter((r) =>
+    named.size ? named.has(r.id) : applied.has(r.id) || (!r.explicitOnly && detections.get(r.id)?.found),
+  );
+  const gitRoot = deps.cwd ? await findGitRoot(deps.cwd, env) : undefined;
+  const where = { env, ...(deps.cwd ? { cwd: deps.cwd } : {}), ...(gitRoot ? { gitRoot } : {}) };
+
+  // Everything each agent's checks will look at, read once.
+  const prepared = selected.map((recipe) => {
+    const evidence = detections.get(recipe.id)?.evidence ?? [];
+    const plan = sentinelPlan(recipe, env, evidence);
+    const moduleFiles = modules[recipe.id]?.files?.(env) ?? [];
+    return { recipe, evidence, plan, moduleFiles, overrides: overridePaths({ recipe }, where) };
+  });
+  const { snapshot, unreadable } = await readAll(prepared.flatMap((p) => [...planFiles(p.plan), ...p.moduleFiles, ...p.overrides]));
+
+  const agents: AgentState[] = prepared.map(({ recipe, evidence, plan, moduleFiles, overrides }) => {
+    const files = viewFiles(plan, snapshot);
+    const slots = readSlots(locate(files));
+    const keySlot = slots.find((s) => s.slot === 'key' && typeof s.value === 'string' && s.value !== '');
+    const modelSlot = slots.find((s) => s.slot === 'model' && typeof s.value === 'string' && s.value !== '');
+    const key = keySlot ? (extract(keySlot.template, '{key}', keySlot.value as string) ?? (keySlot.value as string)) : undefined;
+    const model = modelSlot ? (extract(modelSlot.template, '{model}', modelSlot.value as string) ?? (modelSlot.value as string)) : undefined;
+    const extra = new Map<string, ExtraFile>();
+    for (const path of [...moduleFiles, ...overrides]) {
+      const state = snapshot.get(path);
+      if (state) extra.set(path, readExtra(path, state, recipe, files));
+    }
+    return {
+      recipe,
+      evidence,
+      detected: Boolean(detections.get(recipe.id)?.found),
+      expected: named.has(recipe.id) || applied.has(recipe.id),
+      applied: applied.has(recipe.id),
+      plan,
+      files,
+      slots,
+      ...(model !== undefined ? { model } : {}),
+      ...(key !== undefined ? { key } : {}),
+      extra,
+    };
+  });
+
+  const gateway = resolveGateway(options, journals[0]?.baseUrl, journals[0]?.id, agents, env);
+  const ctx: DoctorContext = { ...where, gateway, agents, snapshot, unreadable, timeoutMs: options.timeoutMs };
+
+  if (gateway.urls && !options.offline) {
+    const urls = gateway.urls;
+    try {
+      ctx.net = await gatherNet(deps.fetch, netPlan(ctx, urls, options));
+    } catch (error) {
+      findings.push(crashed('gateway requests', error));
+    }
+  }
+
+  if (gateway.urls && gateway.key) {
+    const profile: Profile = { urls: gateway.urls, key: gateway.key, models: {} };
+    for (const a of agents) {
+      const model = a.model ?? (a.recipe.model === 'required' && ctx.net?.modelIds?.includes('auto') ? 'auto' : undefined);
+      if (model) profile.models[a.recipe.id] = model;
+    }
+    ctx.profile = profile;
+    for (const a of agents) {
+      if (a.files.some((f) => unreadable.has(f.path))) continue;
+      try {
+        a.replan = planAgent({ recipe: a.recipe, profile, env, snapshot, evidence: a.evidence, consent: false });
+      } catch (error) {
+        findings.push(crashed('re-plan', error, a.recipe.id));
+      }
+    }
+  }
+
+  findings.push(...isolate('gateway', () => gatewayFindings(ctx, options.offline)));
+  if (!agents.length) {
+    findings.push({
+      code: 'NO_AGENTS',
+      level: 'warn',
+      message: options.agents.length ? 'None of the named agents is known.' : 'No supported agent was detected on this machine.',
+      why: 'There is nothing to check besides the gateway.',
+      fix: 'Name one with --agent (see `setup-gateway recipes`).',
+    });
+  }
+  for (const agent of agents) {
+    const module = modules[agent.recipe.id];
+    const checks: Array<[string, AgentCheck]> = [...GENERIC_CHECKS, ...(module?.checks ?? []).map((c, i): [string, AgentCheck] => [`${agent.recipe.id} #${i + 1}`, c])];
+    const superseded = new Set(module?.supersedes ?? []);
+    for (const [name, check] of checks) {
+      findings.push(...isolate(name, () => check(agent, ctx), agent.recipe.id).filter((f) => !superseded.has(f.code)));
+    }
+  }
+  if (deps.relay) {
+    try {
+      findings.push(...(await relayFindings(ctx, await deps.relay(env), { fetch: deps.fetch, version: deps.version, offline: options.offline })));
+    } catch (error) {
+      findings.push(crashed('relay', error));
+    }
+  }
+  return { ctx, findings, secrets: secretsOf(ctx) };
+}
+
+function netPlan(ctx: DoctorContext, urls: GatewayUrls, options: DoctorOptions) {
+  const gwKey = ctx.gateway.key;
+  const agentKeys = new Map<string, { protocol: ProbeProtocol; key: string }>();
+  for (const a of ctx.agents) {
+    const p = a.recipe.protocol;
+    if (a.key && a.key !== gwKey && isProbeProtocol(p)) agentKeys.set(`${p} ${a.key}`, { protocol: p, key: a.key });
+  }
+  const modelOf = (p?: ProbeProtocol) => ctx.agents.find((a) => a.model && (!p || a.recipe.protocol === p))?.model;
+  const needed = [...neededProtocols(ctx).keys()];
+  const completions = options.probeCompletion ? (needed.length ? needed : (['openai-chat'] as ProbeProtocol[])) : [];
+  return {
+    urls,
+    ...(gwKey ? { key: gwKey } : {}),
+    model: modelOf() ?? 'auto',
+    protocols: PROTOCOLS,
+    completions: completions.map((protocol) => ({ protocol, model: modelOf(protocol) ?? modelOf() ?? 'auto' })),
+    agentKeys: [...agentKeys.values()],
+    timeoutMs: options.timeoutMs,
+  };
+}
+
+/** The gateway: --base-url, else the last apply, else the first agent that points somewhere. The key likewise. */
+function resolveGateway(
+  options: DoctorOptions,
+  journalUrl: string | undefined,
+  journalId: string | undefined,
+  agents: readonly AgentState[],
+  env: Environment,
+): GatewayInfo {
+  let urls: GatewayUrls | undefined;
+  let urlSource = '';
+  if (options.baseUrl) {
+    urls = normalizeBaseUrl(options.baseUrl);
+    urlSource = '--base-url';
+  } else if (journalUrl) {
+    try {
+      urls = normalizeBaseUrl(journalUrl);
+      urlSource = `the last apply, ${journalId}`;
+    } catch {
+      urls = undefined;
+    }
+  }
+  if (!urls) {
+    for (const a of agents) {
+      const slot = a.slots.find((s) => s.slot === 'url' && typeof s.value === 'string' && s.value !== '');
+      if (!slot) continue;
+      try {
+        urls = normalizeBaseUrl(slot.value as string);
+        urlSource = `${displayPath(env, slot.file.path)}, ${slot.label}`;
+        break;
+      } catch {
+        /* not a URL: that agent's check says so */
+      }
+    }
+  }
+  const info: GatewayInfo = { urlSource, keySource: 'none', keyFrom: '' };
+  if (urls) info.urls = urls;
+  if (options.key) return { ...info, key: options.key.value, keySource: options.key.source, keyFrom: options.key.from };
+  for (const a of agents) {
+    if (!a.key) continue;
+    const slot = a.slots.find((s) => s.slot === 'key' && typeof s.value === 'string' && s.value !== '');
+    return { ...info, key: a.key, keySource: 'agent', keyFrom: slot ? `${displayPath(env, slot.file.path)}, ${slot.label}` : a.recipe.name };
+  }
+  return info;
+}
+
+function readExtra(path: string, state: FileState, recipe: Recipe, files: AgentState['files']): ExtraFile {
+  const extra: ExtraFile = { path, state };
+  if (!state.exists || !state.bytes) return extra;
+  extra.text = state.bytes.toString('utf8');
+  const p = path.replace(/\\/g, '/');
+  const isDotenv = (recipe.checks?.dotenv ?? []).some((d) => p.endsWith(`/${d.path.replace(/\\/g, '/')}`));
+  if (isDotenv) {
+    extra.data = parseDotenv(extra.text);
+    return extra;
+  }
+  const spec = (recipe.checks?.projectFiles ?? []).find((s) => p.endsWith(`/${s.path.replace(/\\/g, '/')}`));
+  const user = spec ? files.find((f) => f.intent.path.replace(/\\/g, '/').endsWith(`/${spec.mirrors}`)) : undefined;
+  if (user?.intent.kind === 'structured') {
+    try {
+      extra.data = editorFor(user.intent.format).parse(extra.text);
+    } catch (error) {
+      extra.parseError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return extra;
+}
+
+async function readAll(paths: readonly string[]): Promise<{ snapshot: Map<string, FileState>; unreadable: Map<string, string> }> {
+  const snapshot = new Map<string, FileState>();
+  const unreadable = new Map<string, string>();
+  await Promise.all(
+    [...new Set(paths)].map(async (path) => {
+      try {
+        snapshot.set(path, await readFileState(path));
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        unreadable.set(path, e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message);
+        snapshot.set(path, { path, realPath: path, symlink: false, exists: false });
+      }
+    }),
+  );
+  return { snapshot, unreadable };
+}
+
+async function findGitRoot(cwd: string, env: Environment): Promise<string | undefined> {
+  const p = pathFor(env);
+  let dir = cwd;
+  for (let i = 0; i < 64; i++) {
+    if (await stat(p.join(dir, '.git')).then(() => true, () => false)) return dir;
+    const parent = p.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+function isolate(name: string, fn: () => Finding[], agent?: string): Finding[] {
+  try {
+    return fn();
+  } catch (error) {
+    return [crashed(name, error, agent)];
+  }
+}
+
+export function crashed(name: string, error: unknown, agent?: string): Finding {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'CHECK_CRASHED',
+    level: 'crash',
+    ...(agent ? { agent } : {}),
+    message: `The ${name} check crashed: ${message}`,
+    why: 'A bug in setup-gateway doctor, not a problem with your setup; the other checks ran.',
+    fix: 'Please report it, with this line.',
+  };
+}
+
+function secretsOf(ctx: DoctorContext): string[] {
+  const secrets = new Set<string>();
+  if (ctx.gateway.key) secrets.add(ctx.gateway.key);
+  for (const a of ctx.agents) {
+    for (const f of a.files) collectSecretValues(f.data, secrets);
+    for (const f of a.extra.values()) collectSecretValues(f.data, secrets);
+    if (a.key) secrets.add(a.key);
+    for (const s of a.slots) if (s.slot === 'key' && typeof s.value === 'string' && s.value) secrets.add(s.value);
+    const keyVars = (a.recipe.checks?.env ?? []).filter((e) => e.slot === 'key').map((e) => e.name);
+    if (keyVars.length) {
+      const env = effectiveEnv(a, ctx);
+      for (const name of keyVars) {
+        const v = env.get(name)?.value;
+        if (v) secrets.add(v);
+      }
+    }
+  }
+  return [...secrets];
+}
+
+/**
+ * What `--fix` would write: every configured (or expected) agent re-planned for the gateway,
+ * consent included (the diff is shown and confirmed before anything is written).
+ */
+export function planFixes(report: DoctorReport): AgentPlan[] {
+  const { ctx } = report;
+  if (!ctx.profile) return [];
+  const fixable = ctx.agents.filter((a) => (isConfigured(a) || a.expected) && !a.files.some((f) => ctx.unreadable.has(f.path)));
+  const evidence = new Map(fixable.map((a) => [a.recipe.id, a.evidence]));
+  return planAgents(
+    fixable.map((a) => a.recipe),
+    { profile: ctx.profile, env: ctx.env, snapshot: ctx.snapshot, consent: () => true, evidence: (id) => evidence.get(id) ?? [] },
+  );
+}

@@ -1,0 +1,155 @@
+// The vocabulary of `doctor`: a finding is one verdict of one check, with a stable code; a check
+// is a small function from what was read (files, environment, network answers) to findings.
+import type { Environment } from '../core/environment.js';
+import type { Evidence, FileIntent, GatewaySlot, Recipe, RecipePlan } from '../core/recipe.js';
+import type { FileState } from '../core/snapshot.js';
+import type { KeyPath } from '../formats/types.js';
+import type { Profile } from '../core/profile.js';
+import type { AgentPlan } from '../core/plan.js';
+import type { Snapshot } from '../core/snapshot.js';
+
+export type Level = 'ok' | 'warn' | 'error' | 'crash';
+
+export interface Finding {
+  /** Stable and greppable, e.g. `CLAUDE_API_KEY_CONFLICT`. */
+  code: string;
+  level: Level;
+  /** The agent the finding is about; absent for the gateway and the relay. */
+  agent?: string;
+  file?: string;
+  line?: number;
+  message: string;
+  /** Why it matters. */
+  why: string;
+  /** What to do; empty when there is nothing to do. */
+  fix: string;
+}
+
+/** A file the recipe writes, as read now. */
+export interface FileView {
+  intent: FileIntent;
+  /** The file the agent reads (a `preferExisting` one when it exists). */
+  path: string;
+  state: FileState;
+  text?: string;
+  /** Parsed data of a structured file (undefined when absent or unparseable). */
+  data?: unknown;
+  parseError?: { line?: number; column?: number; reason: string };
+}
+
+/** Where a recipe keeps a gateway setting, found by planning it with sentinel values. */
+export interface Location {
+  slot: GatewaySlot;
+  /** The value with `{openai}`, `{anthropic}`, `{key}` or `{model}` in place of the setting, e.g. `openai/{model}`. */
+  template: string;
+  file: FileView;
+  at:
+    | { kind: 'path'; path: KeyPath }
+    | { kind: 'entry'; path: KeyPath; match: { key: string; value: string }; rel: KeyPath }
+    | { kind: 'var'; name: string };
+  /** `env.ANTHROPIC_BASE_URL`, `model_providers.setup-gateway.base_url`, `OPENAI_API_KEY`… */
+  label: string;
+}
+
+export interface SlotValue extends Location {
+  /** What the file holds there now (undefined when absent). */
+  value: unknown;
+  line?: number;
+}
+
+/** A project-level or `.env` file read for overrides. */
+export interface ExtraFile {
+  path: string;
+  state: FileState;
+  text?: string;
+  data?: unknown;
+  parseError?: string;
+}
+
+export interface AgentState {
+  recipe: Recipe;
+  evidence: readonly Evidence[];
+  detected: boolean;
+  /** Named with --agent, or written by setup-gateway's last apply: not being configured is an error. */
+  expected: boolean;
+  /** Written by an apply that was not undone. */
+  applied: boolean;
+  /** The recipe's plan for sentinel values: what it writes where. */
+  plan: RecipePlan;
+  files: FileView[];
+  slots: SlotValue[];
+  /** The model this agent is set to now (read back through its template), if any. */
+  model?: string;
+  /** The key this agent holds now, if any. */
+  key?: string;
+  /** Extra files the recipe's checks or an agent module asked for, by path. */
+  extra: ReadonlyMap<string, ExtraFile>;
+  /** The recipe re-planned for the gateway (no consent): its changes are the drift. */
+  replan?: AgentPlan;
+}
+
+export type KeySource = 'flag' | 'env' | 'agent' | 'none';
+
+export interface GatewayInfo {
+  /** Undefined when no base URL could be found anywhere. */
+  urls?: Profile['urls'];
+  /** Where the URL came from: `--base-url`, the last apply, or an agent's file. */
+  urlSource: string;
+  key?: string;
+  keySource: KeySource;
+  /** Human words for the key's origin (`--key-env GW_KEY`, `~/.codex/config.toml`…). */
+  keyFrom: string;
+}
+
+export type ProbeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
+
+export interface HttpOutcome {
+  /** Set when an HTTP answer came back. */
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  bodyText?: string;
+  /** Set when no answer came back: `timeout`, `ECONNREFUSED`, `ENOTFOUND`, a TLS code… */
+  error?: string;
+  errorDetail?: string;
+  ms?: number;
+}
+
+export interface NetResults {
+  models: HttpOutcome;
+  /** Model ids, when the gateway listed them. */
+  modelIds?: string[];
+  probes: Partial<Record<ProbeProtocol, HttpOutcome>>;
+  completions: Partial<Record<ProbeProtocol, HttpOutcome>>;
+  /** Probes with an agent's own key when it differs from the gateway key: `${protocol} ${key}` → outcome. */
+  agentKeys: ReadonlyMap<string, HttpOutcome>;
+}
+
+export interface DoctorContext {
+  env: Environment;
+  cwd?: string;
+  gitRoot?: string;
+  gateway: GatewayInfo;
+  agents: AgentState[];
+  /** Undefined with --offline (or when no URL is known). */
+  net?: NetResults;
+  /** The profile `--fix` would write with; undefined without a URL or a key. */
+  profile?: Profile;
+  /** Every file read, by path (the recipes' files and the extra ones). */
+  snapshot: Snapshot;
+  /** Files that exist but could not be read, with the reason. */
+  unreadable: ReadonlyMap<string, string>;
+  timeoutMs: number;
+}
+
+/** A check about one agent. Pure: everything it needs was read beforehand. */
+export type AgentCheck = (agent: AgentState, ctx: DoctorContext) => Finding[];
+
+/** What an agent-specific module adds to the generic checks. */
+export interface AgentModule {
+  /** More files to read (absolute paths), e.g. a credentials file whose existence matters. */
+  files?(env: Environment): string[];
+  checks: AgentCheck[];
+  /** Generic codes this module replaces with its own, sharper ones (e.g. MODEL_FORMAT). */
+  supersedes?: readonly string[];
+}

@@ -1,0 +1,24 @@
+// The embedded relay: one local endpoint that speaks Anthropic Messages, OpenAI Chat
+// Completions, Responses and legacy completions, in front of a gateway that speaks one of them.
+//
+//   const relay = await startRelay({ upstream: 'https://gateway.example.com', key, port: 0 });
+//   // Claude Code: ANTHROPIC_BASE_URL=relay.url; OpenAI clients: `${relay.url}/v1`
+//   await relay.close();
+//
+// The translators are pure functions and small state machines, usable on their own.
+export { startRelay, relayListener, isLoopbackName, DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from './server.js';
+export type { RunningRelay, StartRelayOptions } from './server.js';
+export { Relay, normalizeUpstreamRoot, chatResponseToChunks, DEFAULT_MAX_BODY_BYTES, DEFAULT_PING_INTERVAL_MS } from './handler.js';
+export type { Fetch, ModelMap, RelayOptions, RelayRequest, RelaySink, UpstreamOptions, UpstreamProtocol } from './handler.js';
+export { anthropicToChatRequest, chatToAnthropicResponse, ChatToAnthropicStream, parseArguments } from './anthropic-to-chat.js';
+export { chatToAnthropicRequest, anthropicToChatResponse, AnthropicToChatStream } from './chat-to-anthropic.js';
+export { responsesToChatRequest, chatToResponsesResponse, ChatToResponsesStream } from './responses.js';
+export { completionsToChatRequest, chatToCompletionResponse, ChatToCompletionsStream } from './completions.js';
+export { SseParser, sseEvent, sseData } from './sse.js';
+export type { SseEvent } from './sse.js';
+export { Sequencer } from './sequencer.js';
+export { ToolNames, shortenToolName } from './tool-names.js';
+export { estimateInputTokens, hybridModelList } from './local.js';
+export { anthropicErrorBody, openaiErrorBody, parseErrorBody } from './errors.js';
+export type { TranslateOptions } from './common.js';
+export type * from './types.js';

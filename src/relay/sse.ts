@@ -1,0 +1,124 @@
+// Server-sent events, both ways. The parser takes bytes exactly as the network hands them over:
+// a line or a multi-byte character may be split across reads, lines may end in CRLF, CR or LF,
+// `data:` may lack its space, and `:` lines are comments. Events follow the WHATWG rules
+// (several `data:` lines joined by "\n", an event without data is not dispatched), except that a
+// final event missing its blank line is still delivered at the end of the stream: gateways that
+// close right after their last `data:` line would otherwise lose it (often the usage).
+
+export interface SseEvent {
+  /** The `event:` field; undefined when the frame had none. */
+  event: string | undefined;
+  data: string;
+  id?: string;
+}
+
+export class SseParser {
+  private readonly decoder = new TextDecoder('utf-8');
+  private buffer = '';
+  /** The previous chunk ended in "\r": a "\n" starting the next one belongs to the same line end. */
+  private pendingCr = false;
+  private event: string | undefined;
+  private data: string[] = [];
+  private id: string | undefined;
+
+  /** Feeds one network read; returns the events it completed. */
+  push(chunk: Uint8Array | string): SseEvent[] {
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (this.pendingCr && text.length > 0) {
+      this.pendingCr = false;
+      if (text.startsWith('\n')) text = text.slice(1);
+    }
+    this.buffer += text;
+    return this.drain(false);
+  }
+
+  /** The stream ended: flushes a trailing partial line and a final unterminated event. */
+  end(): SseEvent[] {
+    this.buffer += this.decoder.decode();
+    const out = this.drain(true);
+    if (this.buffer.length > 0) {
+      this.line(this.buffer, out);
+      this.buffer = '';
+    }
+    this.dispatch(out);
+    return out;
+  }
+
+  private drain(final: boolean): SseEvent[] {
+    const out: SseEvent[] = [];
+    const buf = this.buffer;
+    let start = 0;
+    for (;;) {
+      const lf = buf.indexOf('\n', start);
+      const cr = buf.indexOf('\r', start);
+      let end: number;
+      let next: number;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        end = cr;
+        if (cr + 1 < buf.length) next = buf[cr + 1] === '\n' ? cr + 2 : cr + 1;
+        else if (final) next = cr + 1;
+        else {
+          // A lone "\r" at the end of this read: the line is complete, the "\n" may follow.
+          next = cr + 1;
+          this.pendingCr = true;
+        }
+      } else if (lf !== -1) {
+        end = lf;
+        next = lf + 1;
+      } else break;
+      this.line(buf.slice(start, end), out);
+      start = next;
+    }
+    this.buffer = start === 0 ? buf : buf.slice(start);
+    return out;
+  }
+
+  private line(line: string, out: SseEvent[]): void {
+    if (line.length === 0) {
+      this.dispatch(out);
+      return;
+    }
+    if (line.charCodeAt(0) === 58 /* ':' */) return; // comment
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32 /* ' ' */) value = value.slice(1);
+    switch (field) {
+      case 'event':
+        this.event = value;
+        break;
+      case 'data':
+        this.data.push(value);
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.id = value;
+        break;
+      default:
+        // `retry` and unknown fields carry nothing the relay needs.
+        break;
+    }
+  }
+
+  private dispatch(out: SseEvent[]): void {
+    if (this.data.length > 0) {
+      const e: SseEvent = { event: this.event, data: this.data.length === 1 ? (this.data[0] as string) : this.data.join('\n') };
+      if (this.id !== undefined) e.id = this.id;
+      out.push(e);
+    }
+    this.event = undefined;
+    this.data = [];
+  }
+}
+
+/** One frame with an `event:` line and a `data:` line (Anthropic and Responses streams). */
+export function sseEvent(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** One frame with only a `data:` line (Chat Completions and legacy completions streams). */
+export function sseData(data: unknown): string {
+  return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+}
+
+/** A comment frame: keeps a connection alive, ignored by every SSE parser. */
+export const SSE_COMMENT_PING = ': ping\n\n';

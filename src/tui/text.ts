@@ -1,0 +1,98 @@
+// The interactive mode's texts that are not questions: the review (shown in the TUI's scroll
+// view, or printed line by line by --plain) and the summary printed when it is done. No React.
+import { printReports, reportFor } from '../cli/apply.js';
+import type { Printer } from '../cli/io.js';
+import type { Environment } from '../core/environment.js';
+import { maskKey } from '../core/secrets.js';
+import { reviewSections, type Outcome, type Review } from './wizard.js';
+
+export type Tone = 'accent' | 'ok' | 'warn' | 'error' | 'dim' | 'added' | 'removed' | 'strong';
+
+export interface Line {
+  text: string;
+  tone?: Tone;
+}
+
+function diffTone(line: string): Tone | undefined {
+  if (line.startsWith('+++') || line.startsWith('---')) return 'strong';
+  if (line.startsWith('+')) return 'added';
+  if (line.startsWith('-')) return 'removed';
+  if (line.startsWith(' ')) return undefined;
+  // Hunk headers, "\ No newline", "new file …, mode 0600", "…: mode 0644 → 0600".
+  return 'dim';
+}
+
+/** Everything the user confirms: per agent its diffs (keys masked), messages, manual steps, errors. */
+export function reviewLines(review: Review, env: Environment): Line[] {
+  const lines: Line[] = [{ text: `Gateway ${review.profile.urls.openai}  (key ${maskKey(review.profile.key)})`, tone: 'strong' }, { text: '' }];
+  let files = 0;
+  for (const s of reviewSections(review, env)) {
+    const model = s.model ? `model ${s.model}` : 'its default model';
+    const what =
+      s.status === 'failed'
+        ? 'cannot be configured'
+        : s.status === 'changes'
+          ? `will write ${s.files.length} file${s.files.length === 1 ? '' : 's'}`
+          : s.status === 'manual'
+            ? 'needs manual steps'
+            : 'already routed here: nothing to write';
+    lines.push({ text: `${s.name} · ${model} · ${what}`, tone: s.status === 'failed' ? 'error' : s.status === 'manual' ? 'warn' : 'accent' });
+    files += s.status === 'changes' ? s.files.length : 0;
+    for (const m of s.messages) lines.push({ text: `  ${m}`, tone: s.status === 'failed' ? 'error' : 'warn' });
+    for (const d of s.diff.trimEnd().split('\n').filter(Boolean)) lines.push({ text: `  ${d}`, ...toneOf(diffTone(d)) });
+    if (s.manual) {
+      lines.push({ text: `  ! ${s.manual.why}`, tone: 'warn' });
+      s.manual.steps.forEach((step, i) => lines.push({ text: `    ${i + 1}. ${step}` }));
+    }
+    lines.push({ text: '' });
+  }
+  lines.push(
+    files
+      ? { text: `${files} file${files === 1 ? '' : 's'} to write. Nothing is written until you confirm; each file is backed up first.`, tone: 'strong' }
+      : { text: 'Nothing to write.', tone: 'strong' },
+  );
+  return lines;
+}
+
+function toneOf(tone: Tone | undefined): { tone?: Tone } {
+  return tone ? { tone } : {};
+}
+
+const PAINT: Record<Tone, Parameters<Printer['paint']>[0] | undefined> = {
+  accent: 'cyan',
+  ok: 'green',
+  warn: 'yellow',
+  error: 'red',
+  dim: 'dim',
+  added: 'green',
+  removed: 'red',
+  strong: 'bold',
+};
+
+/** Prints lines through the masking printer, coloured when it colours. */
+export function printLines(print: Printer, lines: readonly Line[]): void {
+  for (const line of lines) {
+    const paint = line.tone ? PAINT[line.tone] : undefined;
+    print.out(paint ? print.paint(paint, line.text) : line.text);
+  }
+}
+
+/** The end of a run: what each agent got, the checks on what was written, what to do next. */
+export function printSummary(print: Printer, review: Review, outcome: Outcome, env: Environment): void {
+  printReports(print, outcome.reports, review.profile, false, outcome.runId, env);
+  if (outcome.checks.length) {
+    print.out();
+    print.out(print.paint('bold', 'Checks'));
+    for (const c of outcome.checks) print.out(`  ${c.ok ? print.paint('green', '✓') : print.paint('red', '✗')} ${c.agent}: ${c.detail}`);
+  }
+  if (outcome.nextSteps.length) {
+    print.out();
+    print.out(print.paint('bold', 'Next steps'));
+    outcome.nextSteps.forEach((step, i) => print.out(`  ${i + 1}. ${step}`));
+  }
+}
+
+/** When the review had nothing to write: what each agent is, as `apply` reports it. */
+export function printNothing(print: Printer, review: Review, env: Environment): void {
+  printReports(print, review.plans.map((p) => reportFor(p, env, false)), review.profile, false, null, env);
+}

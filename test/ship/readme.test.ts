@@ -1,0 +1,40 @@
+// The README stays in step with the code: every registered recipe has a row in "What each agent
+// gets" (and no row names an agent that is gone), and the install one-liner it shows matches
+// install.sh.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recipes } from '../../recipes/index.js';
+import { repoRoot } from '../agents/paths.js';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+/** The text of the `## title` section, up to the next `## ` heading. */
+function section(title: string): string {
+  const start = readme.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`README.md has no "## ${title}" section`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+describe('README.md', () => {
+  it('"What each agent gets" has a row for every recipe in recipes/index.ts, and only for those', () => {
+    const ids = new Set<string>();
+    for (const line of section('What each agent gets').split('\n')) {
+      const firstCell = /^\|([^|]*)\|/.exec(line)?.[1] ?? '';
+      for (const [, id] of firstCell.matchAll(/\(`([a-z0-9-]+)`/g)) ids.add(id!);
+    }
+    const registered = recipes.map((r) => r.id);
+    expect(
+      registered.filter((id) => !ids.has(id)),
+      'recipes without a row in README.md "What each agent gets" (first column: "Name (`id`)")',
+    ).toEqual([]);
+    expect([...ids].filter((id) => !registered.includes(id)), 'README rows naming no registered recipe').toEqual([]);
+  });
+
+  it('shows the install one-liner the way install.sh takes its arguments', () => {
+    const quick = section('Quick start');
+    expect(quick).toMatch(/curl -fsSL \S+\/install\.sh \| bash -s -- \S+ --base-url /);
+    expect(quick).toContain('npx setup-gateway');
+  });
+});

@@ -1,0 +1,405 @@
+// The ink TUI, screen by screen, with ink-testing-library: keyboard paths, cancelling at every
+// step, a failing gateway and its retry, consent, nothing to do, resizing. The gateway fetch and
+// the environment are injected; every file lands in a temp home.
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { render } from 'ink-testing-library';
+import { createElement as h } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { claudeCode } from '../../recipes/claude-code.js';
+import { codex } from '../../recipes/codex.js';
+import type { Fetch } from '../../src/core/gateway.js';
+import { App } from '../../src/tui/app.js';
+import { ColorContext } from '../../src/tui/components.js';
+import type { TuiResult, WizardDeps } from '../../src/tui/wizard.js';
+import { modelsFetch } from '../support/run-cli.js';
+import { makeTempHome, type TempHome } from '../support/temp-home.js';
+
+const KEY = 'sk-test-tui-secret-7781';
+const GATEWAY = 'http://gw.test:4000/v1';
+const K = {
+  up: '\u001b[A',
+  down: '\u001b[B',
+  enter: '\r',
+  esc: '\u001b',
+  ctrlC: '\u0003',
+  ctrlU: '\u0015',
+  space: ' ',
+  pageDown: '\u001b[6~',
+};
+
+let t: TempHome;
+beforeEach(async () => {
+  t = await makeTempHome();
+  await mkdir(path.join(t.home, 'bin'));
+  await writeFile(path.join(t.home, 'bin', 'claude'), '#!/bin/sh\n');
+  await chmod(path.join(t.home, 'bin', 'claude'), 0o755);
+});
+afterEach(() => t.cleanup());
+
+interface Session {
+  frame(): string;
+  frames: string[];
+  results: TuiResult[];
+  press(...keys: string[]): Promise<void>;
+  type(text: string): Promise<void>;
+  until(match: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
+  resize(columns: number, rows: number): void;
+}
+
+function start(overrides: Partial<WizardDeps> = {}, env: Record<string, string> = {}): Session {
+  const deps: WizardDeps = {
+    env: { ...t.env, env: { ...t.env.env, ...env } },
+    fetch: modelsFetch(['auto', 'gw-model', 'other-model']),
+    version: '0.0.0-test',
+    recipes: [claudeCode, codex],
+    ...overrides,
+  };
+  const results: TuiResult[] = [];
+  const r = render(h(ColorContext.Provider, { value: false }, h(App, { deps, onExit: (result: TuiResult) => results.push(result) })));
+  const session: Session = {
+    frame: () => r.lastFrame() ?? '',
+    frames: r.frames,
+    results,
+    async press(...keys) {
+      for (const k of keys) {
+        r.stdin.write(k);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+    },
+    async type(text) {
+      r.stdin.write(text);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    },
+    async until(match, timeoutMs = 4000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const f = session.frame();
+        if (typeof match === 'string' ? f.includes(match) : match instanceof RegExp ? match.test(f) : match(f)) {
+          // A screen is drawn before React runs its effects, where ink subscribes to keys: let them run.
+          await settle();
+          return f;
+        }
+        if (Date.now() > deadline) throw new Error(`screen never showed ${String(match)}; last frame:\n${f}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    resize(columns, rows) {
+      Object.defineProperty(r.stdout, 'columns', { configurable: true, get: () => columns });
+      Object.defineProperty(r.stdout, 'rows', { configurable: true, get: () => rows });
+      r.stdout.emit('resize');
+    },
+  };
+  // Every screen is drawn for a standard 80×24 terminal.
+  session.resize(80, 24);
+  return session;
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+async function homeEntries(): Promise<string[]> {
+  return (await readdir(t.home, { recursive: true })).filter((e) => !e.startsWith('bin')).sort();
+}
+
+/** From the first screen to the agents list, with the key taken from the environment. */
+async function toAgents(s: Session): Promise<void> {
+  await s.until('Which gateway');
+  await s.press(K.up, K.enter);
+  await s.until('URL:');
+  await s.type(GATEWAY);
+  await s.press(K.enter);
+  await s.until('answered with your key');
+  await s.press(K.enter);
+  await s.until('Which agents');
+}
+
+describe('the TUI at 80×24', () => {
+  it('goes from nothing to routed with the keyboard alone: custom URL, key, check, agents, models, review, apply', async () => {
+    const s = start();
+    let f = await s.until('Which gateway should your coding agents use?');
+    expect(f).toContain('CodeRouter');
+    expect(f).toContain('https://openrouter.ai/api/v1');
+    await s.press(K.up); // wraps to "Custom URL"
+    await s.until('› Custom URL');
+    await s.press(K.enter);
+    await s.until('URL:');
+    await s.type('not a url');
+    await s.press(K.enter);
+    await s.until('is not a URL');
+    await s.press(K.ctrlU);
+    await s.type(GATEWAY);
+    await s.press(K.enter);
+    f = await s.until('The key for http://gw.test:4000/v1');
+    await s.type(KEY);
+    f = await s.until('Key: •••');
+    expect(f).not.toContain(KEY);
+    await s.press(K.enter);
+    f = await s.until('answered with your key');
+    expect(f).toContain('Models (3): auto, gw-model, other-model');
+    expect(f).toContain('Key: sk-…7781');
+    await s.press(K.enter);
+    f = await s.until('Which agents should use http://gw.test:4000/v1?');
+    // Claude Code is detected (a binary in the temp home's PATH) and pre-selected; Codex is not.
+    expect(f).toMatch(/› \[x\] Claude Code\s+direct to its vendor; will change 2 files/);
+    expect(f).toMatch(/\[ \] Codex CLI\s+not installed/);
+    expect(f).toContain('Claude Code: ~/bin/claude');
+    await s.press(K.down, K.space);
+    await s.until('[x] Codex CLI');
+    await s.press(K.enter);
+    f = await s.until('Model for Claude Code (1 of 2)');
+    expect(f).toMatch(/› auto/);
+    await s.press(K.enter);
+    await s.until('Model for Codex CLI (2 of 2)');
+    await s.type('/');
+    await s.type('other');
+    f = await s.until('Filter: other');
+    expect(f).toContain('› other-model');
+    expect(f).not.toContain('gw-model');
+    await s.press(K.enter);
+    f = await s.until('Gateway http://gw.test:4000/v1');
+    expect(f).toContain('Claude Code · model auto · will write 2 files');
+    expect(f).toContain('+    "ANTHROPIC_AUTH_TOKEN": "sk-…7781",');
+    expect(await homeEntries()).toEqual([]); // nothing written before the confirmation
+    await s.press(K.pageDown);
+    f = await s.until('Codex CLI · model other-model · will write 1 file');
+    await s.press(K.enter);
+    await until(() => s.results.length > 0);
+    const [result] = s.results;
+    expect(result?.kind).toBe('done');
+    if (result?.kind !== 'done') return;
+    expect(result.outcome.failed).toBe(false);
+    expect(result.outcome.runId).toMatch(/\S/);
+    expect(result.outcome.checks.map((c) => c.ok)).toEqual([true, true]);
+    const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
+    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://gw.test:4000', ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'auto' });
+    expect(await readFile(path.join(t.home, '.codex', 'config.toml'), 'utf8')).toMatch(/^model = "other-model"$/m);
+    for (const frame of s.frames) {
+      expect(frame).not.toContain(KEY);
+      const lines = frame.split('\n');
+      expect(lines.length).toBeLessThanOrEqual(23);
+      for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    }
+  });
+
+  it('uses SETUP_GATEWAY_KEY without asking for it', async () => {
+    const s = start({}, { SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway');
+    await s.press(K.enter); // CodeRouter
+    const f = await s.until('answered with your key');
+    expect(f).toContain('https://www.coderouter.io/api/v1 answered');
+    expect(f).toContain('Key: sk-…7781 (from SETUP_GATEWAY_KEY)');
+  });
+
+  it('redraws for the new size when the terminal is resized, and scrolls long lists', async () => {
+    const s = start({ recipes: undefined }, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(s);
+    s.resize(60, 12);
+    let f = await s.until(/↓ \d+ more/);
+    expect(f.split('\n').length).toBeLessThanOrEqual(11);
+    for (const line of f.split('\n')) expect([...line].length).toBeLessThanOrEqual(60);
+    s.resize(100, 40);
+    f = await s.until((frame) => !/↓ \d+ more/.test(frame));
+    expect(f).toContain('Codex CLI');
+  });
+});
+
+async function until(check: () => boolean, timeoutMs = 4000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('cancelling', () => {
+  const cases: Array<{ at: string; key: string; reach(s: Session): Promise<void> }> = [
+    { at: 'the gateway list, with q', key: 'q', reach: (s) => s.until('Which gateway').then(() => undefined) },
+    {
+      at: 'the URL input, with Esc (q is typed there)',
+      key: K.esc,
+      reach: async (s) => {
+        await s.until('Which gateway');
+        await s.press(K.up, K.enter);
+        await s.until('URL:');
+        await s.type('q');
+        await s.until('URL: q');
+      },
+    },
+    {
+      at: 'the key input, with Ctrl-C',
+      key: K.ctrlC,
+      reach: async (s) => {
+        await s.until('Which gateway');
+        await s.press(K.enter);
+        await s.until('Key:');
+      },
+    },
+    { at: 'the agents list, with q', key: 'q', reach: toAgents },
+    {
+      at: 'the model list, with q',
+      key: 'q',
+      reach: async (s) => {
+        await toAgents(s);
+        await s.press(K.enter);
+        await s.until('Model for Claude Code');
+      },
+    },
+    {
+      at: 'the review, with Esc',
+      key: K.esc,
+      reach: async (s) => {
+        await toAgents(s);
+        await s.press(K.enter);
+        await s.until('Model for Claude Code');
+        await s.press(K.enter);
+        await s.until('will write 2 files');
+      },
+    },
+  ];
+  for (const c of cases) {
+    it(`at ${c.at}: ends cancelled, nothing written`, async () => {
+      const env: Record<string, string> = c.at.includes('key input') ? {} : { SETUP_GATEWAY_KEY: KEY };
+      const s = start({}, env);
+      await c.reach(s);
+      await s.press(c.key);
+      await until(() => s.results.length > 0);
+      expect(s.results).toEqual([{ kind: 'cancelled' }]);
+      expect(await homeEntries()).toEqual([]);
+    });
+  }
+});
+
+describe('a gateway that fails', () => {
+  it('shows the reason, and Try again checks again', async () => {
+    let calls = 0;
+    const flaky: Fetch = async (input, init) => {
+      calls += 1;
+      if (calls === 1) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+      return modelsFetch(['auto'])(input, init);
+    };
+    const s = start({ fetch: flaky }, { SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway');
+    await s.press(K.enter);
+    let f = await s.until('✗ GET https://www.coderouter.io/api/v1/models failed: ECONNREFUSED');
+    expect(f).toContain('› Try again');
+    await s.press(K.enter);
+    f = await s.until('answered with your key');
+    expect(f).toContain('Models (1): auto');
+    expect(calls).toBe(2);
+  });
+
+  it('a refused key: Use another key asks for one and checks with it', async () => {
+    const byKey: Fetch = async (input, init) => {
+      const auth = new Headers(init?.headers).get('authorization');
+      if (auth !== `Bearer ${KEY}`) return new Response('{}', { status: 401 });
+      return modelsFetch(['auto'])(input, init);
+    };
+    const s = start({ fetch: byKey }, { SETUP_GATEWAY_KEY: 'sk-wrong-key-0000' });
+    await s.until('Which gateway');
+    await s.press(K.enter);
+    await s.until(/rejected\s+the key/);
+    await s.press(K.down, K.enter);
+    await s.until('Key:');
+    await s.type(KEY);
+    await s.press(K.enter);
+    const f = await s.until('answered with your key');
+    expect(f).toContain('Key: sk-…7781');
+  });
+
+  it('Continue without checking: a model is then typed by hand', async () => {
+    const down: Fetch = async () => new Response('bad gateway', { status: 502 });
+    const s = start({ fetch: down }, { SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway');
+    await s.press(K.enter);
+    await s.until('answered HTTP 502');
+    await s.press(K.up, K.enter); // the last choice
+    await s.until('Which agents');
+    await s.press(K.down, K.space, K.up, K.space, K.enter); // Codex only
+    let f = await s.until('Model for Codex CLI (1 of 1)');
+    expect(f).toContain('› Type a model id…');
+    await s.press(K.enter);
+    await s.until('Model:');
+    await s.press(K.enter);
+    await s.until('The model id: the model id is empty.');
+    await s.type('typed/model-1');
+    await s.press(K.enter);
+    f = await s.until('Codex CLI · model typed/model-1 · will write 1 file');
+    expect(f).toContain('+model = "typed/model-1"');
+  });
+});
+
+describe('consent and nothing to do', () => {
+  it('asks before removing ANTHROPIC_API_KEY; yes puts the removal in the review', async () => {
+    await mkdir(path.join(t.home, '.claude'));
+    await writeFile(path.join(t.home, '.claude', 'settings.json'), `${JSON.stringify({ env: { ANTHROPIC_API_KEY: 'sk-ant-old-00000000' } }, null, 2)}\n`);
+    const s = start({}, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(s);
+    await s.press(K.enter);
+    await s.until('Model for Claude Code');
+    await s.press(K.enter);
+    let f = await s.until('Claude Code, ~/.claude/settings.json');
+    expect(f).toMatch(/ANTHROPIC_API_KEY .* Remove it\?/s);
+    await s.press('y');
+    f = await s.until('will write 2 files');
+    // The removed key is another secret of the user's: masked too.
+    expect(f).toMatch(/-\s+"ANTHROPIC_API_KEY": "sk-…0000"/);
+    expect(f).not.toContain('sk-ant-old');
+  });
+
+  it('an agent already routed here: the review says so and enter ends with nothing written', async () => {
+    const s1 = start({}, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(s1);
+    await s1.press(K.enter);
+    await s1.until('Model for Claude Code');
+    await s1.press(K.enter);
+    await s1.until('will write 2 files');
+    await s1.press(K.enter);
+    await until(() => s1.results.length > 0);
+    expect(s1.results[0]?.kind).toBe('done');
+
+    const s = start({}, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(s);
+    expect(s.frame()).toMatch(/\[x\] Claude Code\s+already routed here/);
+    await s.press(K.enter);
+    await s.until('Model for Claude Code');
+    await s.press(K.enter);
+    const f = await s.until('Nothing to write.');
+    expect(f).toContain('Claude Code · model auto · already routed here: nothing to write');
+    await s.press(K.enter);
+    await until(() => s.results.length > 0);
+    expect(s.results[0]?.kind).toBe('nothing');
+  });
+
+  it('an unexpected error is shown, and leaving it ends the run as an error', async () => {
+    const broken = async () => Promise.reject(new Error('the disk went away'));
+    const s = start({ probe: { exists: broken, isExecutableFile: broken, readText: broken, realpath: broken, listDir: broken } }, { SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway');
+    await s.press(K.enter);
+    await s.until('answered with your key');
+    await s.press(K.enter);
+    await s.until('Something went wrong: the disk went away');
+    await s.press('q');
+    await until(() => s.results.length > 0);
+    expect(s.results).toEqual([{ kind: 'error', message: 'the disk went away' }]);
+  });
+
+  it('checks that cannot run after the write still end with the report of what was written', async () => {
+    const s = start({ verify: async () => Promise.reject(new Error('the checker broke')) }, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(s);
+    await s.press(K.enter);
+    await s.until('Model for Claude Code');
+    await s.press(K.enter);
+    await s.until('will write 2 files');
+    await s.press(K.enter);
+    await until(() => s.results.length > 0);
+    const [result] = s.results;
+    expect(result?.kind).toBe('done');
+    if (result?.kind !== 'done') return;
+    expect(result.outcome.runId).toMatch(/\S/);
+    expect(result.outcome.failed).toBe(true);
+    expect(result.outcome.checks).toEqual([{ agent: 'checks', ok: false, detail: 'could not run: the checker broke' }]);
+  });
+});

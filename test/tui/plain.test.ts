@@ -1,0 +1,166 @@
+// `setup-gateway` with no command, through src/cli/main.ts, on a fake terminal: the line-by-line
+// mode (prompts), which is also what TERM=dumb and CI get. Real prompts, fed keys on a fake tty.
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import type { Fetch } from '../../src/core/gateway.js';
+import type { Terminal } from '../../src/tui/terminal.js';
+import { modelsFetch } from '../support/run-cli.js';
+import { makeTempHome, type TempHome } from '../support/temp-home.js';
+
+const KEY = 'sk-test-plain-secret-4242';
+const K = { down: '\u001b[B', up: '\u001b[A', enter: '\r', esc: '\u001b' };
+
+let t: TempHome;
+beforeEach(async () => {
+  t = await makeTempHome();
+  await mkdir(path.join(t.home, 'bin'));
+  await writeFile(path.join(t.home, 'bin', 'claude'), '#!/bin/sh\n');
+  await chmod(path.join(t.home, 'bin', 'claude'), 0o755);
+});
+afterEach(() => t.cleanup());
+
+interface Run {
+  done: Promise<number>;
+  /** Everything written: prompts' screen and the printed lines. */
+  output(): string;
+  /** Waits until `text` appears after what was already waited for, then sends `keys`. */
+  answer(text: string | RegExp, ...keys: string[]): Promise<void>;
+  closed: { value: boolean };
+}
+
+function run(argv: string[], opts: { fetch?: Fetch; env?: Record<string, string>; terminal?: boolean } = {}): Run {
+  let out = '';
+  let seen = 0;
+  const sink = Object.assign(
+    new Writable({
+      write(chunk, _enc, cb) {
+        out += String(chunk);
+        cb();
+      },
+    }),
+    { isTTY: true, columns: 80, rows: 24 },
+  );
+  const keyboard = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode: () => keyboard });
+  const closed = { value: false };
+  const terminal: Terminal = {
+    stdin: keyboard as unknown as NodeJS.ReadStream,
+    stdout: sink as unknown as NodeJS.WriteStream,
+    fromDevTty: false,
+    close: () => void (closed.value = true),
+  };
+  const io: CliIO = {
+    environment: () => ({ ...t.env, env: { ...t.env.env, ...opts.env } }),
+    stdout: { write: (s) => void (out += s) },
+    stderr: { write: (s) => void (out += s) },
+    readStdin: async () => '',
+    interactive: true,
+    confirm: async () => false,
+    fetch: opts.fetch ?? gatewayFetch,
+    version: '0.0.0-test',
+    ...(opts.terminal === false ? { terminal: async () => undefined } : { terminal: async () => terminal }),
+  };
+  const done = main(argv, io, false);
+  return {
+    done,
+    closed,
+    output: () => out,
+    async answer(text, ...keys) {
+      const deadline = Date.now() + 4000;
+      for (;;) {
+        const rest = out.slice(seen);
+        const m = typeof text === 'string' ? (rest.includes(text) ? { index: rest.indexOf(text), length: text.length } : null) : (() => {
+          const r = text.exec(rest);
+          return r ? { index: r.index, length: r[0].length } : null;
+        })();
+        if (m) {
+          seen += m.index + m.length;
+          break;
+        }
+        if (Date.now() > deadline) throw new Error(`never asked ${String(text)}; output:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      for (const k of keys) {
+        keyboard.write(k);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+  };
+}
+
+/** A gateway that lists models and serves every protocol (an empty conversation is refused with 400, as real ones do). */
+const gatewayFetch: Fetch = async (input, init) => {
+  if ((init?.method ?? 'GET') === 'POST') return Response.json({ error: { message: 'messages: empty' } }, { status: 400 });
+  return modelsFetch(['auto', 'gw-model'])(input, init);
+};
+
+const entries = async () => (await readdir(t.home, { recursive: true })).filter((e) => !e.startsWith('bin')).sort();
+
+describe('setup-gateway with no command', () => {
+  it('without a terminal: prints the help and exits 2 (a pipe, CI)', async () => {
+    const r = run([], { terminal: false });
+    expect(await r.done).toBe(2);
+    expect(r.output()).toMatch(/^Usage: setup-gateway/m);
+  });
+
+  it('with options and no command: does what apply does', async () => {
+    const r = run(['--base-url', 'https://gw.example.com/v1', '--key', KEY, '--agent', 'claude-code', '--dry-run'], { terminal: false });
+    expect(await r.done).toBe(0);
+    expect(r.output()).toMatch(/Dry run: nothing is written/);
+    expect(r.output()).not.toContain(KEY);
+    expect(await entries()).toEqual([]);
+  });
+
+  it('--plain asks every question line by line, writes after the confirmation, and prints the summary', async () => {
+    const r = run(['--plain']);
+    await r.answer('Which gateway should your coding agents use?', K.up, K.enter); // Custom URL
+    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+    await r.answer('The key for http://gw.test:4000/v1', KEY, K.enter);
+    await r.answer('answered with your key');
+    await r.answer('Which agents should use http://gw.test:4000/v1?', K.enter);
+    await r.answer('Model for Claude Code (optional)', K.enter);
+    await r.answer('Claude Code · model auto · will write 2 files');
+    expect(await entries()).toEqual([]);
+    await r.answer('Write these changes?', K.enter);
+    expect(await r.done).toBe(0);
+    const out = r.output();
+    expect(out).toMatch(/✓ claude-code\s+updated/);
+    expect(out).toMatch(/Undo with: setup-gateway undo --id \S+/);
+    expect(out).toMatch(/✓ claude-code: doctor: \d+ checks? passed/);
+    expect(out).not.toContain(KEY);
+    expect(r.closed.value).toBe(true);
+    const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
+    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://gw.test:4000', ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'auto' });
+  });
+
+  it('without TERM (or TERM=dumb) uses the line mode too; a failed check can be retried', async () => {
+    let calls = 0;
+    const flaky: Fetch = async (input, init) => {
+      if (String(input).endsWith('/models') && ++calls === 1) return new Response('down', { status: 503 });
+      return modelsFetch(['auto'])(input, init);
+    };
+    const r = run([], { fetch: flaky, env: { SETUP_GATEWAY_KEY: KEY, TERM: 'dumb' } });
+    await r.answer('Which gateway should your coding agents use?', K.enter);
+    await r.answer('Using the key from SETUP_GATEWAY_KEY (sk-…4242)');
+    await r.answer('answered HTTP 503');
+    await r.answer('What now?', K.enter); // Try again
+    await r.answer('https://www.coderouter.io/api/v1 answered with your key');
+    await r.answer('Which agents', K.esc);
+    expect(await r.done).toBe(130);
+    expect(r.output()).toContain('Cancelled: nothing was written.');
+    expect(calls).toBe(2);
+    expect(await entries()).toEqual([]);
+  });
+
+  it('Esc at the key question cancels with 130, nothing written', async () => {
+    const r = run(['--plain']);
+    await r.answer('Which gateway should your coding agents use?', K.enter);
+    await r.answer('The key for https://www.coderouter.io/api/v1', 'abc', K.esc);
+    expect(await r.done).toBe(130);
+    expect(await entries()).toEqual([]);
+    expect(r.closed.value).toBe(true);
+  });
+});

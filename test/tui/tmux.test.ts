@@ -1,0 +1,188 @@
+// The built CLI in a real terminal: tmux runs `node dist/cli.js` (no command) in an 80×24 pane,
+// in a temp HOME, against the mock gateway; keys go in with send-keys, the screen comes back
+// with capture-pane. Asserts the files written, the final screen, the exit code, that the
+// terminal is restored, and NO_COLOR.
+//
+// Needs tmux: when it is missing and apt-get can be used (as root, as in CI), it is installed
+// here; otherwise the suite fails saying how to install it. Needs `npm run build` (npm test does).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
+import { assertCliBuilt, cliPath } from '../support/run-agent.js';
+
+const KEY = 'sk-test-tmux-route-9137';
+// A private tmux server: never the user's sessions, never their ~/.tmux.conf.
+const SOCKET = `sg-tui-test-${process.pid}`;
+
+function ensureTmux(): void {
+  if (spawnSync('tmux', ['-V']).status === 0) return;
+  const root = process.getuid?.() === 0;
+  const apt = spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
+  if (!root || !apt) {
+    throw new Error('test/tui/tmux.test.ts needs tmux, which is not installed: install it (e.g. `sudo apt-get install -y tmux`, `brew install tmux`).');
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'tmux']]) {
+    const r = spawnSync('apt-get', args, { env, encoding: 'utf8', timeout: 5 * 60_000 });
+    if (r.status !== 0) throw new Error(`test/tui/tmux.test.ts needs tmux; \`apt-get ${args.join(' ')}\` failed:\n${r.stderr}${r.stdout}`);
+  }
+  if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux was installed but `tmux -V` still fails');
+}
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+}
+
+let mock: MockGateway;
+let home: string;
+let session = 0;
+
+beforeAll(async () => {
+  ensureTmux();
+  assertCliBuilt();
+  mock = await startMockGateway({ models: ['auto', 'mock-model'], requireKey: KEY });
+}, 6 * 60_000);
+afterAll(async () => {
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  await mock?.close();
+});
+afterEach(async () => {
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+interface Pane {
+  name: string;
+  screen(opts?: { escapes?: boolean; history?: boolean }): string;
+  until(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  keys(...keys: string[]): void;
+  text(literal: string): void;
+}
+
+/** Starts `node dist/cli.js` in an 80×24 pane, with a clean environment and the given extra variables. */
+async function startCli(extraEnv: Record<string, string>, opts: { stdinIsAPipe?: boolean } = {}): Promise<Pane> {
+  home = await mkdtemp(path.join(tmpdir(), 'sg-tmux-'));
+  const bin = path.join(home, 'bin');
+  await mkdir(bin);
+  // Claude Code "installed": a binary on PATH is what detection looks for.
+  await writeFile(path.join(bin, 'claude'), '#!/bin/sh\necho 2.1.0\n');
+  await chmod(path.join(bin, 'claude'), 0o755);
+  const env: Record<string, string> = {
+    HOME: home,
+    PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    ...extraEnv,
+  };
+  const script = path.join(home, 'run.sh');
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  await writeFile(
+    script,
+    [
+      '#!/bin/sh',
+      'before=$(stty -g)',
+      `${opts.stdinIsAPipe ? 'echo "the rest of an install script" | ' : ''}env -i ${Object.entries(env).map(([k, v]) => q(`${k}=${v}`)).join(' ')} ${q(process.execPath)} ${q(cliPath)}`,
+      'code=$?',
+      '[ "$(stty -g)" = "$before" ] && echo "TTY:restored"',
+      'echo "EXIT:$code"',
+      'sleep 600',
+      '',
+    ].join('\n'),
+  );
+  await chmod(script, 0o755);
+  const name = `sg${++session}`;
+  tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', script);
+  const pane: Pane = {
+    name,
+    screen: (opts = {}) => tmux('capture-pane', '-p', '-t', name, ...(opts.escapes ? ['-e'] : []), ...(opts.history ? ['-S', '-'] : [])),
+    async until(text, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = pane.screen();
+        if (typeof text === 'string' ? s.includes(text) : text.test(s)) {
+          // ink subscribes to keys right after drawing: give it a moment before the next key.
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          return s;
+        }
+        if (Date.now() > deadline) throw new Error(`the screen never showed ${String(text)}:\n${s}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
+    text: (literal) => void tmux('send-keys', '-t', name, '-l', literal),
+  };
+  return pane;
+}
+
+describe('the TUI in a real terminal (tmux, 80×24)', () => {
+  it('routes Claude Code and Codex through the gateway with the keyboard alone', async () => {
+    const pane = await startCli({ SETUP_GATEWAY_KEY: KEY });
+    await pane.until('Which gateway should your coding agents use?');
+    expect(pane.screen({ escapes: true })).toMatch(/\u001b\[[\d;]*3[1-7]m/); // coloured (no NO_COLOR here)
+    pane.keys('Up'); // wraps to "Custom URL"
+    await pane.until('› Custom URL');
+    pane.keys('Enter');
+    await pane.until('URL:');
+    pane.text(`${mock.url}/v1`);
+    pane.keys('Enter');
+    let screen = await pane.until('answered with your key');
+    expect(screen).toContain('Models (2): auto, mock-model');
+    expect(screen).toMatch(/✓ Anthropic messages\s+✓ OpenAI chat\s+✓ OpenAI responses/);
+    pane.keys('Enter');
+    screen = await pane.until('Which agents should use');
+    expect(screen).toMatch(/› \[x\] Claude Code\s+direct to its vendor; will change 2 files/);
+    pane.keys('Down', 'Space'); // Codex too, though not installed
+    await pane.until('[x] Codex CLI');
+    pane.keys('Enter');
+    await pane.until('Model for Claude Code (1 of 2)');
+    pane.keys('Enter'); // auto
+    await pane.until('Model for Codex CLI (2 of 2)');
+    pane.keys('Down'); // mock-model
+    await pane.until('› mock-model');
+    pane.keys('Enter');
+    screen = await pane.until('Claude Code · model auto · will write 2 files');
+    expect(screen).toContain('"ANTHROPIC_AUTH_TOKEN": "sk-…9137"');
+    await expect(stat(path.join(home, '.claude'))).rejects.toThrow(); // nothing before the confirmation
+    pane.keys('Enter');
+    screen = await pane.until('EXIT:');
+
+    // The final screen: the TUI is gone (alternate screen left), the summary stays.
+    expect(screen).toContain('EXIT:0');
+    expect(screen).toContain('TTY:restored');
+    expect(screen).not.toContain('[Review]');
+    expect(screen).toMatch(/✓ claude-code\s+updated\s+~\/\.claude\/settings\.json, ~\/\.claude\.json/);
+    expect(screen).toMatch(/✓ codex\s+updated\s+~\/\.codex\/config\.toml/);
+    expect(screen).toMatch(/Undo with: setup-gateway undo --id \S+/);
+    // doctor's checks on what was written.
+    expect(screen).toMatch(/✓ claude-code: doctor: \d+ checks? passed/);
+    expect(screen).toMatch(/✓ codex: doctor: \d+ checks? passed/);
+    expect(pane.screen({ history: true })).not.toContain(KEY);
+
+    const settings = JSON.parse(await readFile(path.join(home, '.claude', 'settings.json'), 'utf8'));
+    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: mock.url, ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'auto' });
+    expect((await stat(path.join(home, '.claude', 'settings.json'))).mode & 0o777).toBe(0o600);
+    const toml = await readFile(path.join(home, '.codex', 'config.toml'), 'utf8');
+    expect(toml).toMatch(/^model = "mock-model"$/m);
+    expect(toml).toContain(`base_url = "${mock.url}/v1"`);
+    // The live check reached the gateway with the key.
+    expect(mock.requestsTo('/v1/models').some((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+  });
+
+  it('run as `curl … | bash` (stdin a pipe): reads the keys from /dev/tty; honours NO_COLOR; q cancels with 130', async () => {
+    const pane = await startCli({ NO_COLOR: '1' }, { stdinIsAPipe: true });
+    await pane.until('Which gateway should your coding agents use?');
+    const plain = pane.screen({ escapes: true });
+    expect(plain).toContain('› CodeRouter');
+    expect(plain).not.toMatch(/\u001b\[[\d;]*(3[0-7]|9[0-7]|38;)/);
+    pane.keys('Down'); // the keyboard works although stdin is the pipe
+    await pane.until('› OpenRouter');
+    pane.keys('q');
+    const screen = await pane.until('EXIT:');
+    expect(screen).toContain('Cancelled: nothing was written.');
+    expect(screen).toContain('EXIT:130');
+    expect(screen).toContain('TTY:restored');
+    await expect(stat(path.join(home, '.claude'))).rejects.toThrow();
+  });
+});

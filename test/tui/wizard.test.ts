@@ -1,0 +1,304 @@
+// The interactive mode's engine calls (src/tui/wizard.ts), without any UI: gateway check,
+// agent states derived by planning, review, write, checks, in a temp home.
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claudeCode } from '../../recipes/claude-code.js';
+import { codex } from '../../recipes/codex.js';
+import { recipes } from '../../recipes/index.js';
+import { normalizeBaseUrl } from '../../src/core/profile.js';
+import { doctorChecks, probeProtocols } from '../../src/tui/doctor.js';
+import { useLineMode } from '../../src/tui/index.js';
+import { reviewLines } from '../../src/tui/text.js';
+import {
+  checkGateway,
+  checkWritten,
+  defaultModel,
+  describeEvidence,
+  discoverAgents,
+  keyFromEnvironment,
+  noDrift,
+  parseGatewayUrl,
+  pendingConsents,
+  planReview,
+  reviewSections,
+  writeReview,
+  type AgentRow,
+  type WizardDeps,
+} from '../../src/tui/wizard.js';
+import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
+import { modelsFetch } from '../support/run-cli.js';
+import { makeTempHome, type TempHome } from '../support/temp-home.js';
+
+const KEY = `sk-test-"q'#$x\\y-wiz1`;
+const urls = normalizeBaseUrl('https://gw.example.com/v1');
+
+let t: TempHome;
+let deps: WizardDeps;
+beforeEach(async () => {
+  t = await makeTempHome();
+  deps = { env: t.env, fetch: modelsFetch(['auto', 'gw-model']), version: '0.0.0-test', recipes: [claudeCode, codex] };
+});
+afterEach(() => t.cleanup());
+
+const file = (p: string) => path.join(t.home, p);
+const put = async (p: string, text: string) => {
+  await mkdir(path.dirname(file(p)), { recursive: true });
+  await writeFile(file(p), text);
+};
+const installClaude = async () => {
+  await mkdir(file('bin'), { recursive: true });
+  await writeFile(file('bin/claude'), '#!/bin/sh\n');
+  await chmod(file('bin/claude'), 0o755);
+};
+const stateOf = (rows: AgentRow[], id: string) => rows.find((r) => r.recipe.id === id)?.state;
+
+describe('step 1: the gateway', () => {
+  it('parses a URL in any usual spelling and explains one it cannot use', () => {
+    expect(parseGatewayUrl('https://gw.example.com/v1/chat/completions')).toEqual({ ok: true, urls });
+    const bad = parseGatewayUrl('gw.example.com');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toMatch(/is not a URL/);
+    expect(parseGatewayUrl('  ').ok).toBe(false);
+  });
+
+  it('takes the key from SETUP_GATEWAY_KEY only when it is a usable key', () => {
+    expect(keyFromEnvironment({ ...t.env, env: { SETUP_GATEWAY_KEY: 'sk-env-key-123456' } })).toBe('sk-env-key-123456');
+    expect(keyFromEnvironment({ ...t.env, env: { SETUP_GATEWAY_KEY: 'has space' } })).toBeUndefined();
+    expect(keyFromEnvironment(t.env)).toBeUndefined();
+  });
+
+  it('lists the models, and says why not without showing the key', async () => {
+    expect(await checkGateway(urls, KEY, deps)).toEqual({ ok: true, models: ['auto', 'gw-model'] });
+    const refused = await checkGateway(urls, KEY, { fetch: async () => new Response('no', { status: 401 }) });
+    expect(refused).toEqual({ ok: false, reason: expect.stringMatching(/401: the gateway rejected the key/) });
+    const echoing = await checkGateway(urls, KEY, {
+      fetch: async () => {
+        throw new Error(`bad header ${KEY}`);
+      },
+    });
+    expect(echoing.ok).toBe(false);
+    if (!echoing.ok) expect(echoing.reason).not.toContain(KEY);
+  });
+
+  it('asks the protocol probe with the models found, and survives a probe that throws', async () => {
+    const seen: string[][] = [];
+    const check = await checkGateway(urls, KEY, {
+      fetch: deps.fetch,
+      probeProtocols: async (_u, _k, _f, models) => {
+        seen.push([...models]);
+        return [{ protocol: 'OpenAI chat', ok: true }];
+      },
+    });
+    expect(seen).toEqual([['auto', 'gw-model']]);
+    expect(check).toEqual({ ok: true, models: ['auto', 'gw-model'], protocols: [{ protocol: 'OpenAI chat', ok: true }] });
+    const broken = await checkGateway(urls, KEY, {
+      fetch: deps.fetch,
+      probeProtocols: async () => {
+        throw new Error('probe blew up');
+      },
+    });
+    expect(broken).toMatchObject({ ok: true, protocols: [{ ok: false, detail: 'probe blew up' }] });
+  });
+});
+
+describe('protocol probe (doctor network layer) against the mock gateway', () => {
+  let mock: MockGateway;
+  beforeAll(async () => {
+    mock = await startMockGateway({ models: ['auto'], protocols: { responses: false }, requireKey: 'sk-right-key-000' });
+  });
+  afterAll(() => mock.close());
+
+  it('tells served, not served and refused apart', async () => {
+    const gw = normalizeBaseUrl(mock.url);
+    const good = await probeProtocols(gw, 'sk-right-key-000', fetch, ['auto']);
+    expect(good).toEqual([
+      { protocol: 'Anthropic messages', ok: true },
+      { protocol: 'OpenAI chat', ok: true },
+      { protocol: 'OpenAI responses', ok: false, detail: 'not served' },
+    ]);
+    const wrong = await probeProtocols(gw, 'sk-wrong-key-000', fetch, ['auto']);
+    expect(wrong.filter((p) => p.protocol !== 'OpenAI responses').map((p) => p.detail)).toEqual(['key refused', 'key refused']);
+  });
+});
+
+describe('step 2: agents and their current state', () => {
+  it('lists every recipe of the registry, detected ones with their evidence', async () => {
+    await installClaude();
+    const rows = await discoverAgents({ ...deps, recipes: undefined }, urls, KEY, ['auto']);
+    expect(rows.map((r) => r.recipe.id)).toEqual(recipes.map((r) => r.id));
+    const claude = rows.find((r) => r.recipe.id === 'claude-code');
+    expect(claude?.found).toBe(true);
+    expect(describeEvidence(claude?.evidence ?? [], t.env)).toBe('~/bin/claude');
+    expect(rows.filter((r) => r.recipe.id !== 'claude-code').every((r) => !r.found)).toBe(true);
+  });
+
+  it('direct to the vendor: no URL set, or the vendor API set by hand', async () => {
+    let rows = await discoverAgents(deps, urls, KEY, ['auto']);
+    expect(stateOf(rows, 'claude-code')).toEqual({ kind: 'vendor', detail: 'direct to its vendor', files: 2 });
+    await put('.claude/settings.json', JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'https://api.anthropic.com' } }));
+    rows = await discoverAgents(deps, urls, KEY, ['auto']);
+    expect(stateOf(rows, 'claude-code')).toEqual({ kind: 'vendor', detail: 'direct to Anthropic', files: 2 });
+  });
+
+  it('another gateway: names its host', async () => {
+    await put('.codex/config.toml', 'model = "x"\nmodel_provider = "gw"\n\n[model_providers.setup-gateway]\nbase_url = "https://other.example.net/v1"\n');
+    const rows = await discoverAgents(deps, urls, KEY, ['auto']);
+    expect(stateOf(rows, 'codex')).toEqual({ kind: 'other-gateway', url: 'other.example.net', files: 1 });
+  });
+
+  it('already routed here after a write; routed but updating when only the model differs', async () => {
+    const choices = [
+      { recipe: claudeCode, evidence: [], model: 'auto' },
+      { recipe: codex, evidence: [], model: 'auto' },
+    ];
+    await writeReview(await planReview(deps, urls, KEY, choices, new Set()), deps);
+    let rows = await discoverAgents(deps, urls, KEY, ['auto']);
+    expect([stateOf(rows, 'claude-code'), stateOf(rows, 'codex')]).toEqual([{ kind: 'routed' }, { kind: 'routed' }]);
+    // Without `auto`, Codex (model required) defaults to the first model; Claude Code keeps its own.
+    rows = await discoverAgents(deps, urls, KEY, ['gw-model']);
+    expect([stateOf(rows, 'claude-code'), stateOf(rows, 'codex')]).toEqual([{ kind: 'routed' }, { kind: 'routed-update', files: 1 }]);
+  });
+
+  it('a file that does not parse is the state, with its line', async () => {
+    await put('.claude/settings.json', '{ "env": { ,, } }');
+    const state = stateOf(await discoverAgents(deps, urls, KEY, []), 'claude-code');
+    expect(state?.kind).toBe('error');
+    if (state?.kind === 'error') expect(state.message).toMatch(/settings\.json:1:\d+/);
+  });
+
+  it('defaults to the gateway auto model; a required model otherwise takes the first listed', () => {
+    expect(defaultModel(claudeCode, ['x', 'auto'])).toBe('auto');
+    expect(defaultModel(claudeCode, ['x'])).toBeUndefined();
+    expect(defaultModel(codex, ['x', 'y'])).toBe('x');
+    expect(defaultModel(codex, [])).toBeUndefined();
+  });
+});
+
+describe('steps 3 and 4: review, write, check', () => {
+  it('asks before removing a conflicting key; the review masks every spelling of the key', async () => {
+    await put('.claude/settings.json', JSON.stringify({ env: { ANTHROPIC_API_KEY: 'sk-ant-old-0000000' } }, null, 2));
+    const choices = [{ recipe: claudeCode, evidence: [], model: 'auto' }];
+    const first = await planReview(deps, urls, KEY, choices, new Set());
+    const questions = pendingConsents(first, t.env);
+    expect(questions).toEqual([{ agent: 'claude-code', name: 'Claude Code', file: '~/.claude/settings.json', question: expect.stringMatching(/ANTHROPIC_API_KEY.*Remove it\?$/) }]);
+    const granted = await planReview(deps, urls, KEY, choices, new Set(['claude-code']));
+    expect(pendingConsents(granted, t.env)).toEqual([]);
+    const [section] = reviewSections(granted, t.env);
+    expect(section?.diff).toMatch(/^-\s+"ANTHROPIC_API_KEY"/m);
+    const text = reviewLines(granted, t.env).map((l) => l.text).join('\n');
+    expect(text).toContain('sk-…wiz1');
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(JSON.stringify(KEY).slice(1, -1));
+    expect(text).toMatch(/2 files to write/);
+  });
+
+  it('writes with the one applier (0600 for the key), then finds no drift', async () => {
+    const choices = [
+      { recipe: claudeCode, evidence: [], model: undefined },
+      { recipe: codex, evidence: [], model: 'gw-model' },
+    ];
+    const review = await planReview(deps, urls, KEY, choices, new Set());
+    const written = await writeReview(review, deps);
+    expect(written.runId).toMatch(/\S/);
+    expect(written.reports.map((r) => [r.id, r.status])).toEqual([
+      ['claude-code', 'updated'],
+      ['codex', 'updated'],
+    ]);
+    expect((await stat(file('.claude/settings.json'))).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(file('.claude/settings.json'), 'utf8')).env.ANTHROPIC_MODEL).toBeUndefined();
+    expect(await readFile(file('.codex/config.toml'), 'utf8')).toMatch(/^model = "gw-model"$/m);
+    const outcome = await checkWritten(review, written, deps);
+    expect(outcome.failed).toBe(false);
+    expect(outcome.checks).toEqual([
+      { agent: 'claude-code', ok: true, detail: expect.stringMatching(/no drift/) },
+      { agent: 'codex', ok: true, detail: expect.stringMatching(/no drift/) },
+    ]);
+    expect(outcome.nextSteps.join('\n')).toMatch(/new session of Claude Code, Codex CLI/);
+  });
+
+  it('reports drift when a file changed after the write, and uses an injected verifier when given', async () => {
+    const choices = [{ recipe: claudeCode, evidence: [], model: 'auto' }];
+    const review = await planReview(deps, urls, KEY, choices, new Set());
+    await writeReview(review, deps);
+    await put('.claude/settings.json', '{}\n');
+    expect(await noDrift(review, deps)).toEqual([{ agent: 'claude-code', ok: false, detail: 'drift: ~/.claude/settings.json would still change' }]);
+    const written = { runId: null, reports: [] };
+    const outcome = await checkWritten(review, written, { ...deps, verify: async () => [{ agent: 'claude-code', ok: false, detail: `bad ${KEY}` }] });
+    expect(outcome.failed).toBe(true);
+    expect(outcome.checks[0]?.detail).toBe('bad sk-…wiz1');
+  });
+
+  it('an agent whose file does not parse fails alone; the others are written', async () => {
+    await put('.codex/config.toml', 'model = \n');
+    const choices = [
+      { recipe: claudeCode, evidence: [], model: 'auto' },
+      { recipe: codex, evidence: [], model: 'auto' },
+    ];
+    const review = await planReview(deps, urls, KEY, choices, new Set());
+    const outcome = await checkWritten(review, await writeReview(review, deps), deps);
+    expect(outcome.reports.map((r) => [r.id, r.status])).toEqual([
+      ['claude-code', 'updated'],
+      ['codex', 'failed'],
+    ]);
+    expect(outcome.failed).toBe(true);
+    expect(outcome.checks.map((c) => c.agent)).toEqual(['claude-code']);
+    expect(await readFile(file('.codex/config.toml'), 'utf8')).toBe('model = \n');
+  });
+});
+
+describe('line mode', () => {
+  it('is used where ink cannot draw: TERM dumb or unset, and CI', () => {
+    expect(useLineMode({ TERM: 'xterm-256color' })).toBe(false);
+    expect(useLineMode({ TERM: 'dumb' })).toBe(true);
+    expect(useLineMode({})).toBe(true);
+    expect(useLineMode({ TERM: 'xterm', CI: 'true' })).toBe(true);
+    expect(useLineMode({ TERM: 'xterm', CI: 'false' })).toBe(false);
+  });
+});
+
+describe('the terminal', () => {
+  const tty = (isTTY: boolean) => ({ isTTY }) as unknown as NodeJS.ReadStream & NodeJS.WriteStream;
+  it('is stdin and stdout when both are terminals', async () => {
+    const { openTerminal } = await import('../../src/tui/terminal.js');
+    const stdin = tty(true);
+    const found = openTerminal(stdin, tty(true), () => {
+      throw new Error('not opened');
+    });
+    expect(found?.stdin).toBe(stdin);
+    expect(found?.fromDevTty).toBe(false);
+  });
+  it('is none when stdout is not a terminal, or stdin is not and there is no /dev/tty', async () => {
+    const { openTerminal } = await import('../../src/tui/terminal.js');
+    expect(openTerminal(tty(true), tty(false))).toBeUndefined();
+    const noTty = () => {
+      throw Object.assign(new Error('ENXIO'), { code: 'ENXIO' });
+    };
+    expect(openTerminal(tty(false), tty(true), noTty)).toBeUndefined();
+  });
+});
+
+describe('doctor after apply', () => {
+  let mock: MockGateway;
+  beforeAll(async () => {
+    mock = await startMockGateway({ models: ['auto'], requireKey: KEY });
+  });
+  afterAll(() => mock.close());
+
+  it('passes the agents just written, and names what doctor finds wrong', async () => {
+    const gw = normalizeBaseUrl(mock.url);
+    const live = { ...deps, fetch: globalThis.fetch };
+    const choices = [{ recipe: claudeCode, evidence: [], model: 'auto' }];
+    const review = await planReview(live, gw, KEY, choices, new Set());
+    await writeReview(review, live);
+    const checks = await doctorChecks(review, live);
+    expect(checks).toEqual([{ agent: 'claude-code', ok: true, detail: expect.stringMatching(/^doctor: \d+ checks? passed/) }]);
+    // Someone points the file elsewhere after the write.
+    const settings = JSON.parse(await readFile(file('.claude/settings.json'), 'utf8'));
+    settings.env.ANTHROPIC_BASE_URL = 'https://elsewhere.example.org';
+    await put('.claude/settings.json', JSON.stringify(settings));
+    const bad = await doctorChecks(review, live);
+    expect(bad[0]).toMatchObject({ agent: 'claude-code', ok: false, detail: expect.stringMatching(/^doctor: .*elsewhere\.example\.org/) });
+    expect(bad[0]?.detail).not.toContain(KEY);
+  });
+});
