@@ -272,10 +272,26 @@ async function start(env: Environment, flags: readonly string[], options: Option
   }
 }
 
+/** Whether the recorded pid is still our relay (a pid may have been reused since). */
+async function isOurRelay(state: RelayState): Promise<boolean> {
+  const hello = await fetch(`${state.url}/`, { signal: AbortSignal.timeout(2000) })
+    .then((r) => r.text())
+    .catch(() => '');
+  if (hello.startsWith('setup-gateway relay')) return true;
+  const cmdline = await readFile(`/proc/${state.pid}/cmdline`, 'utf8').catch(() => undefined);
+  // Without /proc (macOS), trust the state file: it was written by the relay itself.
+  return cmdline === undefined ? true : cmdline.split('\0').includes('relay');
+}
+
 async function stop(env: Environment, print: Printer): Promise<number> {
   const state = await running(env);
   if (!state) {
     print.out('The relay is not running.');
+    return ExitCode.ok;
+  }
+  if (!(await isOurRelay(state))) {
+    await rm(statePath(env), { force: true });
+    print.out(`The relay is not running (pid ${state.pid} is now another program; left alone).`);
     return ExitCode.ok;
   }
   process.kill(state.pid, 'SIGTERM');

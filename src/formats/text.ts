@@ -164,3 +164,24 @@ export function assertWellFormed(value: string, what: string): void {
     throw new Error(`${what} contains a lone UTF-16 surrogate and cannot be written to a UTF-8 file`);
   }
 }
+
+/**
+ * `value` double-quoted with backslash escapes that TOML basic strings and YAML double-quoted
+ * scalars read alike: `\"`, `\\`, `\n`, `\t`, `\r`, and `\uXXXX` for each other character
+ * whose code point `escaped` picks (the controls the format cannot hold raw). `what` names the
+ * value in the error for a lone surrogate.
+ */
+export function doubleQuoted(value: string, what: string, escaped: (code: number) => boolean): string {
+  assertWellFormed(value, what);
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (escaped(code)) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}

@@ -23,8 +23,8 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import { editByPrimitives, formatPath, isPlainObject, type Primitive } from './ops.js';
 import { FormatParseError, UnsafeEditError, type EditOp, type JsonValue, type KeyPath, type StructuredEditor } from './types.js';
 import {
-  assertWellFormed,
   detectEol,
+  doubleQuoted,
   insertLinesAfter,
   insertLinesBefore,
   lineIndentAt,
@@ -235,18 +235,7 @@ function decodeBasic(source: string): string {
 // Writing values.
 
 function quote(value: string): string {
-  assertWellFormed(value, 'a TOML string');
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
+  return doubleQuoted(value, 'a TOML string', (code) => code < 0x20 || code === 0x7f);
 }
 
 function keyText(key: string): string {

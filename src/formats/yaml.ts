@@ -35,10 +35,10 @@ import {
 import { editByPrimitives, formatPath, type Primitive } from './ops.js';
 import { FormatParseError, UnsafeEditError, type EditOp, type JsonValue, type KeyPath, type StructuredEditor } from './types.js';
 import {
-  assertWellFormed,
   deleteLines,
   detectEol,
   detectIndent,
+  doubleQuoted,
   insertLinesAfter,
   isFirstOnLine,
   lineStartAt,
@@ -132,20 +132,8 @@ const PLAIN_BLOCK = /^[A-Za-z_/][A-Za-z0-9_./@+~:-]*$/;
 const PLAIN_FLOW = /^[A-Za-z_/][A-Za-z0-9_./@+~-]*$/;
 
 function quote(value: string): string {
-  assertWellFormed(value, 'a YAML string');
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    // Controls, and the characters YAML 1.1 treats as line breaks or strips (NEL, LS, PS, BOM).
-    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff) {
-      out += `\\u${code.toString(16).padStart(4, '0')}`;
-    } else out += ch;
-  }
-  return `${out}"`;
+  // Controls, and the characters YAML 1.1 treats as line breaks or strips (NEL, LS, PS, BOM).
+  return doubleQuoted(value, 'a YAML string', (code) => code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff);
 }
 
 function scalarText(value: string | number | boolean | null, flow: boolean): string {

@@ -92,8 +92,9 @@ export interface RelaySink {
   head(status: number, headers: Record<string, string>): void;
   write(data: string | Uint8Array): Promise<void> | undefined;
   end(data?: string | Uint8Array): void;
-  /** Aborted when the client goes away. */
-  readonly signal: AbortSignal;
+  /** Whether the client went away; `onAbort` hears of it (the upstream request is then aborted). */
+  readonly aborted: boolean;
+  onAbort(listener: () => void): () => void;
 }
 
 type Endpoint = 'messages' | 'chat' | 'responses' | 'completions';
@@ -195,6 +196,7 @@ export class Relay {
   private readonly anthropicAuth: AnthropicAuth;
   private readonly anthropicVersion: string;
   private readonly log: (line: string) => void;
+  private readonly logging: boolean;
 
   constructor(private readonly options: RelayOptions) {
     const list = Array.isArray(options.upstream) ? options.upstream : [options.upstream];
@@ -223,6 +225,7 @@ export class Relay {
     this.anthropicAuth = options.anthropicAuth ?? 'both';
     this.anthropicVersion = options.anthropicVersion ?? '2023-06-01';
     this.log = options.log ?? (() => {});
+    this.logging = options.log !== undefined;
   }
 
   /** The upstream models a client's model name maps to, in the order to try them. */
@@ -275,7 +278,7 @@ export class Relay {
           return;
       }
     } catch (error) {
-      if (sink.signal.aborted) return;
+      if (sink.aborted) return;
       if (error instanceof ClientError) {
         this.sendError(sink, client, error.status, { message: error.message });
         return;
@@ -313,7 +316,7 @@ export class Relay {
         prepared = await this.prepare(upstream, kind, body, req, model, requested, engine);
       } catch (error) {
         if (error instanceof ClientError) throw error;
-        if (sink.signal.aborted) return;
+        if (sink.aborted) return;
         lastFailure = { status: 502, info: { message: `${upstream.name} ${upstream.root} is unreachable: ${describeFetchError(error)}` } };
         this.log(`${req.method} ${req.url} -> ${upstream.name}: ${lastFailure.info.message}`);
         continue;
@@ -330,16 +333,16 @@ export class Relay {
             anthropicVersion: this.anthropicVersion,
           }),
           body: prepared.body,
-          signal: sink.signal,
+          abort: sink,
         });
       } catch (error) {
-        if (sink.signal.aborted) return;
+        if (sink.aborted) return;
         lastFailure = { status: 502, info: { message: `${upstream.name} ${upstream.root} is unreachable: ${describeFetchError(error)}` } };
         this.log(`${req.method} ${req.url} -> ${upstream.name} ${prepared.path} ${model}: ${lastFailure.info.message}`);
         continue;
       }
       const status = response.status;
-      this.log(`${req.method} ${req.url} -> ${upstream.name} ${prepared.path} ${model} ${status} ${(performance.now() - started).toFixed(1)} ms${prepared.mode === 'pass' ? '' : ` (${prepared.mode})`}`);
+      if (this.logging) this.log(`${req.method} ${req.url} -> ${upstream.name} ${prepared.path} ${model} ${status} ${(performance.now() - started).toFixed(1)} ms${prepared.mode === 'pass' ? '' : ` (${prepared.mode})`}`);
       if ((status === 429 || status >= 500) && !last) {
         // Before the first byte: the next model or upstream may do better.
         const text = await response.text().catch(() => '');
@@ -546,24 +549,18 @@ export class Relay {
     sink.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...translatedHeaders(response.headers) });
     const parser = new SseParser();
     const timer = this.pinger(sink, t.ping, () => true);
-    // Read by hand: leaving a for-await loop early would destroy the upstream connection, which
-    // keep-alive should reuse once the rest of the body (usually just its end) is drained.
-    const source: AsyncIterable<Uint8Array> = response.body ?? (async function* () {})();
-    const body = source[Symbol.asyncIterator]();
+    // Once the translator is done, reading stops without destroying the upstream connection:
+    // keep-alive reuses it once the rest of the body (usually just its end) is drained.
     try {
-      for (;;) {
-        const next = await body.next();
-        if (next.done) break;
-        const value = next.value;
+      await response.each((value) => {
         timer?.refresh();
         let out = '';
         for (const e of parser.push(value)) out += t.event(e);
-        if (out) {
-          const w = sink.write(out);
-          if (w) await w;
-        }
-        if (t.finished) break;
-      }
+        const w = out ? sink.write(out) : undefined;
+        // Finished: stop reading (the rest, usually just the end, is drained below).
+        if (t.finished) return false;
+        return w;
+      });
       if (!t.finished) {
         let out = '';
         for (const e of parser.end()) out += t.event(e);
@@ -571,14 +568,14 @@ export class Relay {
         if (out) await sink.write(out);
       }
     } catch (error) {
-      if (!sink.signal.aborted) {
+      if (!sink.aborted) {
         const out = t.fail({ message: `the upstream stream failed: ${describeFetchError(error)}` });
         if (out) await sink.write(out);
       }
     } finally {
       if (timer) clearInterval(timer);
       sink.end();
-      if (t.finished && !sink.signal.aborted) response.drain();
+      if (t.finished && !sink.aborted) response.drain();
       else response.cancel();
     }
   }
@@ -597,18 +594,17 @@ export class Relay {
     const atBoundary = () => tail.endsWith('\n\n') || tail.endsWith('\r\r');
     const timer = ping ? this.pinger(sink, ping, atBoundary) : undefined;
     try {
-      for await (const value of response.body) {
+      await response.each((value) => {
         timer?.refresh();
         if (ping && value.length > 0) {
           let last = '';
           for (let i = Math.max(0, value.length - 4); i < value.length; i++) last += String.fromCharCode(value[i] as number);
           tail = (tail + last).slice(-4);
         }
-        const w = sink.write(value);
-        if (w) await w;
-      }
+        return sink.write(value);
+      });
     } catch (error) {
-      if (!sink.signal.aborted && ping) {
+      if (!sink.aborted && ping) {
         const info = { message: `the upstream stream failed: ${describeFetchError(error)}` };
         const frame = ping === ANTHROPIC_PING ? `event: error\ndata: ${JSON.stringify(errorBody('anthropic', 502, info))}\n\n` : `data: ${JSON.stringify(errorBody('openai', 502, info))}\n\n`;
         await sink.write((atBoundary() ? '' : '\n\n') + frame);
@@ -624,7 +620,7 @@ export class Relay {
   private pinger(sink: RelaySink, ping: string, atBoundary: () => boolean): NodeJS.Timeout | undefined {
     if (!(this.pingMs > 0)) return undefined;
     const timer = setInterval(() => {
-      if (!sink.signal.aborted && atBoundary()) void sink.write(ping);
+      if (!sink.aborted && atBoundary()) void sink.write(ping);
     }, this.pingMs);
     timer.unref();
     return timer;
@@ -644,7 +640,7 @@ export class Relay {
         method: 'POST',
         headers: upstreamHeaders(req.headers, { anthropic: true, key: upstream.key, anthropicAuth: this.anthropicAuth, anthropicVersion: this.anthropicVersion }),
         body: model === requested ? req.body : JSON.stringify({ ...body, model }),
-        signal: sink.signal,
+        abort: sink,
       }).catch(() => undefined);
       if (response && (response.status === 404 || response.status === 405)) await response.text().catch(() => '');
       else if (response) {
@@ -668,10 +664,10 @@ export class Relay {
       response = await this.client(`${upstream.root}/v1/models${q === -1 ? '' : req.url.slice(q)}`, {
         method: 'GET',
         headers: (({ 'content-type': _, ...h }) => h)(upstreamHeaders(req.headers, { anthropic, key: upstream.key, anthropicAuth: this.anthropicAuth, anthropicVersion: this.anthropicVersion })),
-        signal: sink.signal,
+        abort: sink,
       });
     } catch (error) {
-      if (sink.signal.aborted) return;
+      if (sink.aborted) return;
       this.sendError(sink, client, 502, { message: `${upstream.name} ${upstream.root} is unreachable: ${describeFetchError(error)}` });
       return;
     }

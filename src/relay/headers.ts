@@ -46,8 +46,13 @@ import type { HeaderBag } from './upstream-client.js';
 export type IncomingHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** Headers named in `Connection:` are hop-by-hop too. */
-function connectionTokens(value: string | string[] | undefined): Set<string> {
-  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
+function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
+  if (value === undefined) return NO_TOKENS;
+  const text = Array.isArray(value) ? value.join(',') : value;
+  // The common values name no other header.
+  if (/^\s*(keep-alive|close)\s*$/i.test(text)) return NO_TOKENS;
   return new Set(
     text
       .split(',')
@@ -107,6 +112,11 @@ export function translatedHeaders(upstream: HeaderBag | undefined): Record<strin
   upstream?.forEach((value, name) => {
     if (KEPT_ON_TRANSLATION.test(name)) out[name] = value;
   });
+  // `retry-after` in whole seconds, which every client parses: from a fraction, or from `retry-after-ms`.
+  const after = out['retry-after'];
+  if (after !== undefined && /^\d+\.\d+$/.test(after.trim())) out['retry-after'] = String(Math.ceil(Number(after)));
+  const ms = out['retry-after-ms'];
+  if (after === undefined && ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) out['retry-after'] = String(Math.ceil(Number(ms) / 1000));
   return out;
 }
 

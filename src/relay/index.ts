@@ -14,6 +14,8 @@ export { anthropicToChatRequest, chatToAnthropicResponse, ChatToAnthropicStream,
 export { chatToAnthropicRequest, anthropicToChatResponse, AnthropicToChatStream } from './chat-to-anthropic.js';
 export { responsesToChatRequest, chatToResponsesResponse, ChatToResponsesStream } from './responses.js';
 export { completionsToChatRequest, chatToCompletionResponse, ChatToCompletionsStream } from './completions.js';
+export { fetchClient, nodeClient } from './upstream-client.js';
+export type { AbortHook, HeaderBag, UpstreamClient, UpstreamInit, UpstreamReply } from './upstream-client.js';
 export { SseParser, sseEvent, sseData } from './sse.js';
 export type { SseEvent } from './sse.js';
 export { Sequencer } from './sequencer.js';

@@ -51,52 +51,81 @@ function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** Wraps a ServerResponse as the handler's sink. */
-function sinkFor(res: ServerResponse, signal: AbortSignal): RelaySink {
-  return {
-    signal,
-    head(status, headers) {
-      if (res.headersSent) return;
-      res.writeHead(status, headers);
-    },
-    write(data) {
-      if (res.destroyed || res.writableEnded) return undefined;
-      if (res.write(data)) return undefined;
-      return new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    },
-    end(data) {
-      if (res.writableEnded) return;
-      if (!res.headersSent) res.writeHead(200);
-      if (data === undefined) res.end();
-      else if (typeof data === 'string') res.end(data);
-      // As a latin1 string (one character per byte), Node sends headers and body in one write.
-      else res.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1'), 'latin1');
-    },
-  };
+/** A ServerResponse as the handler's sink; `abort()` tells it the client went away. */
+class ResponseSink implements RelaySink {
+  private gone = false;
+  private listeners: Array<() => void> | undefined;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  get aborted(): boolean {
+    return this.gone;
+  }
+
+  onAbort(listener: () => void): () => void {
+    if (this.gone) {
+      listener();
+      return () => {};
+    }
+    (this.listeners ??= []).push(listener);
+    return () => {
+      const i = this.listeners?.indexOf(listener) ?? -1;
+      if (i !== -1) this.listeners?.splice(i, 1);
+    };
+  }
+
+  abort(): void {
+    if (this.gone) return;
+    this.gone = true;
+    const all = this.listeners ?? [];
+    this.listeners = undefined;
+    for (const l of all) l();
+  }
+
+  head(status: number, headers: Record<string, string>): void {
+    if (!this.res.headersSent) this.res.writeHead(status, headers);
+  }
+
+  write(data: string | Uint8Array): Promise<void> | undefined {
+    const res = this.res;
+    if (res.destroyed || res.writableEnded) return undefined;
+    if (res.write(data)) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+
+  end(data?: string | Uint8Array): void {
+    const res = this.res;
+    if (res.writableEnded) return;
+    if (!res.headersSent) res.writeHead(200);
+    if (data === undefined) res.end();
+    else if (typeof data === 'string') res.end(data);
+    // As a latin1 string (one character per byte), Node sends headers and body in one write.
+    else res.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1'), 'latin1');
+  }
 }
 
 /** Creates the request listener (for tests and for embedding in another server). */
-export function relayListener(relay: Relay, opts: { allowedHosts?: readonly string[]; active?: Set<AbortController> } = {}) {
+export function relayListener(relay: Relay, opts: { allowedHosts?: readonly string[]; active?: Set<() => void> } = {}) {
   const allowed = new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const controller = new AbortController();
-    opts.active?.add(controller);
-    const sink = sinkFor(res, controller.signal);
+    const sink = new ResponseSink(res);
+    const abort = () => sink.abort();
+    opts.active?.add(abort);
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const client: ClientProtocol = relay.clientProtocolFor(path, req.headers);
     // The client went away before the reply was complete: stop the upstream too.
     res.on('close', () => {
-      opts.active?.delete(controller);
-      if (!res.writableFinished) controller.abort();
+      opts.active?.delete(abort);
+      if (!res.writableFinished) sink.abort();
     });
 
     const host = req.headers.host ?? '';
@@ -123,7 +152,7 @@ export function relayListener(relay: Relay, opts: { allowedHosts?: readonly stri
       if (!tooLarge) chunks.push(chunk);
       else if (size > limit + 64 * 1024 * 1024) req.destroy(); // reading on would only serve a flood
     });
-    req.on('error', () => controller.abort());
+    req.on('error', abort);
     req.on('end', () => {
       if (tooLarge) {
         relay.sendError(sink, client, 413, { message: `The request body is larger than ${formatBytes(limit)}, the most the relay accepts.` }, { connection: 'close' });
@@ -139,7 +168,7 @@ export function relayListener(relay: Relay, opts: { allowedHosts?: readonly stri
 export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
   const relay = new Relay(options);
   const host = options.host ?? DEFAULT_RELAY_HOST;
-  const active = new Set<AbortController>();
+  const active = new Set<() => void>();
   const allowedHosts = [...(options.allowedHosts ?? [])];
   if (!isLoopbackName(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host);
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 0 }, relayListener(relay, { allowedHosts, active }));
@@ -165,7 +194,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     server,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const c of active) c.abort();
+        for (const abort of active) abort();
         server.close(() => resolve());
         server.closeIdleConnections();
         // Give aborted streams a moment to end their responses, then cut what is left.

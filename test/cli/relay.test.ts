@@ -1,7 +1,7 @@
 // `setup-gateway relay`: usage errors and the service files in-process; the foreground relay and
 // `relay start|status|stop` with the built CLI as real processes in a temp HOME.
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
@@ -62,6 +62,26 @@ describe('relay: usage', () => {
     const r = await runCli(['relay', 'status', '--json'], { env: home.env });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual({ running: false, healthy: false });
+  });
+});
+
+describe('relay stop', () => {
+  it('never signals a process that merely reuses the recorded pid', async () => {
+    home = await makeTempHome();
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const dir = path.join(home.home, '.local', 'state', 'setup-gateway');
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, 'relay.json'), JSON.stringify({ pid: other.pid, url: 'http://127.0.0.1:9', upstream: ['x'], protocol: 'auto', startedAt: 'then', log: 'x' }));
+      const r = await runCli(['relay', 'stop'], { env: home.env });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('is now another program; left alone');
+      expect(other.exitCode).toBeNull();
+      expect(() => process.kill(other.pid!, 0)).not.toThrow();
+      await expect(stat(path.join(dir, 'relay.json'))).rejects.toThrow();
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });
 

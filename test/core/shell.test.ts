@@ -1,7 +1,6 @@
 // src/core/shell.ts: which startup files get the loader on each platform, what the planner does
 // with them (rc files of unused shells stay absent, bash's login chain on macOS), and that the
 // loader lines really load the env files in real shells (bash always; zsh and fish when present).
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import type { FileIntent, Recipe } from '../../src/core/recipe.js';
 import { envDir, envFile, loaderLine, shellEnvIntents } from '../../src/core/shell.js';
 import { takeSnapshot } from '../../src/core/snapshot.js';
 import { renderBlock } from '../../src/formats/block.js';
-import { runProcess } from '../support/run-agent.js';
+import { hasShell, runProcess } from '../support/run-agent.js';
 
 const VARS = [{ name: 'SG_TEST_KEY', value: 'v' }];
 
@@ -198,15 +197,6 @@ describe('planning the intents (onlyIfExists, preferExisting)', () => {
 
 // The loader lines in the shells themselves: each shell starts with HOME in a temp folder whose
 // name holds a space, a quote and a `$`, reads its startup file, and prints the variable.
-const has = (shell: string) => {
-  try {
-    execFileSync(shell, ['-c', 'exit 0'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('loader lines in real shells', () => {
   let root: string;
   let home: string;
@@ -248,7 +238,7 @@ describe('loader lines in real shells', () => {
     expect(r.stdout).toBe(VALUE);
   });
 
-  it.skipIf(!has('zsh'))('zsh: .zshrc loads the env files; an empty folder prints no "no matches found" and the rest runs', async () => {
+  it.skipIf(!hasShell('zsh'))('zsh: .zshrc loads the env files; an empty folder prints no "no matches found" and the rest runs', async () => {
     const zshrc = path.join(home, '.zshrc');
     await writeFile(zshrc, `${loaderLine('zsh', dir)}\nexport SG_AFTER=ran\n`);
     const empty = await run('zsh', ['-ic', 'printf %s "$SG_AFTER"']);
@@ -260,7 +250,7 @@ describe('loader lines in real shells', () => {
     expect(await readFile(zshrc, 'utf8')).toContain('(N)');
   });
 
-  it.skipIf(!has('fish'))('fish: our conf.d file loads every *.fish env file', async () => {
+  it.skipIf(!hasShell('fish'))('fish: our conf.d file loads every *.fish env file', async () => {
     await writeEnvFile('a.fish', 'fish');
     await mkdir(path.join(home, '.config', 'fish', 'conf.d'), { recursive: true });
     const confd = path.join(home, '.config', 'fish', 'conf.d', 'setup-gateway.fish');

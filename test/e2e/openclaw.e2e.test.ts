@@ -11,61 +11,20 @@
 // Test-only environment (documented in OpenClaw's docs/gateway/telemetry.md and
 // config-runtime.md): CI=1 (no update check or statistics request), DO_NOT_TRACK=1,
 // OPENCLAW_NO_AUTO_UPDATE=1.
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { agentVersions, agentsBinDir, openclawEntry, repoRoot, runtimeNode } from '../agents/paths.js';
-import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
-import {
-  agentEnv,
-  assertCliBuilt,
-  describeRun,
-  makeAgentHome,
-  nodeBinDir,
-  routeProblems,
-  runProcess,
-  runSetupGateway,
-  type ProcessRun,
-  type TempWorld,
-} from '../support/run-agent.js';
+import { describe, expect, it } from 'vitest';
+import { agentVersions, openclawEntry, runtimeNode } from '../agents/paths.js';
+import { E2E_TIMEOUT, useE2e } from '../support/e2e.js';
+import { agentEnv, runProcess, type ProcessRun, type TempWorld } from '../support/run-agent.js';
 
-const E2E_TIMEOUT = 120_000;
 const REPLY = 'MOCK-GATEWAY-REPLY openclaw 9b4e: the route works';
 const KEY = 'sk-test-"q\'#$x\\y-${HOME}-e2e';
 // A slash in the id: OpenClaw takes the provider from the first segment of `<provider>/<model>`.
 const MODEL = 'gateway/e2e-model-1';
 const CONFIG = join('.openclaw', 'openclaw.json');
 
-let mock: MockGateway;
-let world: TempWorld | undefined;
-
-beforeAll(async () => {
-  assertCliBuilt();
-  for (const f of [runtimeNode, openclawEntry]) {
-    if (!existsSync(f)) throw new Error(`${f} is missing: run \`node test/agents/install.mjs\``);
-  }
-  mock = await startMockGateway({ replyText: REPLY, models: [MODEL], requireKey: KEY });
-});
-afterAll(async () => {
-  await mock?.close();
-});
-afterEach(async () => {
-  mock?.reset();
-  await world?.cleanup();
-  world = undefined;
-});
-
-async function apply(w: TempWorld): Promise<ProcessRun> {
-  const run = await runSetupGateway(
-    w.home,
-    w.cwd,
-    ['apply', '--base-url', mock.url, '--key', KEY, '--agent', 'openclaw', '--model', MODEL, '--yes'],
-    { env: { PATH: [...new Set([agentsBinDir, nodeBinDir])].join(':') } },
-  );
-  expect(run.code, `setup-gateway apply failed:\n${describeRun(run)}`).toBe(0);
-  return run;
-}
+const e2e = useE2e({ reply: REPLY, key: KEY, model: MODEL, requires: [runtimeNode, openclawEntry] });
 
 function runOpenclaw(w: TempWorld, args: string[]): Promise<ProcessRun> {
   const env = agentEnv(w.home, { CI: '1', DO_NOT_TRACK: '1', OPENCLAW_NO_AUTO_UPDATE: '1' });
@@ -73,25 +32,18 @@ function runOpenclaw(w: TempWorld, args: string[]): Promise<ProcessRun> {
   return runProcess(runtimeNode, [openclawEntry, ...args], { cwd: w.cwd, env, timeoutMs: 90_000 });
 }
 
-async function context(w: TempWorld, run: ProcessRun, applied: ProcessRun): Promise<string> {
-  const text = await readFile(join(w.home, CONFIG), 'utf8').catch((e: Error) => `(unreadable: ${e.message})`);
-  return `${describeRun(run)}\n\napply output:\n${applied.stdout}${applied.stderr}\n--- ~/${CONFIG} ---\n${text}`;
-}
-
 describe('setup-gateway apply, then OpenClaw', () => {
   it(
     `creates ~/.openclaw/openclaw.json that OpenClaw ${agentVersions.openclaw} (agent exec, Node ${agentVersions.runtimeNode}) routes through with the key byte for byte`,
     async () => {
-      world = await makeAgentHome('sg-e2e-openclaw-');
-      const applied = await apply(world);
+      const world = await e2e.world('sg-e2e-openclaw-');
+      const applied = await e2e.apply(world, 'openclaw');
       const written = await readFile(join(world.home, CONFIG));
-      mock.reset();
+      e2e.mock.reset();
 
       const run = await runOpenclaw(world, ['agent', 'exec', 'say hi']);
-      const ctx = await context(world, run, applied);
-      expect(run.code, ctx).toBe(0);
-      expect(routeProblems(mock, { path: '/v1/chat/completions', key: KEY, model: MODEL }), ctx).toEqual([]);
-      expect(run.stdout, ctx).toContain(REPLY);
+      const ctx = await e2e.context(world, run, applied, [CONFIG]);
+      e2e.expectRouted(run, '/v1/chat/completions', ctx);
       // OpenClaw did not rewrite the file, so `undo` can still restore it.
       expect((await readFile(join(world.home, CONFIG))).equals(written), ctx).toBe(true);
     },
@@ -101,21 +53,18 @@ describe('setup-gateway apply, then OpenClaw', () => {
   it(
     'edits a hand-written openclaw.json (comments, trailing commas, a model policy without ours) that OpenClaw validates and routes through',
     async () => {
-      world = await makeAgentHome('sg-e2e-openclaw-');
-      await mkdir(join(world.home, '.openclaw'), { recursive: true });
-      await copyFile(join(repoRoot, 'test', 'fixtures', 'recipes', 'openclaw', 'openclaw.json'), join(world.home, CONFIG));
-      const applied = await apply(world);
+      const world = await e2e.world('sg-e2e-openclaw-');
+      await e2e.putFixture(world, 'openclaw', 'openclaw.json', CONFIG);
+      const applied = await e2e.apply(world, 'openclaw');
       expect(await readFile(join(world.home, CONFIG), 'utf8')).toContain('/* LM Studio on this machine */');
 
       const check = await runOpenclaw(world, ['config', 'validate']);
-      expect(check.code, await context(world, check, applied)).toBe(0);
-      mock.reset();
+      expect(check.code, await e2e.context(world, check, applied, [CONFIG])).toBe(0);
+      e2e.mock.reset();
 
       const run = await runOpenclaw(world, ['agent', 'exec', 'say hi']);
-      const ctx = await context(world, run, applied);
-      expect(run.code, ctx).toBe(0);
-      expect(routeProblems(mock, { path: '/v1/chat/completions', key: KEY, model: MODEL }), ctx).toEqual([]);
-      expect(run.stdout, ctx).toContain(REPLY);
+      const ctx = await e2e.context(world, run, applied, [CONFIG]);
+      e2e.expectRouted(run, '/v1/chat/completions', ctx);
     },
     E2E_TIMEOUT,
   );

@@ -7,57 +7,19 @@
 // Test-only environment (documented opencode variables): OPENCODE_DISABLE_AUTOUPDATE=1, and
 // OPENCODE_DISABLE_MODELS_FETCH=1 so it does not try models.dev, which is offline here.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { agentVersions, agentsBinDir, opencodeBin, repoRoot } from '../agents/paths.js';
-import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
-import {
-  agentEnv,
-  assertCliBuilt,
-  describeRun,
-  makeAgentHome,
-  nodeBinDir,
-  routeProblems,
-  runProcess,
-  runSetupGateway,
-  type ProcessRun,
-  type TempWorld,
-} from '../support/run-agent.js';
+import { describe, expect, it } from 'vitest';
+import { agentVersions, opencodeBin } from '../agents/paths.js';
+import { E2E_TIMEOUT, useE2e } from '../support/e2e.js';
+import { agentEnv, runProcess, type ProcessRun, type TempWorld } from '../support/run-agent.js';
 
-const E2E_TIMEOUT = 120_000;
 const REPLY = 'MOCK-GATEWAY-REPLY opencode 31f8: the route works';
 const KEY = `sk-test-"q'#$x\\y-e2e`;
 // A slash in the id: opencode splits `<provider>/<model>` at the first slash only.
 const MODEL = 'gateway/e2e-model-1';
 
-let mock: MockGateway;
-let world: TempWorld | undefined;
-
-beforeAll(async () => {
-  assertCliBuilt();
-  if (!existsSync(opencodeBin)) throw new Error(`${opencodeBin} is missing: run \`node test/agents/install.mjs\``);
-  mock = await startMockGateway({ replyText: REPLY, models: [MODEL], requireKey: KEY });
-});
-afterAll(async () => {
-  await mock?.close();
-});
-afterEach(async () => {
-  mock?.reset();
-  await world?.cleanup();
-  world = undefined;
-});
-
-async function apply(w: TempWorld): Promise<ProcessRun> {
-  const run = await runSetupGateway(
-    w.home,
-    w.cwd,
-    ['apply', '--base-url', mock.url, '--key', KEY, '--agent', 'opencode', '--model', MODEL, '--yes'],
-    { env: { PATH: [...new Set([agentsBinDir, nodeBinDir])].join(':') } },
-  );
-  expect(run.code, `setup-gateway apply failed:\n${describeRun(run)}`).toBe(0);
-  return run;
-}
+const e2e = useE2e({ reply: REPLY, key: KEY, model: MODEL, requires: [opencodeBin] });
 
 function runOpencode(w: TempWorld, args: string[]): Promise<ProcessRun> {
   const env = agentEnv(w.home, { OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_MODELS_FETCH: '1' });
@@ -65,26 +27,19 @@ function runOpencode(w: TempWorld, args: string[]): Promise<ProcessRun> {
   return runProcess(opencodeBin, args, { cwd: w.cwd, env, timeoutMs: 60_000 });
 }
 
-async function context(w: TempWorld, file: string, run: ProcessRun, applied: ProcessRun): Promise<string> {
-  const text = await readFile(join(w.home, file), 'utf8').catch((e: Error) => `(unreadable: ${e.message})`);
-  return `${describeRun(run)}\n\napply output:\n${applied.stdout}${applied.stderr}\n--- ~/${file} ---\n${text}`;
-}
-
 describe('setup-gateway apply, then opencode', () => {
   it(
     `creates ~/.config/opencode/opencode.json that opencode ${agentVersions.opencode} (opencode run) routes through, and opencode leaves it as written`,
     async () => {
-      world = await makeAgentHome('sg-e2e-opencode-');
+      const world = await e2e.world('sg-e2e-opencode-');
       const file = join('.config', 'opencode', 'opencode.json');
-      const applied = await apply(world);
+      const applied = await e2e.apply(world, 'opencode');
       const written = await readFile(join(world.home, file));
-      mock.reset();
+      e2e.mock.reset();
 
       const run = await runOpencode(world, ['run', 'say hi']);
-      const ctx = await context(world, file, run, applied);
-      expect(run.code, ctx).toBe(0);
-      expect(routeProblems(mock, { path: '/v1/chat/completions', key: KEY, model: MODEL }), ctx).toEqual([]);
-      expect(run.stdout, ctx).toContain(REPLY);
+      const ctx = await e2e.context(world, run, applied, [file]);
+      e2e.expectRouted(run, '/v1/chat/completions', ctx);
       // opencode adds `$schema` to a config that lacks it; ours has it, so the file stays ours and `undo` works.
       expect((await readFile(join(world.home, file))).equals(written), ctx).toBe(true);
     },
@@ -94,16 +49,15 @@ describe('setup-gateway apply, then opencode', () => {
   it(
     'edits an existing opencode.jsonc (comments, trailing commas, another provider) that opencode validates and routes through',
     async () => {
-      world = await makeAgentHome('sg-e2e-opencode-');
+      const world = await e2e.world('sg-e2e-opencode-');
       const file = join('.config', 'opencode', 'opencode.jsonc');
-      await mkdir(join(world.home, '.config', 'opencode'), { recursive: true });
-      await copyFile(join(repoRoot, 'test', 'fixtures', 'recipes', 'opencode', 'opencode.jsonc'), join(world.home, file));
-      const applied = await apply(world);
+      await e2e.putFixture(world, 'opencode', 'opencode.jsonc', file);
+      const applied = await e2e.apply(world, 'opencode');
       expect(existsSync(join(world.home, '.config', 'opencode', 'opencode.json'))).toBe(false);
       expect(await readFile(join(world.home, file), 'utf8')).toContain('// A local server I use now and then.');
 
       const check = await runOpencode(world, ['debug', 'config']);
-      const checkCtx = await context(world, file, check, applied);
+      const checkCtx = await e2e.context(world, check, applied, [file]);
       expect(check.code, checkCtx).toBe(0);
       const resolved = JSON.parse(check.stdout) as {
         model: string;
@@ -114,17 +68,15 @@ describe('setup-gateway apply, then opencode', () => {
       expect(resolved.autoupdate, checkCtx).toBe(false);
       expect(resolved.provider['setup-gateway'], checkCtx).toMatchObject({
         npm: '@ai-sdk/openai-compatible',
-        options: { baseURL: `${mock.url}/v1` },
+        options: { baseURL: `${e2e.mock.url}/v1` },
         models: { [MODEL]: { name: MODEL } },
       });
       expect(Object.keys(resolved.provider).sort(), checkCtx).toEqual(['ollama', 'setup-gateway']);
-      mock.reset();
+      e2e.mock.reset();
 
       const run = await runOpencode(world, ['run', 'say hi']);
-      const ctx = await context(world, file, run, applied);
-      expect(run.code, ctx).toBe(0);
-      expect(routeProblems(mock, { path: '/v1/chat/completions', key: KEY, model: MODEL }), ctx).toEqual([]);
-      expect(run.stdout, ctx).toContain(REPLY);
+      const ctx = await e2e.context(world, run, applied, [file]);
+      e2e.expectRouted(run, '/v1/chat/completions', ctx);
     },
     E2E_TIMEOUT,
   );

@@ -1,7 +1,6 @@
 // Continue: config.yaml created in the v1 shape or edited in place, the legacy config.json only
 // while no config.yaml exists, CONTINUE_GLOBAL_DIR, idempotency, undo, and detection on every
 // platform (a Windows editor seen from WSL reads the Windows user's folder).
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
@@ -12,41 +11,7 @@ import type { Environment } from '../../src/core/environment.js';
 import { createProfile } from '../../src/core/profile.js';
 import { memoryProbe } from '../support/memory-probe.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
-import { runCli, type CliRun } from '../support/run-cli.js';
-
-// Self-contained helpers: apply / undo in-process in the temp home, and the files there.
-const KEY = `sk-gw-"q'#$\\x-9876`;
-const OPENAI = 'https://gw.example.com/v1';
-const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'recipes', 'continue');
-type Report = { id: string; status: string; files: string[]; messages: string[] };
-async function apply(env: Environment, agent: string, ...extra: string[]): Promise<CliRun & { doc: { agents: Report[] } }> {
-  const run = await runCli(['apply', '--base-url', `${OPENAI}/`, '--key', KEY, '--model', 'gw-model', '--agent', agent, '--json', ...extra], { env });
-  return { ...run, doc: JSON.parse(run.stdout) as { agents: Report[] } };
-}
-const undo = (env: Environment) => runCli(['undo', '--json'], { env });
-const fixture = (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
-async function put(home: string, rel: string, text: string, mode?: number): Promise<void> {
-  const file = path.join(home, rel);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
-  if (mode !== undefined) await chmod(file, mode);
-}
-const read = (home: string, rel: string) => readFile(path.join(home, rel), 'utf8');
-/** Every file under `home` (relative path → text), setup-gateway's state folder left out. */
-async function tree(home: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      const rel = path.relative(home, full);
-      if (rel === path.join('.local', 'state')) continue;
-      if (entry.isDirectory()) await walk(full);
-      else out[rel] = await readFile(full, 'utf8');
-    }
-  };
-  await walk(home);
-  return out;
-}
+import { apply, fixture, KEY, modeOf, OPENAI, put, read, tree, undo } from './helpers.js';
 
 let t: TempHome;
 beforeEach(async () => {
@@ -72,7 +37,7 @@ describe('continue: apply', () => {
     expect(run.code).toBe(0);
     expect(run.doc.agents).toEqual([expect.objectContaining({ id: 'continue', status: 'updated', files: [path.join(t.home, YAML)] })]);
     expect(parseYaml(await read(t.home, YAML))).toEqual({ name: 'Local Config', version: '1.0.0', schema: 'v1', models: [ours()] });
-    expect((await stat(path.join(t.home, YAML))).mode & 0o777).toBe(0o600);
+    expect(await modeOf(t.home, YAML)).toBe(0o600);
     // Only config.yaml: no config.json appears next to it.
     expect(Object.keys(await tree(t.home))).toEqual([YAML]);
     expect(run.stdout).not.toContain(`q'#`);
@@ -84,7 +49,7 @@ describe('continue: apply', () => {
   });
 
   it('adds its model to a commented config.yaml, keeps every other byte, and replaces (not duplicates) it on a model change', async () => {
-    const original = await fixture('config.yaml');
+    const original = await fixture('continue', 'config.yaml');
     await put(t.home, YAML, original, 0o644);
     expect((await apply(t.env, 'continue')).code).toBe(0);
     const text = await read(t.home, YAML);
@@ -95,7 +60,7 @@ describe('continue: apply', () => {
     expect(text.startsWith(original.slice(0, cut))).toBe(true);
     expect(text.endsWith(original.slice(cut))).toBe(true);
     expect(text.length).toBeGreaterThan(original.length);
-    expect((await stat(path.join(t.home, YAML))).mode & 0o777).toBe(0o600);
+    expect(await modeOf(t.home, YAML)).toBe(0o600);
 
     expect((await apply(t.env, 'continue', '--model', 'continue=other-model')).code).toBe(0);
     const models = (parseYaml(await read(t.home, YAML)) as { models: Array<{ name: string; model: string }> }).models;
@@ -106,12 +71,12 @@ describe('continue: apply', () => {
   });
 
   it('undo puts a commented config.yaml back byte for byte, and removes one it created', async () => {
-    const original = await fixture('config.yaml');
+    const original = await fixture('continue', 'config.yaml');
     await put(t.home, YAML, original, 0o644);
     await apply(t.env, 'continue');
     expect((await undo(t.env)).code).toBe(0);
     expect(await read(t.home, YAML)).toBe(original);
-    expect((await stat(path.join(t.home, YAML))).mode & 0o777).toBe(0o644);
+    expect(await modeOf(t.home, YAML)).toBe(0o644);
 
     const fresh = await makeTempHome();
     try {
@@ -124,7 +89,7 @@ describe('continue: apply', () => {
   });
 
   it('edits a legacy config.json (by title, comments kept) when no config.yaml exists, and creates no config.yaml', async () => {
-    const original = await fixture('config.json');
+    const original = await fixture('continue', 'config.json');
     await put(t.home, JSON_FILE, original);
     const run = await apply(t.env, 'continue');
     expect(run.code).toBe(0);
@@ -143,9 +108,9 @@ describe('continue: apply', () => {
   });
 
   it('edits config.yaml and leaves config.json alone when both exist (Continue reads config.yaml)', async () => {
-    const json = await fixture('config.json');
+    const json = await fixture('continue', 'config.json');
     await put(t.home, JSON_FILE, json);
-    await put(t.home, YAML, await fixture('config.yaml'));
+    await put(t.home, YAML, await fixture('continue', 'config.yaml'));
     const run = await apply(t.env, 'continue');
     expect(run.doc.agents[0]?.files).toEqual([path.join(t.home, YAML)]);
     expect(await read(t.home, JSON_FILE)).toBe(json);
@@ -158,7 +123,7 @@ describe('continue: apply', () => {
     try {
       const run = await apply(moved.env, 'continue');
       expect(run.doc.agents[0]?.files).toEqual([path.join(dir, 'config.yaml')]);
-      expect(parseYaml(await readFile(path.join(dir, 'config.yaml'), 'utf8'))).toMatchObject({ models: [ours()] });
+      expect(parseYaml(await read(dir, 'config.yaml'))).toMatchObject({ models: [ours()] });
       expect(await tree(moved.home)).toEqual({});
     } finally {
       await moved.cleanup();

@@ -9,7 +9,7 @@ import type { Environment } from '../../src/core/environment.js';
 import { createProfile } from '../../src/core/profile.js';
 import { memoryProbe } from '../support/memory-probe.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
-import { apply, fixture, KEY, modeOf, OPENAI, put, read, tree, undo } from './editor-recipe-helpers.js';
+import { apply, fixture, KEY, modeOf, OPENAI, put, read, tree, undo } from './helpers.js';
 
 let t: TempHome;
 beforeEach(async () => {

@@ -12,8 +12,8 @@ import { memoryProbe } from '../support/memory-probe.js';
 import { runProcess } from '../support/run-agent.js';
 import { modelsFetch, runCli } from '../support/run-cli.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { fixturePath } from './helpers.js';
 
-const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'recipes', 'goose');
 const KEY = `sk-goose-'q"#$x\\y-1234`;
 const base = ['apply', '--base-url', 'https://gw.example.com/v1/', '--key', KEY, '--agent', 'goose'];
 
@@ -76,7 +76,7 @@ describe('goose: apply', () => {
 
   it('keeps the rest of a current (1.43+) config.yaml and switches active_provider to ours', async () => {
     await mkdir(goosePath(), { recursive: true });
-    await copyFile(path.join(FIXTURES, 'config.yaml'), goosePath('config.yaml'));
+    await copyFile(fixturePath('goose', 'config.yaml'), goosePath('config.yaml'));
     const before = await readFile(goosePath('config.yaml'), 'utf8');
     const run = await runCli([...base, '--model', 'gw-model'], { env: t.env });
     expect(run.code).toBe(0);
@@ -94,7 +94,7 @@ describe('goose: apply', () => {
 
   it('takes over the flat keys of a pre-1.43 config.yaml and leaves its other keys', async () => {
     await mkdir(goosePath(), { recursive: true });
-    await copyFile(path.join(FIXTURES, 'legacy-config.yaml'), goosePath('config.yaml'));
+    await copyFile(fixturePath('goose', 'legacy-config.yaml'), goosePath('config.yaml'));
     const was = parseYaml(await readFile(goosePath('config.yaml'), 'utf8')) as Record<string, unknown>;
     await runCli([...base, '--model', 'gw-model'], { env: t.env });
     const now = await readYaml(goosePath('config.yaml'));
@@ -110,7 +110,7 @@ describe('goose: apply', () => {
 
   it('keeps models and settings the user added to our provider in Goose, refreshing the URL', async () => {
     await mkdir(goosePath('custom_providers'), { recursive: true });
-    await copyFile(path.join(FIXTURES, 'setup_gateway.json'), providerFile());
+    await copyFile(fixturePath('goose', 'setup_gateway.json'), providerFile());
     await runCli([...base, '--model', 'gw-model'], { env: t.env });
     const p = await readJson(providerFile());
     expect(p.base_url).toBe('https://gw.example.com/v1');

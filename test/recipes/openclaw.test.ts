@@ -1,7 +1,6 @@
 // OpenClaw: openclaw.json (JSON5: comments and trailing commas kept, unquoted keys and other
 // JSON5-only syntax refused with line and column), the path overrides, the `${VAR}` escape,
 // idempotency, undo, and detection on every platform.
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,47 +8,19 @@ import { OPENCLAW_PROVIDER_ID, escapeEnvRefs, openclaw, openclawConfigFile } fro
 import { detectOne } from '../../src/core/detect.js';
 import type { Environment } from '../../src/core/environment.js';
 import { memoryProbe } from '../support/memory-probe.js';
-import { runCli, type CliRun } from '../support/run-cli.js';
+import { runCli } from '../support/run-cli.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
-
-// Self-contained helpers: apply / undo in-process in the temp home, and the files there.
-const KEY = `sk-gw-"q'#$\\x-\${HOME}-9876`;
-const OPENAI = 'https://gw.example.com/v1';
-const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'recipes', 'openclaw');
-type Report = { id: string; status: string; files: string[]; messages: string[] };
-async function apply(env: Environment, ...extra: string[]): Promise<CliRun & { doc: { agents: Report[] } }> {
-  const run = await runCli(['apply', '--base-url', `${OPENAI}/`, '--key', KEY, '--model', 'gw/model-1', '--agent', 'openclaw', '--json', ...extra], { env });
-  return { ...run, doc: JSON.parse(run.stdout) as { agents: Report[] } };
-}
-const undo = (env: Environment) => runCli(['undo', '--json'], { env });
-const fixture = (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
-async function put(home: string, rel: string, text: string, mode?: number): Promise<void> {
-  const file = path.join(home, rel);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
-  if (mode !== undefined) await chmod(file, mode);
-}
-const read = (home: string, rel: string) => readFile(path.join(home, rel), 'utf8');
-async function tree(home: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      const rel = path.relative(home, full);
-      if (rel === path.join('.local', 'state')) continue;
-      if (entry.isDirectory()) await walk(full);
-      else out[rel] = await readFile(full, 'utf8');
-    }
-  };
-  await walk(home);
-  return out;
-}
+import { applier, fixture, type ApplyResult, modeOf, OPENAI, put, read, tree, undo } from './helpers.js';
 
 let t: TempHome;
 beforeEach(async () => {
   t = await makeTempHome();
 });
 afterEach(() => t.cleanup());
+
+// The helpers' key with a `${VAR}` in it, which OpenClaw substitutes unless it is escaped.
+const KEY = `sk-gw-"q'#$\\x-\${HOME}-9876`;
+const apply = applier({ agent: 'openclaw', model: 'gw/model-1', key: KEY });
 
 const CONFIG = path.join('.openclaw', 'openclaw.json');
 // What OpenClaw reads back from the file: `$${HOME}` is the literal `${HOME}`.
@@ -66,7 +37,7 @@ describe('openclaw: apply', () => {
       models: { mode: 'merge', providers: { [OPENCLAW_PROVIDER_ID]: provider() } },
       agents: { defaults: { model: { primary: `${OPENCLAW_PROVIDER_ID}/gw/model-1` } } },
     });
-    expect((await stat(path.join(t.home, CONFIG))).mode & 0o777).toBe(0o600);
+    expect(await modeOf(t.home, CONFIG)).toBe(0o600);
     expect(Object.keys(await tree(t.home))).toEqual([CONFIG]);
     expect(run.stdout).not.toContain(`q'#`);
 
@@ -78,7 +49,7 @@ describe('openclaw: apply', () => {
   });
 
   it('edits a hand-written JSON5 file (comments, trailing commas) in place, keeping the fallbacks, policy and other provider', async () => {
-    const original = await fixture('openclaw.json');
+    const original = await fixture('openclaw', 'openclaw.json');
     await put(t.home, CONFIG, original, 0o644);
     expect((await apply(t.env)).code).toBe(0);
     const text = await read(t.home, CONFIG);
@@ -102,7 +73,7 @@ describe('openclaw: apply', () => {
     });
     expect((await undo(t.env)).code).toBe(0);
     expect(await read(t.home, CONFIG)).toBe(original);
-    expect((await stat(path.join(t.home, CONFIG))).mode & 0o777).toBe(0o644);
+    expect(await modeOf(t.home, CONFIG)).toBe(0o644);
   });
 
   it('keeps models.mode "replace" and models the user listed under our provider', async () => {
@@ -118,14 +89,14 @@ describe('openclaw: apply', () => {
   });
 
   it('refuses unquoted keys (JSON5) with the line, column and the reason, and still configures the other agents', async () => {
-    const original = await fixture('unquoted-keys.json');
+    const original = await fixture('openclaw', 'unquoted-keys.json');
     await put(t.home, CONFIG, original);
     const run = await runCli(
       ['apply', '--base-url', OPENAI, '--key', KEY, '--model', 'm', '--agent', 'openclaw', '--agent', 'aider', '--json'],
       { env: t.env },
     );
     expect(run.code).toBe(1);
-    const doc = JSON.parse(run.stdout) as { agents: Report[] };
+    const doc = JSON.parse(run.stdout) as ApplyResult['doc'];
     expect(doc.agents.map((a) => [a.id, a.status])).toEqual([
       ['openclaw', 'failed'],
       ['aider', 'updated'],

@@ -1,6 +1,5 @@
 // opencode: the global opencode.json (or an existing opencode.jsonc), XDG_CONFIG_HOME, comments
 // kept, idempotency, undo, and detection on every platform.
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,47 +8,16 @@ import { detectOne } from '../../src/core/detect.js';
 import type { Environment } from '../../src/core/environment.js';
 import { createProfile } from '../../src/core/profile.js';
 import { memoryProbe } from '../support/memory-probe.js';
-import { runCli, type CliRun } from '../support/run-cli.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
-
-// Self-contained helpers: apply / undo in-process in the temp home, and the files there.
-const KEY = `sk-gw-"q'#$\\x-9876`;
-const OPENAI = 'https://gw.example.com/v1';
-const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'recipes', 'opencode');
-type Report = { id: string; status: string; files: string[]; messages: string[] };
-async function apply(env: Environment, ...extra: string[]): Promise<CliRun & { doc: { agents: Report[] } }> {
-  const run = await runCli(['apply', '--base-url', `${OPENAI}/`, '--key', KEY, '--model', 'gw/model-1', '--agent', 'opencode', '--json', ...extra], { env });
-  return { ...run, doc: JSON.parse(run.stdout) as { agents: Report[] } };
-}
-const undo = (env: Environment) => runCli(['undo', '--json'], { env });
-const fixture = (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
-async function put(home: string, rel: string, text: string, mode?: number): Promise<void> {
-  const file = path.join(home, rel);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
-  if (mode !== undefined) await chmod(file, mode);
-}
-const read = (home: string, rel: string) => readFile(path.join(home, rel), 'utf8');
-async function tree(home: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      const rel = path.relative(home, full);
-      if (rel === path.join('.local', 'state')) continue;
-      if (entry.isDirectory()) await walk(full);
-      else out[rel] = await readFile(full, 'utf8');
-    }
-  };
-  await walk(home);
-  return out;
-}
+import { applier, fixture, KEY, modeOf, OPENAI, put, read, tree, undo } from './helpers.js';
 
 let t: TempHome;
 beforeEach(async () => {
   t = await makeTempHome();
 });
 afterEach(() => t.cleanup());
+
+const apply = applier({ agent: 'opencode', model: 'gw/model-1' });
 
 const JSON_FILE = path.join('.config', 'opencode', 'opencode.json');
 const JSONC_FILE = path.join('.config', 'opencode', 'opencode.jsonc');
@@ -71,7 +39,7 @@ describe('opencode: apply', () => {
       provider: { [OPENCODE_PROVIDER_ID]: provider() },
       model: `${OPENCODE_PROVIDER_ID}/gw/model-1`,
     });
-    expect((await stat(path.join(t.home, JSON_FILE))).mode & 0o777).toBe(0o600);
+    expect(await modeOf(t.home, JSON_FILE)).toBe(0o600);
     expect(Object.keys(await tree(t.home))).toEqual([JSON_FILE]);
     expect(run.stdout).not.toContain(`q'#`);
 
@@ -81,7 +49,7 @@ describe('opencode: apply', () => {
   });
 
   it('edits an existing opencode.jsonc in place (comments, trailing commas, the other provider kept) and creates no opencode.json', async () => {
-    const original = await fixture('opencode.jsonc');
+    const original = await fixture('opencode', 'opencode.jsonc');
     await put(t.home, JSONC_FILE, original, 0o644);
     const run = await apply(t.env);
     expect(run.code).toBe(0);
@@ -97,17 +65,17 @@ describe('opencode: apply', () => {
       model: `${OPENCODE_PROVIDER_ID}/gw/model-1`,
     });
     expect(Object.keys(await tree(t.home))).toEqual([JSONC_FILE]);
-    expect((await stat(path.join(t.home, JSONC_FILE))).mode & 0o777).toBe(0o600);
+    expect(await modeOf(t.home, JSONC_FILE)).toBe(0o600);
 
     expect((await undo(t.env)).code).toBe(0);
     expect(await read(t.home, JSONC_FILE)).toBe(original);
-    expect((await stat(path.join(t.home, JSONC_FILE))).mode & 0o777).toBe(0o644);
+    expect(await modeOf(t.home, JSONC_FILE)).toBe(0o644);
   });
 
   it('prefers opencode.jsonc when both exist (opencode loads it last, so it wins)', async () => {
     const json = '{ "autoupdate": true }\n';
     await put(t.home, JSON_FILE, json);
-    await put(t.home, JSONC_FILE, await fixture('opencode.jsonc'));
+    await put(t.home, JSONC_FILE, await fixture('opencode', 'opencode.jsonc'));
     const run = await apply(t.env);
     expect(run.doc.agents[0]?.files).toEqual([path.join(t.home, JSONC_FILE)]);
     expect(await read(t.home, JSON_FILE)).toBe(json);

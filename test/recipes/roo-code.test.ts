@@ -10,7 +10,7 @@ import { createProfile } from '../../src/core/profile.js';
 import type { FileIntent } from '../../src/core/recipe.js';
 import { memoryProbe } from '../support/memory-probe.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
-import { apply, fixture, KEY, modeOf, OPENAI, put, read, tree, undo } from './editor-recipe-helpers.js';
+import { apply, fixture, KEY, modeOf, OPENAI, put, read, tree, undo } from './helpers.js';
 
 let t: TempHome;
 beforeEach(async () => {

@@ -1,6 +1,5 @@
 // shell-env: only when named; new shells (real bash, and zsh/fish when installed) see the
 // variables exactly, even a key full of shell metacharacters; the user's startup files are kept.
-import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,11 +7,11 @@ import { shellEnv } from '../../recipes/shell-env.js';
 import { detectOne } from '../../src/core/detect.js';
 import type { Environment } from '../../src/core/environment.js';
 import { memoryProbe } from '../support/memory-probe.js';
-import { runProcess } from '../support/run-agent.js';
+import { hasShell, runProcess } from '../support/run-agent.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { fixturePath } from './helpers.js';
 
-const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'recipes', 'shell-env');
 // Every character a shell could take for syntax: quotes, comment, expansion, escape, command substitution.
 const KEY = `sk-'q"#$HOME\\n\`id\`$(id)\${x}!-1234`;
 const URL = 'https://gw.example.com/v1';
@@ -20,15 +19,6 @@ const apply = (t: TempHome, ...extra: string[]) => runCli(['apply', '--base-url'
 
 const PRINT = 'printf "%s|%s|%s" "$OPENAI_BASE_URL" "$OPENAI_API_BASE" "$OPENAI_API_KEY"';
 const EXPECTED = `${URL}|${URL}|${KEY}`;
-
-const has = (shell: string) => {
-  try {
-    execFileSync(shell, ['-c', 'exit 0'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A new shell as a terminal would start it: HOME is the temp home, nothing inherited. */
 const inShell = (t: TempHome, shell: string, args: string[]) =>
@@ -76,7 +66,7 @@ describe('shell-env: bash', () => {
   });
 
   it("appends to the user's .bashrc (no final newline) and keeps every byte of it", async () => {
-    await copyFile(path.join(FIXTURES, 'bashrc-no-final-newline'), path.join(t.home, '.bashrc'));
+    await copyFile(fixturePath('shell-env', 'bashrc-no-final-newline'), path.join(t.home, '.bashrc'));
     const before = await readFile(path.join(t.home, '.bashrc'), 'utf8');
     await apply(t);
     const after = await readFile(path.join(t.home, '.bashrc'), 'utf8');
@@ -177,7 +167,7 @@ describe('shell-env: only when asked for', () => {
   });
 });
 
-describe.skipIf(!has('zsh'))('shell-env: zsh', () => {
+describe.skipIf(!hasShell('zsh'))('shell-env: zsh', () => {
   beforeEach(async () => {
     t = await makeTempHome({ SHELL: '/usr/bin/zsh' });
   });
@@ -198,7 +188,7 @@ describe.skipIf(!has('zsh'))('shell-env: zsh', () => {
   });
 });
 
-describe.skipIf(!has('fish'))('shell-env: fish', () => {
+describe.skipIf(!hasShell('fish'))('shell-env: fish', () => {
   beforeEach(async () => {
     t = await makeTempHome({ SHELL: '/usr/bin/fish' });
   });

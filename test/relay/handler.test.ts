@@ -165,6 +165,19 @@ describe('errors', () => {
     }
   });
 
+  it('passes retry-after in whole seconds (from a fraction, or from retry-after-ms)', async () => {
+    for (const [headers, want] of [
+      [{ 'retry-after': '2.2' }, '3'],
+      [{ 'retry-after-ms': '1500' }, '2'],
+      [{ 'retry-after': '5', 'retry-after-ms': '100' }, '5'],
+    ] as const) {
+      const { relay } = makeRelay(() => jsonResponse({ error: { message: 'slow down' } }, 429, headers), { protocol: 'openai' });
+      const res = await call(relay, '/v1/messages', A_BODY);
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toBe(want);
+    }
+  });
+
   it('an Anthropic error reaches an OpenAI client in the OpenAI shape', async () => {
     const { relay } = makeRelay(() => jsonResponse({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 529, { 'retry-after': '3' }), { protocol: 'anthropic' });
     const res = await call(relay, '/v1/chat/completions', { ...O_BODY, stream: true });

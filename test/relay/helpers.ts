@@ -115,7 +115,17 @@ export function memorySink(signal: AbortSignal = new AbortController().signal): 
     result.text += t;
   };
   const sink: RelaySink = {
-    signal,
+    get aborted() {
+      return signal.aborted;
+    },
+    onAbort(listener) {
+      if (signal.aborted) {
+        listener();
+        return () => {};
+      }
+      signal.addEventListener('abort', listener, { once: true });
+      return () => signal.removeEventListener('abort', listener);
+    },
     head(status, headers) {
       result.status = status;
       result.headers = headers;

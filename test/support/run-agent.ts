@@ -16,7 +16,7 @@
  *   either `experimental_bearer_token` (no env var needed) or `env_key` + that variable. It needs
  *   no auth.json or login, and `--skip-git-repo-check` outside a trusted (git) directory.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -111,6 +111,16 @@ export function runProcess(command: string, args: string[], opts: RunOptions): P
     });
     child.on('close', (code, signal) => finish(code, signal));
   });
+}
+
+/** Whether `shell` (zsh, fish, …) is installed here: `shell -c 'exit 0'` runs. */
+export function hasShell(shell: string): boolean {
+  try {
+    execFileSync(shell, ['-c', 'exit 0'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A readable account of a run, for assertion messages. */
@@ -282,13 +292,18 @@ export async function writeCodexConfig(
 
 // ------------------------------------------------------------------------------- assertions
 
-/** Throws a clear error when an agent binary is missing (install step not run or failed). */
-export function assertAgentsInstalled(): void {
-  for (const bin of [claudeBin, codexBin]) {
-    if (!existsSync(bin)) {
-      throw new Error(`${bin} is missing: run \`node test/agents/install.mjs\` (vitest's globalSetup does it unless SETUP_GATEWAY_SKIP_AGENT_INSTALL=1)`);
+/** Throws a clear error when a file the e2e tests run (an agent binary, a runtime) is missing (install step not run or failed). */
+export function assertInstalled(files: readonly string[]): void {
+  for (const file of files) {
+    if (!existsSync(file)) {
+      throw new Error(`${file} is missing: run \`node test/agents/install.mjs\` (vitest's globalSetup does it unless SETUP_GATEWAY_SKIP_AGENT_INSTALL=1)`);
     }
   }
+}
+
+/** assertInstalled() for Claude Code and Codex. */
+export function assertAgentsInstalled(): void {
+  assertInstalled([claudeBin, codexBin]);
 }
 
 /** Throws a clear error when the built CLI is missing, instead of a confusing spawn failure. */

@@ -1,7 +1,7 @@
 // The ink TUI, screen by screen, with ink-testing-library: keyboard paths, cancelling at every
 // step, a failing gateway and its retry, consent, nothing to do, resizing. The gateway fetch and
 // the environment are injected; every file lands in a temp home.
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
@@ -13,7 +13,7 @@ import { App } from '../../src/tui/app.js';
 import { ColorContext } from '../../src/tui/components.js';
 import type { TuiResult, WizardDeps } from '../../src/tui/wizard.js';
 import { modelsFetch } from '../support/run-cli.js';
-import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 
 const KEY = 'sk-test-tui-secret-7781';
 const GATEWAY = 'http://gw.test:4000/v1';
@@ -31,9 +31,7 @@ const K = {
 let t: TempHome;
 beforeEach(async () => {
   t = await makeTempHome();
-  await mkdir(path.join(t.home, 'bin'));
-  await writeFile(path.join(t.home, 'bin', 'claude'), '#!/bin/sh\n');
-  await chmod(path.join(t.home, 'bin', 'claude'), 0o755);
+  await putBinary(t.home, 'claude');
 });
 afterEach(() => t.cleanup());
 

@@ -1,6 +1,6 @@
 // `setup-gateway` with no command, through src/cli/main.ts, on a fake terminal: the line-by-line
 // mode (prompts), which is also what TERM=dumb and CI get. Real prompts, fed keys on a fake tty.
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import type { Fetch } from '../../src/core/gateway.js';
 import type { Terminal } from '../../src/tui/terminal.js';
 import { modelsFetch } from '../support/run-cli.js';
-import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 
 const KEY = 'sk-test-plain-secret-4242';
 const K = { down: '\u001b[B', up: '\u001b[A', enter: '\r', esc: '\u001b' };
@@ -17,9 +17,7 @@ const K = { down: '\u001b[B', up: '\u001b[A', enter: '\r', esc: '\u001b' };
 let t: TempHome;
 beforeEach(async () => {
   t = await makeTempHome();
-  await mkdir(path.join(t.home, 'bin'));
-  await writeFile(path.join(t.home, 'bin', 'claude'), '#!/bin/sh\n');
-  await chmod(path.join(t.home, 'bin', 'claude'), 0o755);
+  await putBinary(t.home, 'claude');
 });
 afterEach(() => t.cleanup());
 

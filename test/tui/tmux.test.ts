@@ -6,12 +6,13 @@
 // Needs tmux: when it is missing and apt-get can be used (as root, as in CI), it is installed
 // here; otherwise the suite fails saying how to install it. Needs `npm run build` (npm test does).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { assertCliBuilt, cliPath } from '../support/run-agent.js';
+import { putBinary } from '../support/temp-home.js';
 
 const KEY = 'sk-test-tmux-route-9137';
 // A private tmux server: never the user's sessions, never their ~/.tmux.conf.
@@ -64,11 +65,8 @@ interface Pane {
 /** Starts `node dist/cli.js` in an 80×24 pane, with a clean environment and the given extra variables. */
 async function startCli(extraEnv: Record<string, string>, opts: { stdinIsAPipe?: boolean } = {}): Promise<Pane> {
   home = await mkdtemp(path.join(tmpdir(), 'sg-tmux-'));
-  const bin = path.join(home, 'bin');
-  await mkdir(bin);
   // Claude Code "installed": a binary on PATH is what detection looks for.
-  await writeFile(path.join(bin, 'claude'), '#!/bin/sh\necho 2.1.0\n');
-  await chmod(path.join(bin, 'claude'), 0o755);
+  const bin = path.dirname(await putBinary(home, 'claude', '#!/bin/sh\necho 2.1.0\n'));
   const env: Record<string, string> = {
     HOME: home,
     PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,

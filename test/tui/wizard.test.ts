@@ -1,6 +1,6 @@
 // The interactive mode's engine calls (src/tui/wizard.ts), without any UI: gateway check,
 // agent states derived by planning, review, write, checks, in a temp home.
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claudeCode } from '../../recipes/claude-code.js';
@@ -28,7 +28,7 @@ import {
 } from '../../src/tui/wizard.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { modelsFetch } from '../support/run-cli.js';
-import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 
 const KEY = `sk-test-"q'#$x\\y-wiz1`;
 const urls = normalizeBaseUrl('https://gw.example.com/v1');
@@ -46,11 +46,7 @@ const put = async (p: string, text: string) => {
   await mkdir(path.dirname(file(p)), { recursive: true });
   await writeFile(file(p), text);
 };
-const installClaude = async () => {
-  await mkdir(file('bin'), { recursive: true });
-  await writeFile(file('bin/claude'), '#!/bin/sh\n');
-  await chmod(file('bin/claude'), 0o755);
-};
+const installClaude = () => putBinary(t.home, 'claude');
 const stateOf = (rows: AgentRow[], id: string) => rows.find((r) => r.recipe.id === id)?.state;
 
 describe('step 1: the gateway', () => {

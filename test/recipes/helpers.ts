@@ -12,8 +12,14 @@ export const OPENAI = 'https://gw.example.com/v1';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'recipes');
 
+/** The path of `test/fixtures/recipes/<recipe>/<name>`. */
+export function fixturePath(recipe: string, name: string): string {
+  return path.join(FIXTURES, recipe, name);
+}
+
+/** The text of `test/fixtures/recipes/<recipe>/<name>`. */
 export function fixture(recipe: string, name: string): Promise<string> {
-  return readFile(path.join(FIXTURES, recipe, name), 'utf8');
+  return readFile(fixturePath(recipe, name), 'utf8');
 }
 
 export async function put(home: string, rel: string, text: string, mode?: number): Promise<void> {
@@ -35,9 +41,28 @@ export interface ApplyResult extends CliRun {
   doc: { ok: boolean; agents: Array<{ id: string; status: string; files: string[]; notes: string[]; messages: string[]; manual?: { why: string; steps: string[] } }> };
 }
 
-export async function apply(env: Environment, agent: string, ...extra: string[]): Promise<ApplyResult> {
-  const run = await runCli(['apply', '--base-url', BASE, '--key', KEY, '--model', 'gw-model', '--agent', agent, '--json', ...extra], { env });
-  return { ...run, doc: JSON.parse(run.stdout) as ApplyResult['doc'] };
+export interface ApplyOptions {
+  agent: string;
+  /** Default `gw-model`. */
+  model?: string;
+  /** Default KEY. */
+  key?: string;
+}
+
+/**
+ * `apply --json` for one agent at BASE, as a function of the environment and the extra
+ * arguments (added last, so a `--model AGENT=ID` among them comes after the default model).
+ */
+export function applier({ agent, model = 'gw-model', key = KEY }: ApplyOptions): (env: Environment, ...extra: string[]) => Promise<ApplyResult> {
+  return async (env, ...extra) => {
+    const run = await runCli(['apply', '--base-url', BASE, '--key', key, '--model', model, '--agent', agent, '--json', ...extra], { env });
+    return { ...run, doc: JSON.parse(run.stdout) as ApplyResult['doc'] };
+  };
+}
+
+/** `apply --json` for `agent` with KEY and the model `gw-model`. */
+export function apply(env: Environment, agent: string, ...extra: string[]): Promise<ApplyResult> {
+  return applier({ agent })(env, ...extra);
 }
 
 export function undo(env: Environment): Promise<CliRun> {

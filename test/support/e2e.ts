@@ -1,0 +1,120 @@
+/**
+ * The skeleton every `setup-gateway apply, then the real agent` e2e file shares: the mock
+ * gateway for the whole file, a throwaway world per test, `apply` through the built CLI with
+ * only the agents and node on PATH, the written files for failure messages, and the check that
+ * the agent's request reached the mock with our key and model and that the reply came back.
+ *
+ * `useE2e()` registers the beforeAll / afterAll / afterEach hooks of the file that calls it.
+ */
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { agentsBinDir, repoRoot } from '../agents/paths.js';
+import { startMockGateway, type MockGateway } from './mock-gateway.js';
+import {
+  assertCliBuilt,
+  assertInstalled,
+  describeRun,
+  makeAgentHome,
+  nodeBinDir,
+  routeProblems,
+  runSetupGateway,
+  type ProcessRun,
+  type TempWorld,
+} from './run-agent.js';
+
+/** The per-test timeout of the agent e2e tests. */
+export const E2E_TIMEOUT = 120_000;
+
+export interface E2eOptions {
+  /** What the mock answers; the agent must print it. */
+  reply: string;
+  /** The gateway key: the mock refuses any other. */
+  key: string;
+  model: string;
+  /** Files the tests run (agent binaries, runtimes): checked, with the built CLI, before the mock starts. */
+  requires: readonly string[];
+}
+
+export interface E2e {
+  /** The mock gateway, started once for the file. */
+  readonly mock: MockGateway;
+  /** A throwaway HOME (with an empty project folder) for this test, removed after it. */
+  world(prefix: string): Promise<TempWorld>;
+  /** Copies test/fixtures/recipes/<recipe>/<name> to `rel` under the world's HOME. */
+  putFixture(w: TempWorld, recipe: string, name: string, rel: string): Promise<void>;
+  /** `setup-gateway apply` for `agent` with the key and model, PATH holding only the agents and node; must exit 0. */
+  apply(w: TempWorld, agent: string): Promise<ProcessRun>;
+  /** A failure message: the run, apply's output, and the `files` (relative to HOME) as they are now. */
+  context(w: TempWorld, run: ProcessRun, applied: ProcessRun, files: readonly string[]): Promise<string>;
+  /** The run exited 0, every request to `path` carried the key and model, and the reply came back. */
+  expectRouted(run: ProcessRun, path: string, context: string): void;
+}
+
+export function useE2e(opts: E2eOptions): E2e {
+  let mock: MockGateway | undefined;
+  let world: TempWorld | undefined;
+
+  beforeAll(async () => {
+    assertCliBuilt();
+    assertInstalled(opts.requires);
+    mock = await startMockGateway({ replyText: opts.reply, models: [opts.model], requireKey: opts.key });
+  });
+  afterAll(async () => {
+    await mock?.close();
+  });
+  afterEach(async () => {
+    mock?.reset();
+    await world?.cleanup();
+    world = undefined;
+  });
+
+  const started = (): MockGateway => {
+    if (!mock) throw new Error('the mock gateway is not started (useE2e hooks not run)');
+    return mock;
+  };
+
+  return {
+    get mock() {
+      return started();
+    },
+
+    async world(prefix) {
+      world = await makeAgentHome(prefix);
+      return world;
+    },
+
+    async putFixture(w, recipe, name, rel) {
+      const file = join(w.home, rel);
+      await mkdir(dirname(file), { recursive: true });
+      await copyFile(join(repoRoot, 'test', 'fixtures', 'recipes', recipe, name), file);
+    },
+
+    async apply(w, agent) {
+      const run = await runSetupGateway(
+        w.home,
+        w.cwd,
+        ['apply', '--base-url', started().url, '--key', opts.key, '--agent', agent, '--model', opts.model, '--yes'],
+        { env: { PATH: [...new Set([agentsBinDir, nodeBinDir])].join(':') } },
+      );
+      expect(run.code, `setup-gateway apply failed:\n${describeRun(run)}`).toBe(0);
+      return run;
+    },
+
+    async context(w, run, applied, files) {
+      const parts = await Promise.all(
+        files.map(async (f) => {
+          const text = await readFile(join(w.home, f), 'utf8').catch((e: Error) => `(unreadable: ${e.message})`);
+          return `--- ~/${f} ---\n${text.trimEnd()}`;
+        }),
+      );
+      return `${describeRun(run)}\n\napply output:\n${applied.stdout}${applied.stderr}\n${parts.join('\n')}`;
+    },
+
+    expectRouted(run, path, context) {
+      expect(run.code, context).toBe(0);
+      expect(routeProblems(started(), { path, key: opts.key, model: opts.model }), context).toEqual([]);
+      expect(run.stdout, context).toContain(opts.reply);
+    },
+  };
+}
