@@ -15,7 +15,9 @@ import type { Recipe } from '../core/recipe.js';
 import { maskKey } from '../core/secrets.js';
 import { takeSnapshot } from '../core/snapshot.js';
 import { parseCommand } from './args.js';
-import type { CliIO, Printer } from './io.js';
+import { Printer, type CliIO } from './io.js';
+import { decideRoutes, defaultRelayUrl, probeServed, relayProfile } from './route.js';
+import { runningRelay } from '../relay/state.js';
 
 export const applyHelp = `Usage: setup-gateway apply --base-url URL [options]
 
@@ -31,6 +33,10 @@ Options:
   --model ID          the model for every agent, or AGENT=ID for one (repeatable)
   --dry-run           print the changes as diffs (keys masked) and write nothing
   --yes               consent to removing conflicting settings (e.g. ANTHROPIC_API_KEY)
+                      and to starting the local relay when an agent needs it
+  --relay MODE        auto (default): agents whose protocol the gateway does not serve
+                      go through the local relay; never; always
+  --relay-port N      the relay's port when apply starts it (default 4850)
   --json              print one JSON document
   -h, --help          show this help
 `;
@@ -45,6 +51,13 @@ const OptionsSchema = z.object({
   'dry-run': z.boolean().default(false),
   yes: z.boolean().default(false),
   json: z.boolean().default(false),
+  relay: z.enum(['auto', 'never', 'always']).default('auto'),
+  'relay-port': z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number')
+    .transform(Number)
+    .refine((n) => n > 0 && n <= 65535, 'must be between 1 and 65535')
+    .optional(),
 });
 type Options = z.infer<typeof OptionsSchema>;
 
@@ -58,6 +71,8 @@ export const applyFlags = {
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean' },
   json: { type: 'boolean' },
+  relay: { type: 'string' },
+  'relay-port': { type: 'string' },
 } as const;
 
 export type AgentStatus = 'updated' | 'unchanged' | 'skipped' | 'manual' | 'failed';
@@ -71,6 +86,8 @@ export interface AgentReport {
   files: string[];
   messages: string[];
   notes: string[];
+  /** Set when the agent goes through the local relay: where, and why. */
+  relay?: { url: string; reason: string };
   /** For status `manual`: why, and the exact steps with the values filled in. */
   manual?: { why: string; steps: string[] };
   diff?: string;
@@ -90,8 +107,10 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
 
   const reports = new Map<string, AgentReport>();
   const ready = await resolveModels(recipes, profile, io, reports);
-  const snapshot = await takeSnapshot(ready.flatMap((r) => filesToRead(r, profile, env, evidence(r.id))));
-  const planWith = (consent: (id: string) => boolean) => planAgents(ready, { profile, env, snapshot, consent, evidence });
+  const relay = await routeThroughRelay(ready, profile, options, io, env);
+  const snapshot = await takeSnapshot(ready.flatMap((r) => filesToRead(r, relay.profileFor(r.id), env, evidence(r.id))));
+  const planWith = (consent: (id: string) => boolean) =>
+    planAgents(ready, { profile, profileFor: relay.profileFor, env, snapshot, consent, evidence });
   let plans = planWith(() => options.yes);
   const asked = await askConsents(plans, options, io, env);
   if (asked.size > 0) plans = planWith((id) => options.yes || asked.has(id));
@@ -108,15 +127,61 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
   } else {
     for (const plan of plans) reports.set(plan.recipe.id, reportFor(plan, env, true));
   }
+  for (const route of relay.routes) {
+    const report = reports.get(route.agent);
+    if (report && report.status !== 'failed') report.relay = { url: relay.url, reason: route.reason };
+  }
+  const relayStatus = relay.routes.length && !options['dry-run'] ? await ensureRelay(relay.url, profile, options, io, print) : undefined;
 
   const ordered = recipes.map((r) => reports.get(r.id)).filter((r): r is AgentReport => Boolean(r));
   const failed = ordered.some((r) => r.status === 'failed');
   if (options.json) {
-    print.json({ ok: !failed, dryRun: options['dry-run'], runId, gateway: profile.urls, agents: ordered });
+    print.json({ ok: !failed, dryRun: options['dry-run'], runId, gateway: profile.urls, agents: ordered, ...(relayStatus ? { relay: relayStatus } : {}) });
   } else {
     printReports(print, ordered, profile, options['dry-run'], runId, env);
+    if (relayStatus) print.out(relayStatus.message);
   }
   return failed ? ExitCode.failure : ExitCode.ok;
+}
+
+/** Decides which agents go through the local relay (see route.ts) and gives each its profile. */
+async function routeThroughRelay(ready: Recipe[], profile: Profile, options: Options, io: CliIO, env: Environment) {
+  const served = options.relay === 'auto' ? await probeServed(ready, profile, io.fetch) : {};
+  const routes = decideRoutes(ready, served, options.relay);
+  const running = routes.length ? await runningRelay(env) : undefined;
+  const url = running?.url ?? defaultRelayUrl(options['relay-port']);
+  const viaRelay = new Set(routes.map((r) => r.agent));
+  const local = relayProfile(profile, url);
+  return { routes, url, profileFor: (id: string) => (viaRelay.has(id) ? local : profile) };
+}
+
+/**
+ * Agents now point at the relay: say whether it runs, and start it when the user agrees
+ * (`--yes`, or yes at the prompt). The key reaches the relay in its environment only.
+ */
+async function ensureRelay(url: string, profile: Profile, options: Options, io: CliIO, print: Printer) {
+  const env = io.environment();
+  const running = await runningRelay(env);
+  if (running) return { url: running.url, running: true, started: false, message: `The local relay is running at ${running.url} (pid ${running.pid}).` };
+  const port = new URL(url).port;
+  const command = `setup-gateway relay start --upstream ${profile.urls.openai} --port ${port}`;
+  const agree = options.yes || (io.interactive && !options.json && (await io.confirm(`Start the local relay at ${url} now?`)));
+  if (!agree) {
+    return {
+      url,
+      running: false,
+      started: false,
+      message: `The local relay must run for these agents. Start it with SETUP_GATEWAY_KEY set: ${command} (or keep it running at login: setup-gateway relay install-service --upstream ${profile.urls.openai}).`,
+    };
+  }
+  // In --json mode the relay's own lines would break the one JSON document.
+  const quiet = options.json ? new Printer({ ...io, stdout: { write() {} } }, false) : print;
+  quiet.addSecret(profile.key);
+  // Loaded only now: the relay's code stays out of apply's start-up.
+  const { startBackgroundRelay } = await import('./relay.js');
+  await startBackgroundRelay(env, ['--upstream', profile.urls.openai, '--port', port, '--quiet'], quiet, { SETUP_GATEWAY_KEY: profile.key });
+  const started = await runningRelay(env);
+  return { url, running: Boolean(started), started: true, message: started ? `Started the local relay at ${started.url} (pid ${started.pid}); stop it with \`setup-gateway relay stop\`.` : 'The local relay did not start.' };
 }
 
 async function resolveKey(options: Options, io: CliIO): Promise<string> {
@@ -252,6 +317,7 @@ export function printReports(print: Printer, reports: AgentReport[], profile: Pr
     const status = dryRun && r.status === 'updated' ? 'would update' : r.status;
     const files = r.files.length ? `  ${r.files.map((f) => displayPath(env, f)).join(', ')}` : '';
     print.out(`${print.paint(COLOR[r.status], SYMBOL[r.status])} ${r.id.padEnd(width)}  ${print.paint(COLOR[r.status], status)}${files}`);
+    if (r.relay) print.out(`    via the local relay ${r.relay.url}: ${r.relay.reason}`);
     for (const m of r.messages) print.out(`    ${m}`);
     if (r.manual) {
       print.out(`    ${r.manual.why}`);

@@ -9,6 +9,10 @@ import { displayPath, stateDir } from '../core/environment.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { octal, type AgentPlan } from '../core/plan.js';
 import { failed, renderReport, reportJson, summarize, supportsUnicode, type Paint } from '../doctor/render.js';
+import { isAlive, readRelayState } from '../relay/state.js';
+import { defaultRelayUrl } from './route.js';
+import type { RelayStatus } from '../doctor/relay.js';
+import type { Environment } from '../core/environment.js';
 import { DEFAULT_TIMEOUT_MS, planFixes, runDoctor, type DoctorOptions, type DoctorReport } from '../doctor/run.js';
 import { parseCommand } from './args.js';
 import type { CliIO, Printer } from './io.js';
@@ -99,7 +103,7 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
     probeCompletion: options['probe-completion'],
     timeoutMs: options.timeout !== undefined ? Math.round(options.timeout * 1000) : DEFAULT_TIMEOUT_MS,
   };
-  const deps = { env, ...(io.cwd ? { cwd: io.cwd } : {}), fetch: io.fetch, version: io.version };
+  const deps = { env, ...(io.cwd ? { cwd: io.cwd } : {}), fetch: io.fetch, version: io.version, relay: readRelayStatus };
   const noColor = Boolean(env.env.NO_COLOR);
   const paint: Paint = (c, t) => (noColor ? t : print.paint(c, t));
   const show = (report: DoctorReport) => {
@@ -216,4 +220,14 @@ function diffOf(plan: AgentPlan, env: DoctorReport['ctx']['env']): string {
       return mode + unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
     })
     .join('');
+}
+
+/**
+ * The background relay as `relay start` recorded it (src/relay/state.ts). With no record, the
+ * relay is not running at the default address `apply` points agents at.
+ */
+async function readRelayStatus(env: Environment): Promise<RelayStatus> {
+  const state = await readRelayState(env);
+  if (!state) return { running: false, url: defaultRelayUrl() };
+  return { running: isAlive(state.pid), pid: state.pid, url: state.url, ...(state.version ? { version: state.version } : {}) };
 }

@@ -13,6 +13,7 @@ import { ExitCode, SetupError, UsageError } from '../core/errors.js';
 import type { FileChange } from '../core/plan.js';
 import { isLoopbackHost, KeySchema, normalizeBaseUrl } from '../core/profile.js';
 import { readFileState } from '../core/snapshot.js';
+import { isAlive, readRelayState, relayStatePath, runningRelay, type RelayState } from '../relay/state.js';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
 import { parseCommand } from './args.js';
 import type { CliIO, Printer } from './io.js';
@@ -91,14 +92,7 @@ type Action = (typeof ACTIONS)[number];
 /** Set by `relay start` for its child: where to record the running relay. */
 const STATE_ENV = 'SETUP_GATEWAY_RELAY_STATE';
 
-interface RelayState {
-  pid: number;
-  url: string;
-  upstream: string[];
-  protocol: string;
-  startedAt: string;
-  log: string;
-}
+
 
 export async function relayCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
   const first = argv[0];
@@ -116,7 +110,7 @@ export async function relayCommand(argv: readonly string[], io: CliIO, print: Pr
     case 'install-service':
       return installService(env, rest, options, print, io);
     case 'run':
-      return runForeground(env, options, print);
+      return runForeground(env, options, print, io.version);
   }
 }
 
@@ -160,7 +154,7 @@ function relayOptions(env: Environment, options: Options, print: Printer): Start
   };
 }
 
-async function runForeground(env: Environment, options: Options, print: Printer): Promise<number> {
+async function runForeground(env: Environment, options: Options, print: Printer, version: string): Promise<number> {
   const relayOpts = relayOptions(env, options, print);
   let relay: RunningRelay;
   try {
@@ -175,7 +169,7 @@ async function runForeground(env: Environment, options: Options, print: Printer)
   print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
   const stateFile = env.env[STATE_ENV];
   if (stateFile) {
-    const state: RelayState = { pid: process.pid, url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], startedAt: new Date().toISOString(), log: path.join(path.dirname(stateFile), 'relay.log') };
+    const state: RelayState = { pid: process.pid, url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], startedAt: new Date().toISOString(), log: path.join(path.dirname(stateFile), 'relay.log'), version };
     await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   }
   await new Promise<void>((resolve) => {
@@ -195,37 +189,6 @@ async function runForeground(env: Environment, options: Options, print: Printer)
 
 // ------------------------------------------------------------------------------ background
 
-function statePath(env: Environment): string {
-  return path.join(stateDir(env), 'relay.json');
-}
-
-async function readState(env: Environment): Promise<RelayState | undefined> {
-  try {
-    const parsed = JSON.parse(await readFile(statePath(env), 'utf8')) as RelayState;
-    return typeof parsed.pid === 'number' && typeof parsed.url === 'string' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The running background relay, if any (a stale state file is removed). */
-async function running(env: Environment): Promise<RelayState | undefined> {
-  const state = await readState(env);
-  if (!state) return undefined;
-  if (alive(state.pid)) return state;
-  await rm(statePath(env), { force: true });
-  return undefined;
-}
-
 /** The command that runs this CLI again: node plus this script. */
 function selfCommand(): string[] {
   const script = process.argv[1];
@@ -233,30 +196,38 @@ function selfCommand(): string[] {
   return [process.execPath, path.resolve(script)];
 }
 
-async function start(env: Environment, flags: readonly string[], options: Options, print: Printer): Promise<number> {
-  const current = await running(env);
+/**
+ * Starts `relay <flags>` in the background and waits until it is ready. `extraEnv` reaches only
+ * the child (apply hands the gateway key over this way, never in the arguments).
+ */
+export async function startBackgroundRelay(env: Environment, flags: readonly string[], print: Printer, extraEnv: Record<string, string> = {}): Promise<number> {
+  return start(env, flags, parseCommand('relay', flags, FLAGS, OptionsSchema), print, extraEnv);
+}
+
+async function start(env: Environment, flags: readonly string[], options: Options, print: Printer, extraEnv: Record<string, string> = {}): Promise<number> {
+  const current = await runningRelay(env);
   if (current) {
     print.out(`The relay is already running at ${current.url} (pid ${current.pid}).`);
     return ExitCode.ok;
   }
-  relayOptions(env, options, print); // fail here, not in the background
+  relayOptions({ ...env, env: { ...env.env, ...extraEnv } }, options, print); // fail here, not in the background
   const dir = stateDir(env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = statePath(env);
+  const file = relayStatePath(env);
   const log = path.join(dir, 'relay.log');
   const out = openSync(log, 'a', 0o600);
   const [node, script] = selfCommand();
   const child = spawn(node as string, [script as string, 'relay', ...flags], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: { ...process.env, ...env.env, [STATE_ENV]: file },
+    env: { ...process.env, ...env.env, ...extraEnv, [STATE_ENV]: file },
   });
   closeSync(out);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.unref();
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const state = await readState(env);
+    const state = await readRelayState(env);
     if (state && state.pid === child.pid) {
       print.out(`Relay started at ${state.url} (pid ${state.pid}) -> ${state.upstream.join(', ')}`);
       print.out(`  Anthropic clients (Claude Code): ${state.url}    OpenAI clients: ${state.url}/v1`);
@@ -284,32 +255,32 @@ async function isOurRelay(state: RelayState): Promise<boolean> {
 }
 
 async function stop(env: Environment, print: Printer): Promise<number> {
-  const state = await running(env);
+  const state = await runningRelay(env);
   if (!state) {
     print.out('The relay is not running.');
     return ExitCode.ok;
   }
   if (!(await isOurRelay(state))) {
-    await rm(statePath(env), { force: true });
+    await rm(relayStatePath(env), { force: true });
     print.out(`The relay is not running (pid ${state.pid} is now another program; left alone).`);
     return ExitCode.ok;
   }
   process.kill(state.pid, 'SIGTERM');
   const deadline = Date.now() + 10_000;
-  while (alive(state.pid)) {
+  while (isAlive(state.pid)) {
     if (Date.now() > deadline) {
       process.kill(state.pid, 'SIGKILL');
       break;
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  await rm(statePath(env), { force: true });
+  await rm(relayStatePath(env), { force: true });
   print.out(`Relay stopped (pid ${state.pid}).`);
   return ExitCode.ok;
 }
 
 async function status(env: Environment, print: Printer, json: boolean, io: CliIO): Promise<number> {
-  const state = await running(env);
+  const state = await runningRelay(env);
   let healthy = false;
   if (state) {
     const res = await io.fetch(`${state.url}/api/hello`, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);

@@ -210,11 +210,20 @@ export function planAgents(
   input: Omit<PlanInput, 'recipe' | 'consent' | 'evidence'> & {
     consent: (agentId: string) => boolean;
     evidence: (agentId: string) => readonly Evidence[];
+    /** An agent's own profile when it differs (one routed through the relay); `profile` otherwise. */
+    profileFor?: (agentId: string) => Profile;
   },
 ): AgentPlan[] {
   const current = new Map(input.snapshot);
   return recipes.map((recipe) => {
-    const plan = planAgent({ ...input, recipe, snapshot: current, consent: input.consent(recipe.id), evidence: input.evidence(recipe.id) });
+    const plan = planAgent({
+      ...input,
+      recipe,
+      profile: input.profileFor?.(recipe.id) ?? input.profile,
+      snapshot: current,
+      consent: input.consent(recipe.id),
+      evidence: input.evidence(recipe.id),
+    });
     for (const change of plan.changes) {
       const state = current.get(change.path);
       if (state) current.set(change.path, { ...state, exists: true, bytes: change.after, mode: change.mode });

@@ -67,7 +67,7 @@ export function neededProtocols(ctx: DoctorContext): Map<ProbeProtocol, string[]
   const needed = new Map<ProbeProtocol, string[]>();
   for (const a of ctx.agents) {
     const p = a.recipe.protocol;
-    if (!isProbeProtocol(p)) continue;
+    if (!isProbeProtocol(p) || a.viaRelay) continue;
     if (!a.slots.some((s) => s.slot === 'url' && typeof s.value === 'string')) continue;
     needed.set(p, [...(needed.get(p) ?? []), a.recipe.name]);
   }

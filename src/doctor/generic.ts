@@ -2,6 +2,7 @@
 // the gateway with the URL shape its protocol needs, holds the key, uses a model the gateway
 // lists, keeps key files private, and matches what setup-gateway would write (drift). The
 // overrides a recipe declares as data (env vars, .env files, project files) are checked here too.
+import { RELAY_LOCAL_TOKEN } from '../cli/route.js';
 import { displayPath, pathFor } from '../core/environment.js';
 import { octal } from '../core/plan.js';
 import { normalizeBaseUrl, isLoopbackHost } from '../core/profile.js';
@@ -124,7 +125,7 @@ const configured: AgentCheck = (agent, ctx) => {
 
 /** What a URL setting should hold, and what is wrong with what it holds. */
 const urls: AgentCheck = (agent, ctx) => {
-  const gw = ctx.gateway.urls;
+  const gw = agent.viaRelay ? normalizeBaseUrl(agent.viaRelay) : ctx.gateway.urls;
   if (!gw || !isConfigured(agent)) return [];
   const out: Finding[] = [];
   for (const slot of agent.slots.filter((s) => s.slot === 'url' && parsedOk(s))) {
@@ -208,7 +209,8 @@ function wantsV1(template: string): boolean {
 const keys: AgentCheck = (agent, ctx) => {
   if (!isConfigured(agent)) return [];
   const out: Finding[] = [];
-  const gwKey = ctx.gateway.key;
+  // At the relay any token works: the relay sends the gateway key itself.
+  const gwKey = agent.viaRelay ? RELAY_LOCAL_TOKEN : ctx.gateway.key;
   for (const slot of agent.slots.filter((s) => s.slot === 'key' && parsedOk(s))) {
     const label = `${slot.label} in ${shown(ctx, slot.file.path)}`;
     const value = slot.value;

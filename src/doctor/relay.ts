@@ -27,6 +27,11 @@ function origin(url: string): string | undefined {
   }
 }
 
+function portOf(url: string | undefined): string {
+  const port = url ? new URL(url).port : '';
+  return port ? ` --port ${port}` : '';
+}
+
 /** Agents whose URL settings point at the relay's address. */
 export function relayUsers(ctx: DoctorContext, relayUrl: string | undefined): string[] {
   const relay = relayUrl ? origin(relayUrl) : undefined;
@@ -52,7 +57,7 @@ export async function relayFindings(
         level: 'error',
         message: `The relay is not running; ${needs}.`,
         why: 'Every request of those agents fails with "connection refused".',
-        fix: 'Start it again: setup-gateway relay',
+        fix: `Start it with SETUP_GATEWAY_KEY set: setup-gateway relay start --upstream ${ctx.gateway.urls?.openai ?? 'GATEWAY_URL'}${portOf(status.url)} (or at every login: setup-gateway relay install-service …)`,
       },
     ];
   }

@@ -19,7 +19,8 @@ import { gatewayFindings, isProbeProtocol, neededProtocols, PROTOCOLS } from './
 import { effectiveEnv, GENERIC_CHECKS, isConfigured, overridePaths } from './generic.js';
 import { extract, locate, parseDotenv, planFiles, readSlots, sentinelPlan, viewFiles } from './locate.js';
 import { gatherNet } from './net.js';
-import { relayFindings, type RelayStatusReader } from './relay.js';
+import { relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
+import { relayProfile } from '../cli/route.js';
 import type { AgentCheck, AgentModule, AgentState, DoctorContext, ExtraFile, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
 
 export interface DoctorOptions {
@@ -104,7 +105,19 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     };
   });
 
-  const gateway = resolveGateway(options, journals[0]?.baseUrl, journals[0]?.id, agents, env);
+  // Agents apply pointed at the local relay are checked against the relay, not the gateway.
+  let relayStatus: RelayStatus | undefined;
+  try {
+    relayStatus = deps.relay ? await deps.relay(env) : undefined;
+  } catch (error) {
+    findings.push(crashed('relay', error));
+  }
+  if (relayStatus?.url) {
+    const relayUrl = relayStatus.url;
+    for (const a of agents) if (pointsAt(a, relayUrl)) a.viaRelay = relayUrl;
+  }
+
+  const gateway = resolveGateway(options, journals[0]?.baseUrl, journals[0]?.id, agents.filter((a) => !a.viaRelay), env);
   const ctx: DoctorContext = { ...where, gateway, agents, snapshot, unreadable, timeoutMs: options.timeoutMs };
 
   if (gateway.urls && !options.offline) {
@@ -126,7 +139,8 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     for (const a of agents) {
       if (a.files.some((f) => unreadable.has(f.path))) continue;
       try {
-        a.replan = planAgent({ recipe: a.recipe, profile, env, snapshot, evidence: a.evidence, consent: false });
+        const own = a.viaRelay ? relayProfile(profile, a.viaRelay) : profile;
+        a.replan = planAgent({ recipe: a.recipe, profile: own, env, snapshot, evidence: a.evidence, consent: false });
       } catch (error) {
         findings.push(crashed('re-plan', error, a.recipe.id));
       }
@@ -151,9 +165,9 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
       findings.push(...isolate(name, () => check(agent, ctx), agent.recipe.id).filter((f) => !superseded.has(f.code)));
     }
   }
-  if (deps.relay) {
+  if (relayStatus) {
     try {
-      findings.push(...(await relayFindings(ctx, await deps.relay(env), { fetch: deps.fetch, version: deps.version, offline: options.offline })));
+      findings.push(...(await relayFindings(ctx, relayStatus, { fetch: deps.fetch, version: deps.version, offline: options.offline })));
     } catch (error) {
       findings.push(crashed('relay', error));
     }
@@ -286,6 +300,19 @@ function isolate(name: string, fn: () => Finding[], agent?: string): Finding[] {
   }
 }
 
+/** Whether one of the agent's URL settings points at `url`'s origin (scheme, host and port). */
+function pointsAt(agent: AgentState, url: string): boolean {
+  const origin = (u: string) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return undefined;
+    }
+  };
+  const target = origin(url);
+  return Boolean(target) && agent.slots.some((s) => s.slot === 'url' && typeof s.value === 'string' && origin(s.value) === target);
+}
+
 export function crashed(name: string, error: unknown, agent?: string): Finding {
   const message = error instanceof Error ? error.message : String(error);
   return {
@@ -327,8 +354,21 @@ export function planFixes(report: DoctorReport): AgentPlan[] {
   if (!ctx.profile) return [];
   const fixable = ctx.agents.filter((a) => (isConfigured(a) || a.expected) && !a.files.some((f) => ctx.unreadable.has(f.path)));
   const evidence = new Map(fixable.map((a) => [a.recipe.id, a.evidence]));
+  const profile = ctx.profile;
+  const relayUrl = new Map(fixable.flatMap((a) => (a.viaRelay ? [[a.recipe.id, a.viaRelay] as const] : [])));
   return planAgents(
     fixable.map((a) => a.recipe),
-    { profile: ctx.profile, env: ctx.env, snapshot: ctx.snapshot, consent: () => true, evidence: (id) => evidence.get(id) ?? [] },
+    {
+      profile,
+      // An agent routed through the relay stays there: --fix repairs it for the relay.
+      profileFor: (id) => {
+        const url = relayUrl.get(id);
+        return url ? relayProfile(profile, url) : profile;
+      },
+      env: ctx.env,
+      snapshot: ctx.snapshot,
+      consent: () => true,
+      evidence: (id) => evidence.get(id) ?? [],
+    },
   );
 }

@@ -86,6 +86,8 @@ export interface AgentState {
   extra: ReadonlyMap<string, ExtraFile>;
   /** The recipe re-planned for the gateway (no consent): its changes are the drift. */
   replan?: AgentPlan;
+  /** Set when the agent's URL points at the local relay (apply routed it there): the relay's URL. */
+  viaRelay?: string;
 }
 
 export type KeySource = 'flag' | 'env' | 'agent' | 'none';

@@ -6,8 +6,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type ClientProtocol } from './errors.js';
 import { Relay, type RelayOptions, type RelaySink } from './handler.js';
 
-export const DEFAULT_RELAY_HOST = '127.0.0.1';
-export const DEFAULT_RELAY_PORT = 4850;
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from './defaults.js';
+
+export { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT };
 
 export interface StartRelayOptions extends RelayOptions {
   /** Default 127.0.0.1. Anything but a loopback address exposes the gateway key's power to the network. */

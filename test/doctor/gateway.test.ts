@@ -124,7 +124,8 @@ describe('doctor against the gateway', () => {
 
   it('OpenAI-only gateway: Claude Code cannot use it (PROTOCOL_MISSING), the OpenAI agents can', async () => {
     const mock = await gateway({ protocols: { anthropic: false } });
-    await applyAll(world(), mock.url);
+    // --relay never: Claude Code is written for the gateway itself, as a hand-made config would be.
+    await applyAll(world(), mock.url, ['--relay', 'never']);
     const run = await doctorJson([], world());
     expect(run.code).toBe(1);
     expect(problems(run.doc.findings)).toEqual(['-:PROTOCOL_MISSING']);
@@ -136,6 +137,21 @@ describe('doctor against the gateway', () => {
     const claudeFree = await doctorJson(['--agent', 'codex', '--agent', 'aider'], world());
     expect(claudeFree.code).toBe(0);
     expect(codes(claudeFree.doc.findings, 'ok')).toContain('PROTOCOL_NOT_SERVED');
+  });
+
+  it('OpenAI-only gateway after a plain apply: Claude Code goes through the relay, and doctor says the relay must run', async () => {
+    const mock = await gateway({ protocols: { anthropic: false } });
+    await applyAll(world(), mock.url);
+    const run = await doctorJson([], world());
+    expect(run.code).toBe(1);
+    expect(problems(run.doc.findings)).toEqual(['-:RELAY_DOWN']);
+    const down = find(run.doc.findings, 'RELAY_DOWN');
+    expect(down.message).toContain('Claude Code');
+    expect(down.fix).toContain(`relay start --upstream ${mock.url}/v1 --port 4850`);
+    // Its URL and token are the relay's, and its files hold what apply writes for the relay: no drift.
+    expect(codes(run.doc.findings.filter((f: { agent?: string }) => f.agent === 'claude-code'), 'ok')).toEqual(
+      expect.arrayContaining(['URL_OK', 'KEY_OK', 'DRIFT']),
+    );
   });
 
   it('--offline asks the network nothing', async () => {

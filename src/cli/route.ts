@@ -1,0 +1,76 @@
+// Which agents reach the gateway directly and which through the local relay: an agent whose
+// protocol the gateway does not serve (a 404 on its endpoint) goes through the relay, which
+// translates to a protocol the gateway does serve. `apply` probes once per protocol it needs.
+import { probeRequest } from '../doctor/net.js';
+import type { Fetch } from '../core/gateway.js';
+import { modelFor, normalizeBaseUrl, type Profile } from '../core/profile.js';
+import type { Protocol, Recipe } from '../core/recipe.js';
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from '../relay/defaults.js';
+
+export type RelayMode = 'auto' | 'never' | 'always';
+
+/** What the relay can translate between (Gemini is not one of them). */
+const RELAYABLE: ReadonlySet<Protocol> = new Set(['anthropic-messages', 'openai-chat', 'openai-responses']);
+
+const PROTOCOL_NAMES: Record<Protocol, string> = {
+  'anthropic-messages': 'Anthropic messages',
+  'openai-chat': 'OpenAI chat completions',
+  'openai-responses': 'OpenAI responses',
+  gemini: 'the Gemini API',
+};
+
+/** Per protocol: true served, false not served (404/405), undefined unknown (no answer, other errors). */
+export type Served = Partial<Record<Protocol, boolean>>;
+
+export interface RelayRoute {
+  agent: string;
+  /** Why the agent goes through the relay. */
+  reason: string;
+}
+
+/** Pure: the agents that must go through the relay, given what the gateway serves. */
+export function decideRoutes(recipes: readonly Recipe[], served: Served, mode: RelayMode): RelayRoute[] {
+  if (mode === 'never') return [];
+  const alternatives = [...RELAYABLE].filter((p) => served[p] === true);
+  return recipes.flatMap((recipe): RelayRoute[] => {
+    if (!RELAYABLE.has(recipe.protocol)) return [];
+    const name = PROTOCOL_NAMES[recipe.protocol];
+    if (mode === 'always') return [{ agent: recipe.id, reason: `--relay always: ${recipe.name} speaks ${name} to the local relay.` }];
+    // Only a clear "not served" moves an agent, and only when the relay has something to translate to.
+    if (served[recipe.protocol] !== false || alternatives.length === 0) return [];
+    return [
+      {
+        agent: recipe.id,
+        reason: `the gateway does not serve ${name} (404), so ${recipe.name} goes through the local relay, which translates to ${alternatives.map((p) => PROTOCOL_NAMES[p]).join(' / ')}.`,
+      },
+    ];
+  });
+}
+
+/** Probes the gateway for each relayable protocol the agents need, plus chat as the fallback target. */
+export async function probeServed(recipes: readonly Recipe[], profile: Profile, fetchFn: Fetch, timeoutMs = 5000): Promise<Served> {
+  const needed = new Set(recipes.map((r) => r.protocol).filter((p) => RELAYABLE.has(p)));
+  if (needed.size === 0) return {};
+  const protocols = [...new Set([...needed, 'openai-chat' as const, 'anthropic-messages' as const])] as Array<'anthropic-messages' | 'openai-chat' | 'openai-responses'>;
+  const model = recipes.map((r) => modelFor(profile, r.id)).find(Boolean) ?? 'auto';
+  const outcomes = await Promise.all(protocols.map((p) => probeRequest(fetchFn, profile.urls, p, profile.key, model, timeoutMs)));
+  const served: Served = {};
+  protocols.forEach((p, i) => {
+    const status = outcomes[i]?.status;
+    if (status === undefined) return;
+    served[p] = !(status === 404 || status === 405 || status === 501);
+  });
+  return served;
+}
+
+/** The profile an agent routed through the relay gets: the relay's URL and a local token (the relay injects the real key). */
+export function relayProfile(profile: Profile, relayUrl: string): Profile {
+  return { ...profile, urls: normalizeBaseUrl(relayUrl), key: RELAY_LOCAL_TOKEN };
+}
+
+/** Agents at the relay may send any token: the relay replaces it with the gateway key. */
+export const RELAY_LOCAL_TOKEN = 'setup-gateway-relay';
+
+export function defaultRelayUrl(port = DEFAULT_RELAY_PORT): string {
+  return `http://${DEFAULT_RELAY_HOST}:${port}`;
+}
