@@ -16,7 +16,7 @@ import { maskKey } from '../core/secrets.js';
 import { takeSnapshot } from '../core/snapshot.js';
 import { parseCommand } from './args.js';
 import { Printer, type CliIO } from './io.js';
-import { decideRoutes, defaultRelayUrl, probeServed, relayProfile } from './route.js';
+import { probeServed, relayStartCommand, routeAgents, startRelay } from './route.js';
 import { runningRelay } from '../relay/state.js';
 
 export const applyHelp = `Usage: setup-gateway apply --base-url URL [options]
@@ -147,12 +147,7 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
 /** Decides which agents go through the local relay (see route.ts) and gives each its profile. */
 async function routeThroughRelay(ready: Recipe[], profile: Profile, options: Options, io: CliIO, env: Environment) {
   const served = options.relay === 'auto' ? await probeServed(ready, profile, io.fetch) : {};
-  const routes = decideRoutes(ready, served, options.relay);
-  const running = routes.length ? await runningRelay(env) : undefined;
-  const url = running?.url ?? defaultRelayUrl(options['relay-port']);
-  const viaRelay = new Set(routes.map((r) => r.agent));
-  const local = relayProfile(profile, url);
-  return { routes, url, profileFor: (id: string) => (viaRelay.has(id) ? local : profile) };
+  return routeAgents(ready, profile, served, options.relay, env, options['relay-port']);
 }
 
 /**
@@ -163,8 +158,7 @@ async function ensureRelay(url: string, profile: Profile, options: Options, io: 
   const env = io.environment();
   const running = await runningRelay(env);
   if (running) return { url: running.url, running: true, started: false, message: `The local relay is running at ${running.url} (pid ${running.pid}).` };
-  const port = new URL(url).port;
-  const command = `setup-gateway relay start --upstream ${profile.urls.openai} --port ${port}`;
+  const command = relayStartCommand(profile, url);
   const agree = options.yes || (io.interactive && !options.json && (await io.confirm(`Start the local relay at ${url} now?`)));
   if (!agree) {
     return {
@@ -176,11 +170,7 @@ async function ensureRelay(url: string, profile: Profile, options: Options, io: 
   }
   // In --json mode the relay's own lines would break the one JSON document.
   const quiet = options.json ? new Printer({ ...io, stdout: { write() {} } }, false) : print;
-  quiet.addSecret(profile.key);
-  // Loaded only now: the relay's code stays out of apply's start-up.
-  const { startBackgroundRelay } = await import('./relay.js');
-  await startBackgroundRelay(env, ['--upstream', profile.urls.openai, '--port', port, '--quiet'], quiet, { SETUP_GATEWAY_KEY: profile.key });
-  const started = await runningRelay(env);
+  const started = await startRelay(env, profile, url, quiet);
   return { url, running: Boolean(started), started: true, message: started ? `Started the local relay at ${started.url} (pid ${started.pid}); stop it with \`setup-gateway relay stop\`.` : 'The local relay did not start.' };
 }
 

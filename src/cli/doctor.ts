@@ -9,10 +9,7 @@ import { displayPath, stateDir } from '../core/environment.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { octal, type AgentPlan } from '../core/plan.js';
 import { failed, renderReport, reportJson, summarize, supportsUnicode, type Paint } from '../doctor/render.js';
-import { isAlive, readRelayState } from '../relay/state.js';
-import { defaultRelayUrl } from './route.js';
-import type { RelayStatus } from '../doctor/relay.js';
-import type { Environment } from '../core/environment.js';
+import { readRelayStatus } from '../doctor/relay.js';
 import { DEFAULT_TIMEOUT_MS, planFixes, runDoctor, type DoctorOptions, type DoctorReport } from '../doctor/run.js';
 import { parseCommand } from './args.js';
 import type { CliIO, Printer } from './io.js';
@@ -222,12 +219,3 @@ function diffOf(plan: AgentPlan, env: DoctorReport['ctx']['env']): string {
     .join('');
 }
 
-/**
- * The background relay as `relay start` recorded it (src/relay/state.ts). With no record, the
- * relay is not running at the default address `apply` points agents at.
- */
-async function readRelayStatus(env: Environment): Promise<RelayStatus> {
-  const state = await readRelayState(env);
-  if (!state) return { running: false, url: defaultRelayUrl() };
-  return { running: isAlive(state.pid), pid: state.pid, url: state.url, ...(state.version ? { version: state.version } : {}) };
-}

@@ -5,7 +5,10 @@ import { probeRequest } from '../doctor/net.js';
 import type { Fetch } from '../core/gateway.js';
 import { modelFor, normalizeBaseUrl, type Profile } from '../core/profile.js';
 import type { Protocol, Recipe } from '../core/recipe.js';
+import type { Environment } from '../core/environment.js';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from '../relay/defaults.js';
+import { runningRelay, type RelayState } from '../relay/state.js';
+import type { Printer } from './io.js';
 
 export type RelayMode = 'auto' | 'never' | 'always';
 
@@ -74,3 +77,43 @@ export const RELAY_LOCAL_TOKEN = 'setup-gateway-relay';
 export function defaultRelayUrl(port = DEFAULT_RELAY_PORT): string {
   return `http://${DEFAULT_RELAY_HOST}:${port}`;
 }
+
+/** Which agents go through the relay, where the relay is (the running one, else the default port), and each agent's profile. */
+export interface RelayRouting {
+  routes: RelayRoute[];
+  url: string;
+  /** The background relay running when the routes were decided. */
+  running: RelayState | undefined;
+  profileFor: (agentId: string) => Profile;
+}
+
+/** Shared by `apply` and the interactive mode: routes from what the gateway serves, and the profiles to plan with. */
+export async function routeAgents(recipes: readonly Recipe[], profile: Profile, served: Served, mode: RelayMode, env: Environment, port?: number): Promise<RelayRouting> {
+  const routes = decideRoutes(recipes, served, mode);
+  const running = routes.length ? await runningRelay(env) : undefined;
+  const url = running?.url ?? defaultRelayUrl(port);
+  const viaRelay = new Set(routes.map((r) => r.agent));
+  const local = relayProfile(profile, url);
+  return { routes, url, running, profileFor: (id: string) => (viaRelay.has(id) ? local : profile) };
+}
+
+/** The command that starts the relay for this gateway (the key comes from SETUP_GATEWAY_KEY). */
+export function relayStartCommand(profile: Profile, url: string): string {
+  return `setup-gateway relay start --upstream ${profile.urls.openai} --port ${relayPort(url)}`;
+}
+
+function relayPort(url: string): string {
+  const parsed = new URL(url);
+  return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+}
+
+/** Starts the background relay for `url`, the key in its environment only (never in its arguments). */
+export type RelayStarter = (env: Environment, profile: Profile, url: string, print: Printer) => Promise<RelayState | undefined>;
+
+export const startRelay: RelayStarter = async (env, profile, url, print) => {
+  print.addSecret(profile.key);
+  // Loaded only now: the relay's code stays out of start-up.
+  const { startBackgroundRelay } = await import('./relay.js');
+  await startBackgroundRelay(env, ['--upstream', profile.urls.openai, '--port', relayPort(url), '--quiet'], print, { SETUP_GATEWAY_KEY: profile.key });
+  return runningRelay(env);
+};

@@ -4,6 +4,8 @@
 import type { Environment } from '../core/environment.js';
 import type { Fetch } from '../core/gateway.js';
 import { request } from './net.js';
+import { defaultRelayUrl } from '../cli/route.js';
+import { isAlive, readRelayState } from '../relay/state.js';
 import type { DoctorContext, Finding, HttpOutcome } from './types.js';
 
 export interface RelayStatus {
@@ -18,6 +20,16 @@ export interface RelayStatus {
 
 /** Reads the relay's status; undefined when no relay was ever started. */
 export type RelayStatusReader = (env: Environment) => Promise<RelayStatus | undefined>;
+
+/**
+ * The background relay as `relay start` recorded it (src/relay/state.ts). With no record, the
+ * relay is not running at `url`: the address `apply` (or the interactive mode) points agents at.
+ */
+export async function readRelayStatus(env: Environment, url = defaultRelayUrl()): Promise<RelayStatus> {
+  const state = await readRelayState(env);
+  if (!state) return { running: false, url };
+  return { running: isAlive(state.pid), pid: state.pid, url: state.url, ...(state.version ? { version: state.version } : {}) };
+}
 
 function origin(url: string): string | undefined {
   try {

@@ -4,6 +4,7 @@
 // being typed; both end the run with `{ kind: 'cancelled' }` (exit 130).
 import { Box, render, Text, useApp, useInput } from 'ink';
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import type { Served } from '../cli/route.js';
 import type { GatewayUrls } from '../core/profile.js';
 import { maskKey } from '../core/secrets.js';
 import {
@@ -38,6 +39,9 @@ import {
   parseGatewayUrl,
   pendingConsents,
   planReview,
+  relayToStart,
+  servedOf,
+  startLocalRelay,
   preselected,
   rowStatus,
   PRESETS,
@@ -46,6 +50,7 @@ import {
   type AgentState,
   type ConsentQuestion,
   type GatewayCheck,
+  type RelayStatus,
   type Review,
   type TuiResult,
   type WizardDeps,
@@ -68,7 +73,9 @@ type Stage =
   | { at: 'consent'; index: number }
   | { at: 'review' }
   | { at: 'writing' }
-  | { at: 'verifying'; written: Written }
+  | { at: 'relay'; written: Written }
+  | { at: 'starting-relay'; written: Written }
+  | { at: 'verifying'; written: Written; relay?: RelayStatus }
   | { at: 'failed'; message: string };
 
 const STEP_OF: Record<Stage['at'], StepName> = {
@@ -85,6 +92,8 @@ const STEP_OF: Record<Stage['at'], StepName> = {
   consent: 'Review',
   review: 'Review',
   writing: 'Apply',
+  relay: 'Apply',
+  'starting-relay': 'Apply',
   verifying: 'Apply',
   failed: 'Apply',
 };
@@ -92,7 +101,7 @@ const STEP_OF: Record<Stage['at'], StepName> = {
 /** Stages where letters are typed: `q` is text there, not quit. The model picker handles `q` itself. */
 const TYPING = new Set<Stage['at']>(['custom-url', 'key', 'model-text', 'model']);
 /** Stages that must not be interrupted: files are being written. */
-const BUSY = new Set<Stage['at']>(['writing', 'verifying']);
+const BUSY = new Set<Stage['at']>(['writing', 'starting-relay', 'verifying']);
 
 /** Sentinel for "type a model id" in the model list. */
 const TYPE_MODEL = '\u0000type';
@@ -106,6 +115,7 @@ export function App({ deps, onExit }: { deps: WizardDeps; onExit: (result: TuiRe
   const [urls, setUrls] = useState<GatewayUrls>();
   const [key, setKey] = useState<string | undefined>(envKey);
   const [models, setModels] = useState<string[]>([]);
+  const [served, setServed] = useState<Served>({});
   const [rows, setRows] = useState<AgentRow[]>([]);
   const [focused, setFocused] = useState<AgentRow | undefined>();
   const [chosen, setChosen] = useState<AgentRow[]>([]);
@@ -145,6 +155,7 @@ export function App({ deps, onExit }: { deps: WizardDeps; onExit: (result: TuiRe
         .then(
           guard((check) => {
             if (check.ok) setModels(check.models);
+            setServed(servedOf(check));
             setStage({ at: 'checked', check });
           }),
         )
@@ -161,7 +172,7 @@ export function App({ deps, onExit }: { deps: WizardDeps; onExit: (result: TuiRe
         .catch(onError);
     } else if (stage.at === 'planning' && urls && key) {
       const choices = chosen.map((r) => ({ recipe: r.recipe, evidence: r.evidence, model: picked[r.recipe.id] }));
-      planReview(deps, urls, key, choices, granted)
+      planReview(deps, urls, key, choices, granted, served)
         .then(
           guard((planned) => {
             const questions = consentsAsked ? [] : pendingConsents(planned, deps.env);
@@ -177,10 +188,15 @@ export function App({ deps, onExit }: { deps: WizardDeps; onExit: (result: TuiRe
         .catch(onError);
     } else if (stage.at === 'writing' && review) {
       writeReview(review, deps)
-        .then(guard((written) => setStage({ at: 'verifying', written })))
+        .then(async (written) => ({ written, ask: await relayToStart(written, deps) }))
+        .then(guard(({ written, ask }) => setStage(ask ? { at: 'relay', written } : { at: 'verifying', written })))
+        .catch(onError);
+    } else if (stage.at === 'starting-relay' && review) {
+      startLocalRelay(review, deps)
+        .then(guard((relay) => setStage({ at: 'verifying', written: stage.written, relay })))
         .catch(onError);
     } else if (stage.at === 'verifying' && review) {
-      checkWritten(review, stage.written, deps)
+      checkWritten(review, stage.written, deps, stage.relay)
         .then(guard((outcome) => finish({ kind: 'done', review, outcome })))
         .catch(onError);
     }
@@ -433,6 +449,35 @@ export function App({ deps, onExit }: { deps: WizardDeps; onExit: (result: TuiRe
           </Frame>
         );
       }
+      case 'relay': {
+        if (!review) return null;
+        const names = stage.written.reports.filter((r) => r.relay).map((r) => r.name);
+        const answer = (yes: boolean) => setStage(yes ? { at: 'starting-relay', written: stage.written } : { at: 'verifying', written: stage.written });
+        return (
+          <Frame step={step} hints="↑↓ move · enter choose · y yes · n no">
+            <Tone tone="ok">{`✓ Written${stage.written.runId ? ` (run ${stage.written.runId})` : ''}`}</Tone>
+            <Tone tone="strong">Start the local relay now?</Tone>
+            <Text wrap="wrap">{`${names.join(', ')} ${names.length === 1 ? 'goes' : 'go'} through the local relay at ${review.relay.url}, which is not running. It runs in the background with your key in its environment.`}</Text>
+            <Box marginTop={1}>
+              <ConsentKeys onAnswer={answer} />
+              <SelectList
+                items={[
+                  { key: 'yes', label: 'Yes, start it now', value: true },
+                  { key: 'no', label: 'No, I will start it myself (the command is in the summary)', value: false },
+                ]}
+                height={2}
+                onSelect={(item) => answer(item.value)}
+              />
+            </Box>
+          </Frame>
+        );
+      }
+      case 'starting-relay':
+        return (
+          <Frame step={step} hints="starting the relay: please wait">
+            <Spinner label={`Starting the local relay at ${review?.relay.url ?? ''}…`} />
+          </Frame>
+        );
       case 'writing':
       case 'verifying': {
         const files = review ? review.plans.reduce((n, p) => n + (p.error ? 0 : p.changes.length), 0) : 0;

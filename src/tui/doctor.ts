@@ -4,6 +4,7 @@
 //   404/405: not served; 401/403: the key is refused there; any other answer: the route exists.
 // - the checks after apply: doctor itself, on the agents just written.
 import { probeRequest } from '../doctor/net.js';
+import { readRelayStatus } from '../doctor/relay.js';
 import { DEFAULT_TIMEOUT_MS, runDoctor } from '../doctor/run.js';
 import type { Finding, ProbeProtocol } from '../doctor/types.js';
 import type { Fetch } from '../core/gateway.js';
@@ -22,10 +23,10 @@ export async function probeProtocols(urls: GatewayUrls, key: string, fetch: Fetc
   return Promise.all(
     PROBED.map(async ({ protocol, name }): Promise<ProtocolStatus> => {
       const outcome = await probeRequest(fetch, urls, protocol, key, model, timeoutMs);
-      if (outcome.status === undefined) return { protocol: name, ok: false, detail: outcome.error ?? 'no answer' };
-      if (outcome.status === 404 || outcome.status === 405) return { protocol: name, ok: false, detail: 'not served' };
-      if (outcome.status === 401 || outcome.status === 403) return { protocol: name, ok: false, detail: 'key refused' };
-      return { protocol: name, ok: true };
+      if (outcome.status === undefined) return { protocol: name, id: protocol, ok: false, detail: outcome.error ?? 'no answer' };
+      if (outcome.status === 404 || outcome.status === 405) return { protocol: name, id: protocol, ok: false, detail: 'not served' };
+      if (outcome.status === 401 || outcome.status === 403) return { protocol: name, id: protocol, ok: false, detail: 'key refused' };
+      return { protocol: name, id: protocol, ok: true };
     }),
   );
 }
@@ -47,7 +48,8 @@ export const doctorChecks: Verifier = async (review, deps) => {
       probeCompletion: false,
       timeoutMs: DEFAULT_TIMEOUT_MS,
     },
-    { env: deps.env, fetch: deps.fetch, version: deps.version, ...(deps.cwd ? { cwd: deps.cwd } : {}), ...(deps.recipes ? { recipes: deps.recipes } : {}) },
+    // Agents routed through the local relay are checked against it (is it up?), not the gateway.
+    { env: deps.env, fetch: deps.fetch, version: deps.version, relay: (env) => readRelayStatus(env, review.relay.url), ...(deps.cwd ? { cwd: deps.cwd } : {}), ...(deps.recipes ? { recipes: deps.recipes } : {}) },
   );
   const mask = (text: string) => maskSecrets(text, [review.profile.key, ...report.secrets]);
   const checks: Check[] = review.choices.map(({ recipe }) => {

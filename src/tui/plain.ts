@@ -5,6 +5,7 @@ import prompts from 'prompts';
 import type { Printer } from '../cli/io.js';
 import { maskKey } from '../core/secrets.js';
 import type { GatewayUrls } from '../core/profile.js';
+import type { Served } from '../cli/route.js';
 import type { Terminal } from './terminal.js';
 import { printLines, reviewLines } from './text.js';
 import {
@@ -20,11 +21,15 @@ import {
   parseGatewayUrl,
   pendingConsents,
   planReview,
+  relayToStart,
+  servedOf,
+  startLocalRelay,
   preselected,
   rowStatus,
   PRESETS,
   writeReview,
   type Choice,
+  type RelayStatus,
   type TuiResult,
   type WizardDeps,
 } from './wizard.js';
@@ -65,6 +70,7 @@ async function questions(deps: WizardDeps, ask: Ask, print: Printer): Promise<Tu
   let key = envKey;
   let urls: GatewayUrls | undefined;
   let models: string[] = [];
+  let served: Served = {};
 
   const askKey = async (): Promise<string> => {
     const typed = await ask<string>({
@@ -104,6 +110,7 @@ async function questions(deps: WizardDeps, ask: Ask, print: Printer): Promise<Tu
       const check = await checkGateway(urls, key, deps);
       if (check.ok) {
         models = check.models;
+        served = servedOf(check);
         print.out(print.paint('green', `✓ ${urls.openai} answered with your key.`) + ` Models (${models.length}): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ` +${models.length - 8} more` : ''}`);
         for (const p of check.protocols ?? []) print.out(`  ${p.ok ? '✓' : '✗'} ${p.protocol}${p.detail ? ` (${p.detail})` : ''}`);
         break gateway;
@@ -178,14 +185,14 @@ async function questions(deps: WizardDeps, ask: Ask, print: Printer): Promise<Tu
   }
 
   // Step 3: consents, then the review of every change.
-  let review = await planReview(deps, urls, key, choices, new Set());
+  let review = await planReview(deps, urls, key, choices, new Set(), served);
   const consents = pendingConsents(review, env);
   if (consents.length) {
     const granted = new Set<string>();
     for (const c of consents) {
       if (await ask<boolean>({ type: 'confirm', message: `${c.name}, ${c.file}: ${c.question}`, initial: true })) granted.add(c.agent);
     }
-    review = await planReview(deps, urls, key, choices, granted);
+    review = await planReview(deps, urls, key, choices, granted, served);
   }
   print.out();
   printLines(print, reviewLines(review, env));
@@ -196,8 +203,16 @@ async function questions(deps: WizardDeps, ask: Ask, print: Printer): Promise<Tu
   // Step 4: apply, check.
   print.out('Writing…');
   const written = await writeReview(review, deps);
+  let relay: RelayStatus | undefined;
+  if (await relayToStart(written, deps)) {
+    if (await ask<boolean>({ type: 'confirm', message: `Start the local relay now? (${review.relay.url}, for the agents that go through it)`, initial: true })) {
+      print.out('Starting the local relay…');
+      relay = await startLocalRelay(review, deps, print);
+      if (relay.error) print.out(print.paint('red', `✗ The local relay could not start: ${relay.error}`));
+    }
+  }
   print.out('Checking what was written…');
-  const outcome = await checkWritten(review, written, deps);
+  const outcome = await checkWritten(review, written, deps, relay);
   print.out();
   return { kind: 'done', review, outcome };
 }

@@ -38,12 +38,23 @@ export function reviewLines(review: Review, env: Environment): Line[] {
             : 'already routed here: nothing to write';
     lines.push({ text: `${s.name} · ${model} · ${what}`, tone: s.status === 'failed' ? 'error' : s.status === 'manual' ? 'warn' : 'accent' });
     files += s.status === 'changes' ? s.files.length : 0;
+    if (s.relay) lines.push({ text: `  via the local relay ${review.relay.url}: ${s.relay}`, tone: 'warn' });
     for (const m of s.messages) lines.push({ text: `  ${m}`, tone: s.status === 'failed' ? 'error' : 'warn' });
     for (const d of s.diff.trimEnd().split('\n').filter(Boolean)) lines.push({ text: `  ${d}`, ...toneOf(diffTone(d)) });
     if (s.manual) {
       lines.push({ text: `  ! ${s.manual.why}`, tone: 'warn' });
       s.manual.steps.forEach((step, i) => lines.push({ text: `    ${i + 1}. ${step}` }));
     }
+    lines.push({ text: '' });
+  }
+  const relayed = reviewSections(review, env).filter((s) => s.relay);
+  if (relayed.length) {
+    lines.push({
+      text: `The local relay must run for ${relayed.map((s) => s.name).join(', ')}: ${
+        review.relay.running ? `it is running at ${review.relay.url}.` : `it is not running; after writing you can start it at ${review.relay.url}.`
+      }`,
+      tone: 'warn',
+    });
     lines.push({ text: '' });
   }
   lines.push(

@@ -3,6 +3,8 @@
 // `setup-gateway apply` (createProfile → detectAll → takeSnapshot/planAgents → applyChanges).
 import { recipes as registry } from '../../recipes/index.js';
 import { reportFor, type AgentReport } from '../cli/apply.js';
+import { Printer, type CliIO } from '../cli/io.js';
+import { relayStartCommand, routeAgents, startRelay, type RelayRoute, type RelayStarter, type Served } from '../cli/route.js';
 import { applyChanges } from '../core/apply.js';
 import { detectAll, type Detection } from '../core/detect.js';
 import type { Environment } from '../core/environment.js';
@@ -12,10 +14,11 @@ import { listModels, type Fetch } from '../core/gateway.js';
 import { filesToRead, planAgents, type AgentPlan } from '../core/plan.js';
 import { createProfile, KeySchema, ModelIdSchema, normalizeBaseUrl, type GatewayUrls, type Profile } from '../core/profile.js';
 import type { FsProbe } from '../core/probe.js';
-import type { Evidence, Recipe } from '../core/recipe.js';
+import type { Evidence, Protocol, Recipe } from '../core/recipe.js';
 import { maskKey, maskSecrets } from '../core/secrets.js';
 import { takeSnapshot, type Snapshot } from '../core/snapshot.js';
 import { editorFor } from '../formats/index.js';
+import { runningRelay } from '../relay/state.js';
 
 /** The exit code of a run the user cancelled (q, Esc, Ctrl-C): nothing was written. As for SIGINT. */
 export const CANCELLED = 130;
@@ -59,6 +62,8 @@ export interface WizardDeps {
   verify?: Verifier;
   /** The current folder, for the project-level files doctor checks. */
   cwd?: string;
+  /** Starts the background relay (route.ts `startRelay` by default; tests inject their own). */
+  startRelay?: RelayStarter;
 }
 
 // ---------------------------------------------------------------------------- step 1: gateway
@@ -95,6 +100,8 @@ export function keyFromEnvironment(env: Environment): string | undefined {
 export interface ProtocolStatus {
   /** A protocol name such as `anthropic-messages`. */
   protocol: string;
+  /** The protocol probed, when the probe knows it: what relay routing is decided from. */
+  id?: Protocol;
   ok: boolean;
   detail?: string;
 }
@@ -102,6 +109,21 @@ export interface ProtocolStatus {
 export type ProtocolProbe = (urls: GatewayUrls, key: string, fetch: Fetch, models: readonly string[]) => Promise<ProtocolStatus[]>;
 
 export type GatewayCheck = { ok: true; models: string[]; protocols?: ProtocolStatus[] } | { ok: false; reason: string };
+
+/**
+ * What the gateway serves, from the check's protocol probe: served, not served (404/405), or
+ * unknown (no probe, no answer, key refused): only "not served" moves an agent to the relay.
+ */
+export function servedOf(check: GatewayCheck | undefined): Served {
+  const served: Served = {};
+  if (!check?.ok) return served;
+  for (const p of check.protocols ?? []) {
+    if (!p.id) continue;
+    if (p.ok) served[p.id] = true;
+    else if (p.detail === 'not served') served[p.id] = false;
+  }
+  return served;
+}
 
 /** The live check: the gateway must list its models with this key; protocols when a probe is given. */
 export async function checkGateway(urls: GatewayUrls, key: string, deps: Pick<WizardDeps, 'fetch' | 'probeProtocols'>): Promise<GatewayCheck> {
@@ -295,6 +317,10 @@ export interface Review {
   plans: AgentPlan[];
   /** Consents asked and granted, by agent id. */
   granted: ReadonlySet<string>;
+  /** What the gateway serves, as the check found it. */
+  served: Served;
+  /** The agents that go through the local relay (none: every agent talks to the gateway). */
+  relay: { routes: RelayRoute[]; url: string; running: boolean };
 }
 
 /** Questions to ask before planning for real: consent-gated edits (e.g. removing ANTHROPIC_API_KEY). */
@@ -311,14 +337,18 @@ export function profileFor(urls: GatewayUrls, key: string, choices: readonly Cho
   return profile;
 }
 
-/** Plans the chosen agents exactly as `apply` does; nothing is written. */
-export async function planReview(deps: WizardDeps, urls: GatewayUrls, key: string, choices: Choice[], granted: ReadonlySet<string>): Promise<Review> {
+/**
+ * Plans the chosen agents exactly as `apply` does; nothing is written. An agent whose protocol
+ * the gateway does not serve (`served`, from the check) is planned against the local relay.
+ */
+export async function planReview(deps: WizardDeps, urls: GatewayUrls, key: string, choices: Choice[], granted: ReadonlySet<string>, served: Served = {}): Promise<Review> {
   const profile = profileFor(urls, key, choices);
   const evidence = (id: string) => choices.find((c) => c.recipe.id === id)?.evidence ?? [];
   const recipes = choices.map((c) => c.recipe);
-  const snapshot = await takeSnapshot(choices.flatMap((c) => filesToRead(c.recipe, profile, deps.env, c.evidence)));
-  const plans = planAgents(recipes, { profile, env: deps.env, snapshot, consent: (id) => granted.has(id), evidence });
-  return { profile, choices, plans, granted };
+  const routing = await routeAgents(recipes, profile, served, 'auto', deps.env);
+  const snapshot = await takeSnapshot(choices.flatMap((c) => filesToRead(c.recipe, routing.profileFor(c.recipe.id), deps.env, c.evidence)));
+  const plans = planAgents(recipes, { profile, profileFor: routing.profileFor, env: deps.env, snapshot, consent: (id) => granted.has(id), evidence });
+  return { profile, choices, plans, granted, served, relay: { routes: routing.routes, url: routing.url, running: Boolean(routing.running) } };
 }
 
 export function pendingConsents(review: Review, env: Environment): ConsentQuestion[] {
@@ -337,6 +367,8 @@ export interface ReviewSection {
   files: string[];
   messages: string[];
   manual?: { why: string; steps: string[] };
+  /** Why the agent goes through the local relay, when it does. */
+  relay?: string;
 }
 
 /**
@@ -356,7 +388,9 @@ export function reviewSections(review: Review, env: Environment): ReviewSection[
   return review.plans.map((plan) => {
     const report = reportFor(plan, env, true);
     const status = report.status === 'failed' ? 'failed' : report.status === 'updated' ? 'changes' : report.status === 'manual' ? 'manual' : 'unchanged';
+    const route = review.relay.routes.find((r) => r.agent === plan.recipe.id);
     return {
+      ...(route && status !== 'failed' ? { relay: route.reason } : {}),
       agent: plan.recipe.id,
       name: plan.recipe.name,
       model: plan.model,
@@ -393,6 +427,17 @@ export interface Outcome extends Written {
   checks: Check[];
   nextSteps: string[];
   failed: boolean;
+  /** Whether the local relay runs, when an agent goes through it. */
+  relay?: RelayStatus;
+}
+
+/** The local relay after writing: running (started now or already), or not, and why. */
+export interface RelayStatus {
+  url: string;
+  running: boolean;
+  started: boolean;
+  pid?: number;
+  error?: string;
 }
 
 /** Writes the reviewed plans with the one applier (journal, backups, atomic writes). */
@@ -404,13 +449,45 @@ export async function writeReview(review: Review, deps: WizardDeps): Promise<Wri
   const mask = (text: string) => maskSecrets(text, [review.profile.key]);
   const reports = review.plans.map((p) => {
     const r = reportFor(p, deps.env, false, outcome.failed[p.recipe.id]);
-    return { ...r, messages: r.messages.map(mask), notes: r.notes.map(mask) };
+    const route = review.relay.routes.find((x) => x.agent === p.recipe.id);
+    return { ...r, messages: r.messages.map(mask), notes: r.notes.map(mask), ...(route && r.status !== 'failed' ? { relay: { url: review.relay.url, reason: route.reason } } : {}) };
   });
   return { runId: outcome.runId, reports };
 }
 
+/** Agents written to go through the local relay. */
+function relayed(written: Written): AgentReport[] {
+  return written.reports.filter((r) => r.relay);
+}
+
+/** Whether to offer starting the local relay: an agent was written to go through it, and none runs. */
+export async function relayToStart(written: Written, deps: WizardDeps): Promise<boolean> {
+  return relayed(written).length > 0 && !(await runningRelay(deps.env));
+}
+
+/**
+ * Starts the local relay for the reviewed gateway (the key in its environment only). `print`
+ * gets the relay's own lines; by default they are dropped (the TUI has no place for them).
+ * A relay that cannot start is reported, not thrown: the files are written whatever happens.
+ */
+export async function startLocalRelay(review: Review, deps: WizardDeps, print?: Printer): Promise<RelayStatus> {
+  const url = review.relay.url;
+  const out = print ?? quietPrinter();
+  try {
+    const state = await (deps.startRelay ?? startRelay)(deps.env, review.profile, url, out);
+    return state ? { url: state.url, running: true, started: true, pid: state.pid } : { url, running: false, started: false, error: 'the relay did not start' };
+  } catch (error) {
+    return { url, running: false, started: false, error: maskSecrets(error instanceof Error ? error.message : String(error), [review.profile.key]) };
+  }
+}
+
+function quietPrinter(): Printer {
+  const none = { write() {} };
+  return new Printer({ stdout: none, stderr: none } as Pick<CliIO, 'stdout' | 'stderr'> as CliIO, false);
+}
+
 /** Checks what was written (doctor's checks when given, else a re-plan) and lists the next steps. */
-export async function checkWritten(review: Review, written: Written, deps: WizardDeps): Promise<Outcome> {
+export async function checkWritten(review: Review, written: Written, deps: WizardDeps, relay?: RelayStatus): Promise<Outcome> {
   const mask = (text: string) => maskSecrets(text, [review.profile.key]);
   const failedIds = new Set(written.reports.filter((r) => r.status === 'failed').map((r) => r.id));
   // The files are written whatever happens here: a checker that breaks is a failed check, and
@@ -420,17 +497,23 @@ export async function checkWritten(review: Review, written: Written, deps: Wizar
       { agent: 'checks', ok: false, detail: `could not run: ${error instanceof Error ? error.message : String(error)}` },
     ])
   ).filter((c) => !failedIds.has(c.agent));
+  let status = relay;
+  if (!status && relayed(written).length) {
+    const running = await runningRelay(deps.env);
+    status = running ? { url: running.url, running: true, started: false, pid: running.pid } : { url: review.relay.url, running: false, started: false };
+  }
   return {
     ...written,
     checks: checks.map((c) => ({ ...c, detail: mask(c.detail) })),
-    nextSteps: nextSteps(review, written.reports),
+    nextSteps: nextSteps(review, written.reports, status),
+    ...(status ? { relay: status } : {}),
     failed: failedIds.size > 0 || checks.some((c) => !c.ok),
   };
 }
 
 /** The default check: planning again from the files as they are now must change nothing. */
 export const noDrift: Verifier = async (review, deps) => {
-  const again = await planReview(deps, review.profile.urls, review.profile.key, review.choices, review.granted);
+  const again = await planReview(deps, review.profile.urls, review.profile.key, review.choices, review.granted, review.served);
   return again.plans
     .filter((p) => !review.plans.find((q) => q.recipe.id === p.recipe.id)?.error)
     .map((p) => {
@@ -441,8 +524,18 @@ export const noDrift: Verifier = async (review, deps) => {
 };
 
 /** What to do now (how to undo is on the report's last line). */
-function nextSteps(review: Review, reports: readonly AgentReport[]): string[] {
+function nextSteps(review: Review, reports: readonly AgentReport[], relay: RelayStatus | undefined): string[] {
   const steps: string[] = [];
+  const viaRelay = reports.filter((r) => r.relay).map((r) => r.name);
+  if (viaRelay.length && relay?.running) {
+    steps.push(
+      `${relay.started ? 'The local relay was started' : 'The local relay is running'} at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}: keep it running for ${viaRelay.join(', ')} (\`setup-gateway relay status\` shows it, \`setup-gateway relay stop\` stops it).`,
+    );
+  } else if (viaRelay.length) {
+    steps.push(
+      `${relay?.error ? `The local relay could not start (${relay.error}). ` : ''}Start the local relay before using ${viaRelay.join(', ')}, with SETUP_GATEWAY_KEY set: ${relayStartCommand(review.profile, review.relay.url)} (or at every login: setup-gateway relay install-service --upstream ${review.profile.urls.openai}).`,
+    );
+  }
   const done = reports.filter((r) => r.status === 'updated' || r.status === 'unchanged');
   const editors = new Set<string>();
   for (const r of done) {

@@ -5,13 +5,16 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claudeCode } from '../../recipes/claude-code.js';
 import { codex } from '../../recipes/codex.js';
 import type { Fetch } from '../../src/core/gateway.js';
+import { RELAY_LOCAL_TOKEN } from '../../src/cli/route.js';
 import { App } from '../../src/tui/app.js';
 import { ColorContext } from '../../src/tui/components.js';
+import { probeProtocols } from '../../src/tui/doctor.js';
 import type { TuiResult, WizardDeps } from '../../src/tui/wizard.js';
+import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { modelsFetch } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 
@@ -401,3 +404,62 @@ describe('consent and nothing to do', () => {
     expect(result.outcome.checks).toEqual([{ agent: 'checks', ok: false, detail: 'could not run: the checker broke' }]);
   });
 });
+
+describe('the TUI with a gateway that does not serve Anthropic messages', () => {
+  let mock: MockGateway;
+  beforeAll(async () => {
+    mock = await startMockGateway({ models: ['auto'], protocols: { anthropic: false } });
+  });
+  afterAll(() => mock.close());
+
+  it('shows Claude Code going through the relay in the review, asks to start the relay after writing, and starts it on yes', async () => {
+    const starts: string[] = [];
+    const s = start(
+      {
+        fetch,
+        probeProtocols,
+        startRelay: async (_env, profile, url) => {
+          starts.push(`${url} -> ${profile.urls.openai}`);
+          return { pid: 777, url, upstream: [profile.urls.openai], protocol: 'auto', startedAt: '', log: '' };
+        },
+      },
+      { SETUP_GATEWAY_KEY: KEY },
+    );
+    await s.until('Which gateway');
+    await s.press(K.up, K.enter);
+    await s.until('URL:');
+    await s.type(`${mock.url}/v1`);
+    await s.press(K.enter);
+    let f = await s.until('answered with your key');
+    expect(f).toContain('✗ Anthropic messages (not served)');
+    await s.press(K.enter);
+    await s.until('Which agents');
+    await s.press(K.enter);
+    await s.until('Model for Claude Code');
+    await s.press(K.enter);
+    f = await s.until('via the local relay');
+    expect(f).toContain('via the local relay http://127.0.0.1:4850');
+    await s.press(K.enter);
+    f = await s.until('Start the local relay now?');
+    expect(f).toMatch(/Claude Code goes through the local relay at http:\/\/127\.0\.0\.1:4850/);
+    expect(starts).toEqual([]);
+    await s.press('y');
+    await waitFor(() => s.results.length > 0);
+    expect(starts).toEqual([`http://127.0.0.1:4850 -> ${mock.url}/v1`]);
+    const result = s.results[0];
+    expect(result?.kind).toBe('done');
+    if (result?.kind !== 'done') return;
+    expect(result.outcome.relay).toMatchObject({ running: true, started: true, pid: 777 });
+    expect(result.outcome.nextSteps[0]).toMatch(/local relay was started at http:\/\/127\.0\.0\.1:4850 \(pid 777\)/);
+    const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
+    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: RELAY_LOCAL_TOKEN });
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 4000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition never met');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -134,6 +134,35 @@ describe('setup-gateway with no command', () => {
     expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://gw.test:4000', ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'auto' });
   });
 
+  it('--plain against a gateway without Anthropic messages: Claude Code goes through the relay, declining to start it names the command', async () => {
+    const noAnthropic: Fetch = async (input, init) => {
+      if (String(input).endsWith('/v1/messages')) return new Response('not found', { status: 404 });
+      return gatewayFetch(input, init);
+    };
+    const r = run(['--plain'], { fetch: noAnthropic, env: { SETUP_GATEWAY_KEY: KEY } });
+    await r.answer('Which gateway should your coding agents use?', K.up, K.enter);
+    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+    await r.answer('✗ Anthropic messages (not served)');
+    await r.answer('Which agents should use http://gw.test:4000/v1?', K.enter);
+    await r.answer('Model for Claude Code (optional)', K.enter);
+    await r.answer(/via the local relay http:\/\/127\.0\.0\.1:4850: the gateway does not serve Anthropic messages \(404\)/);
+    await r.answer('The local relay must run for Claude Code: it is not running');
+    await r.answer('Write these changes?', K.enter);
+    await r.answer('Start the local relay now?', 'n', K.enter);
+    const code = await r.done;
+    const out = r.output();
+    expect(out).not.toContain('Starting the local relay');
+    // doctor checks Claude Code against the relay (not the gateway), and says the relay is not running: exit 1.
+    expect(out).toMatch(/✓ claude-code: doctor: \d+ checks? passed/);
+    expect(out).toMatch(/✗ gateway: doctor: The relay is not running; Claude Code sends requests to it/);
+    expect(code).toBe(1);
+    expect(out).toMatch(/✓ claude-code\s+updated/);
+    expect(out).toMatch(/Start the local relay before using Claude Code, with SETUP_GATEWAY_KEY set: setup-gateway relay start --upstream http:\/\/gw\.test:4000\/v1 --port 4850/);
+    expect(out).not.toContain(KEY);
+    const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
+    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: 'setup-gateway-relay' });
+  });
+
   it('without TERM (or TERM=dumb) uses the line mode too; a failed check can be retried', async () => {
     let calls = 0;
     const flaky: Fetch = async (input, init) => {

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { claudeCode } from '../../recipes/claude-code.js';
 import { codex } from '../../recipes/codex.js';
 import { recipes } from '../../recipes/index.js';
+import { RELAY_LOCAL_TOKEN } from '../../src/cli/route.js';
 import { normalizeBaseUrl } from '../../src/core/profile.js';
 import { doctorChecks, probeProtocols } from '../../src/tui/doctor.js';
 import { useLineMode } from '../../src/tui/index.js';
@@ -21,7 +22,10 @@ import {
   parseGatewayUrl,
   pendingConsents,
   planReview,
+  relayToStart,
   reviewSections,
+  servedOf,
+  startLocalRelay,
   writeReview,
   type AgentRow,
   type WizardDeps,
@@ -109,9 +113,9 @@ describe('protocol probe (doctor network layer) against the mock gateway', () =>
     const gw = normalizeBaseUrl(mock.url);
     const good = await probeProtocols(gw, 'sk-right-key-000', fetch, ['auto']);
     expect(good).toEqual([
-      { protocol: 'Anthropic messages', ok: true },
-      { protocol: 'OpenAI chat', ok: true },
-      { protocol: 'OpenAI responses', ok: false, detail: 'not served' },
+      { protocol: 'Anthropic messages', id: 'anthropic-messages', ok: true },
+      { protocol: 'OpenAI chat', id: 'openai-chat', ok: true },
+      { protocol: 'OpenAI responses', id: 'openai-responses', ok: false, detail: 'not served' },
     ]);
     const wrong = await probeProtocols(gw, 'sk-wrong-key-000', fetch, ['auto']);
     expect(wrong.filter((p) => p.protocol !== 'OpenAI responses').map((p) => p.detail)).toEqual(['key refused', 'key refused']);
@@ -296,5 +300,106 @@ describe('doctor after apply', () => {
     const bad = await doctorChecks(review, live);
     expect(bad[0]).toMatchObject({ agent: 'claude-code', ok: false, detail: expect.stringMatching(/^doctor: .*elsewhere\.example\.org/) });
     expect(bad[0]?.detail).not.toContain(KEY);
+  });
+});
+
+describe('relay routing: a gateway that does not serve Anthropic messages', () => {
+  let mock: MockGateway;
+  beforeAll(async () => {
+    mock = await startMockGateway({ models: ['auto'], protocols: { anthropic: false } });
+  });
+  afterAll(() => mock.close());
+
+  const gw = () => normalizeBaseUrl(mock.url);
+  const relayDeps = (over: Partial<WizardDeps> = {}): WizardDeps => ({ ...deps, fetch, probeProtocols, ...over });
+  const choices = () => [
+    { recipe: claudeCode, evidence: [], model: 'auto' },
+    { recipe: codex, evidence: [], model: 'auto' },
+  ];
+  const planned = async (over: Partial<WizardDeps> = {}) => {
+    const d = relayDeps(over);
+    const check = await checkGateway(gw(), KEY, d);
+    return { d, review: await planReview(d, gw(), KEY, choices(), new Set(), servedOf(check)) };
+  };
+
+  it('maps the protocol probe to what is served, and only "not served" counts as not', () => {
+    expect(servedOf({ ok: true, models: [], protocols: [
+      { protocol: 'Anthropic messages', id: 'anthropic-messages', ok: false, detail: 'not served' },
+      { protocol: 'OpenAI chat', id: 'openai-chat', ok: true },
+      { protocol: 'OpenAI responses', id: 'openai-responses', ok: false, detail: 'key refused' },
+    ] })).toEqual({ 'anthropic-messages': false, 'openai-chat': true });
+    expect(servedOf({ ok: false, reason: 'down' })).toEqual({});
+    expect(servedOf(undefined)).toEqual({});
+  });
+
+  it('routes Claude Code through the relay with the relay profile; Codex stays direct; the review says why and that the relay must run', async () => {
+    const { review } = await planned();
+    expect(review.served).toMatchObject({ 'anthropic-messages': false, 'openai-chat': true, 'openai-responses': true });
+    expect(review.relay.routes.map((r) => r.agent)).toEqual(['claude-code']);
+    expect(review.relay).toMatchObject({ url: 'http://127.0.0.1:4850', running: false });
+    const claudeAfter = review.plans[0]?.changes.find((c) => c.path.endsWith('settings.json'))?.after.toString('utf8') ?? '';
+    expect(JSON.parse(claudeAfter).env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: RELAY_LOCAL_TOKEN });
+    expect(claudeAfter).not.toContain(KEY);
+    const codexAfter = review.plans[1]?.changes.map((c) => c.after.toString('utf8')).join('\n') ?? '';
+    expect(codexAfter).toContain(`${mock.url}/v1`);
+    const sections = reviewSections(review, t.env);
+    expect(sections.map((s) => [s.agent, s.relay])).toEqual([
+      ['claude-code', expect.stringMatching(/does not serve Anthropic messages \(404\)/)],
+      ['codex', undefined],
+    ]);
+    const text = reviewLines(review, t.env).map((l) => l.text).join('\n');
+    expect(text).toMatch(/via the local relay http:\/\/127\.0\.0\.1:4850: the gateway does not serve Anthropic messages/);
+    expect(text).toMatch(/The local relay must run for Claude Code: it is not running/);
+  });
+
+  it('with everything served, or no probe at all, nobody goes through the relay', async () => {
+    const d = relayDeps({ probeProtocols: undefined });
+    const check = await checkGateway(gw(), KEY, d);
+    const review = await planReview(d, gw(), KEY, choices(), new Set(), servedOf(check));
+    expect(review.relay.routes).toEqual([]);
+    expect(reviewLines(review, t.env).map((l) => l.text).join('\n')).not.toContain('relay');
+  });
+
+  it('after writing: offers the relay, starts it with the injected starter, and the next steps name the running relay', async () => {
+    const started: Array<{ url: string; upstream: string; key: string }> = [];
+    const { d, review } = await planned({
+      startRelay: async (_env, profile, url) => {
+        started.push({ url, upstream: profile.urls.openai, key: profile.key });
+        return { pid: 4242, url, upstream: [profile.urls.openai], protocol: 'auto', startedAt: '', log: '' };
+      },
+    });
+    const written = await writeReview(review, d);
+    expect(written.reports.map((r) => [r.id, r.relay?.url])).toEqual([
+      ['claude-code', 'http://127.0.0.1:4850'],
+      ['codex', undefined],
+    ]);
+    expect(await relayToStart(written, d)).toBe(true);
+    const relay = await startLocalRelay(review, d);
+    expect(started).toEqual([{ url: 'http://127.0.0.1:4850', upstream: `${mock.url}/v1`, key: KEY }]);
+    expect(relay).toEqual({ url: 'http://127.0.0.1:4850', running: true, started: true, pid: 4242 });
+    const outcome = await checkWritten(review, written, d, relay);
+    expect(outcome.failed).toBe(false); // re-planning with the same routes: no drift
+    expect(outcome.relay).toEqual(relay);
+    expect(outcome.nextSteps[0]).toMatch(/^The local relay was started at http:\/\/127\.0\.0\.1:4850 \(pid 4242\): keep it running for Claude Code/);
+    expect(outcome.nextSteps.join('\n')).not.toContain('relay start --upstream');
+  });
+
+  it('not started (declined, or the starter fails): the next steps give the relay start command', async () => {
+    const { d, review } = await planned({
+      startRelay: async () => {
+        throw new Error(`port busy ${KEY}`);
+      },
+    });
+    const written = await writeReview(review, d);
+    const declined = await checkWritten(review, written, d);
+    expect(declined.relay).toEqual({ url: 'http://127.0.0.1:4850', running: false, started: false });
+    expect(declined.nextSteps[0]).toBe(
+      `Start the local relay before using Claude Code, with SETUP_GATEWAY_KEY set: setup-gateway relay start --upstream ${mock.url}/v1 --port 4850 (or at every login: setup-gateway relay install-service --upstream ${mock.url}/v1).`,
+    );
+    const failed = await startLocalRelay(review, d);
+    expect(failed).toMatchObject({ running: false, started: false, error: expect.stringContaining('port busy') });
+    expect(failed.error).not.toContain(KEY);
+    const outcome = await checkWritten(review, written, d, failed);
+    expect(outcome.nextSteps[0]).toMatch(/^The local relay could not start \(port busy .*\)\. Start the local relay before using Claude Code/);
   });
 });
