@@ -9,7 +9,7 @@ import type { Environment } from '../core/environment.js';
 import { displayPath, stateDir } from '../core/environment.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { listModels, type ModelList } from '../core/gateway.js';
-import { filesToRead, planAgents, type AgentPlan } from '../core/plan.js';
+import { filesToRead, octal, planAgents, type AgentPlan } from '../core/plan.js';
 import { createProfile, type Profile } from '../core/profile.js';
 import type { Recipe } from '../core/recipe.js';
 import { maskKey } from '../core/secrets.js';
@@ -283,7 +283,7 @@ export function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, wr
         const label = displayPath(env, c.path);
         const text = unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
         const mode =
-          c.beforeMode === null ? `new file ${label}, mode ${octalMode(c.mode)}\n` : c.beforeMode !== c.mode ? `${label}: mode ${octalMode(c.beforeMode)} → ${octalMode(c.mode)}\n` : '';
+          c.beforeMode === null ? `new file ${label}, mode ${octal(c.mode)}\n` : c.beforeMode !== c.mode ? `${label}: mode ${octal(c.beforeMode)} → ${octal(c.mode)}\n` : '';
         return mode + text;
       })
       .join('');
@@ -291,9 +291,6 @@ export function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, wr
   return report;
 }
 
-function octalMode(mode: number): string {
-  return `0${(mode & 0o777).toString(8)}`;
-}
 
 const SYMBOL: Record<AgentStatus, string> = { updated: '✓', unchanged: '=', skipped: '-', manual: '!', failed: '✗' };
 const COLOR = { updated: 'green', unchanged: 'dim', skipped: 'dim', manual: 'yellow', failed: 'red' } as const;

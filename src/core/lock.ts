@@ -35,7 +35,8 @@ async function acquire(lockFile: string): Promise<void> {
   throw new SetupError(`Could not take the lock ${lockFile}.`);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, but belongs to someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

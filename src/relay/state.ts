@@ -4,6 +4,9 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Environment } from '../core/environment.js';
 import { stateDir } from '../core/environment.js';
+import { isAlive } from '../core/lock.js';
+
+export { isAlive };
 
 export interface RelayState {
   pid: number;
@@ -26,15 +29,6 @@ export async function readRelayState(env: Environment): Promise<RelayState | und
     return typeof parsed.pid === 'number' && typeof parsed.url === 'string' ? parsed : undefined;
   } catch {
     return undefined;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
