@@ -59,6 +59,24 @@ describe('SseParser', () => {
     expect(parse(['data: {"usage":1}'])).toEqual([{ event: undefined, data: '{"usage":1}' }]);
   });
 
+  it('drops a byte order mark that starts the stream, even split byte by byte, and keeps U+FEFF anywhere else', () => {
+    const bom = Uint8Array.of(0xef, 0xbb, 0xbf);
+    expect(parse([bom, 'data: 1\n\n'])).toEqual([{ event: undefined, data: '1' }]);
+    expect(parse([bom.slice(0, 1), bom.slice(1, 2), bom.slice(2), 'data: 1\n\n'])).toEqual([{ event: undefined, data: '1' }]);
+    expect(parse(['\ufeffdata: 1\n\n'])).toEqual([{ event: undefined, data: '1' }]);
+    // Later reads start with U+FEFF as text: after an ASCII read, and after a read that ended inside a character.
+    const split = enc.encode('data: é\ufeff\n\n');
+    expect(parse(['data: a\n\n', 'data: \ufeffb\n\n'])).toEqual([
+      { event: undefined, data: 'a' },
+      { event: undefined, data: '\ufeffb' },
+    ]);
+    expect(parse([split.slice(0, 7), split.slice(7)])).toEqual([{ event: undefined, data: 'é\ufeff' }]);
+  });
+
+  it('turns a character cut short by the end of the stream into U+FFFD', () => {
+    expect(parse(['data: a', Uint8Array.of(0xc3)])).toEqual([{ event: undefined, data: 'a\ufffd' }]);
+  });
+
   it('does not treat an empty read after a CR as a line end', () => {
     expect(parse(['data: 1\r', '', '\ndata: 2\n\n'])).toEqual([{ event: undefined, data: '1\n2' }]);
   });
