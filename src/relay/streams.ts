@@ -6,9 +6,10 @@ import { ChatToAnthropicStream, type AnthropicStreamContext } from './anthropic-
 import { AnthropicToChatStream, type ChatStreamContext, type ChatStreamItem } from './chat-to-anthropic.js';
 import { ChatToCompletionsStream } from './completions.js';
 import { type ErrorInfo, openaiErrorBody, openaiErrorType } from './errors.js';
+import { JsonTemplate } from './json-template.js';
 import { ChatToResponsesStream, type ResponsesReplyContext } from './responses.js';
 import { SSE_COMMENT_PING, type SseEvent, sseData, sseEvent } from './sse.js';
-import type { AStreamEvent, OChunk } from './types.js';
+import type { AStreamEvent, OChunk, OChunkChoice } from './types.js';
 import { isRecord, tryParseJson } from './util.js';
 
 /** What the client receives: text frames from chat chunks. */
@@ -36,9 +37,26 @@ export interface StreamTranslator {
 
 export const ANTHROPIC_PING = sseEvent('ping', { type: 'ping' });
 
+/** The string field of each delta ChatToAnthropicStream makes, which always builds them as `{ type, <field> }`. */
+const DELTA_FIELDS: Record<string, string> = { text_delta: 'text', thinking_delta: 'thinking', input_json_delta: 'partial_json' };
+
+/**
+ * Content deltas are most of a stream's frames: written from a template (the same bytes
+ * JSON.stringify would give for these two-key objects) rather than by stringifying each event.
+ */
 function encodeAnthropic(events: AStreamEvent[]): string {
   let out = '';
-  for (const e of events) out += sseEvent(e.type, e);
+  for (const e of events) {
+    if (e.type === 'content_block_delta') {
+      const field = DELTA_FIELDS[e.delta.type];
+      const text = field === undefined ? undefined : (e.delta as Record<string, unknown>)[field];
+      if (typeof text === 'string') {
+        out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":${e.index},"delta":{"type":"${e.delta.type}","${field}":${JSON.stringify(text)}}}\n\n`;
+        continue;
+      }
+    }
+    out += sseEvent(e.type, e);
+  }
   return out;
 }
 
@@ -150,8 +168,31 @@ function errorInfoOf(value: unknown): ErrorInfo {
   return { message: typeof value === 'string' ? value : 'upstream error' };
 }
 
+/**
+ * The string a chat chunk that carries one piece of text or tool arguments is about to repeat
+ * around, and how to rebuild the chunk with another piece in its place (see JsonTemplate).
+ */
+function chatSlot(chunk: OChunk): { text: string; build: (text: string) => OChunk } | undefined {
+  if (!Array.isArray(chunk.choices) || chunk.choices.length !== 1 || chunk.usage || chunk.error) return undefined;
+  const choice = chunk.choices[0] as OChunkChoice;
+  const delta = choice.delta;
+  if (!isRecord(delta) || choice.finish_reason) return undefined;
+  for (const key of ['content', 'reasoning_content', 'reasoning'] as const) {
+    const text = delta[key];
+    if (typeof text === 'string' && text) return { text, build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { ...delta, [key]: t } }] }) };
+  }
+  const calls = delta.tool_calls;
+  const call = Array.isArray(calls) && calls.length === 1 ? calls[0] : undefined;
+  const fn = call?.function;
+  if (call && isRecord(fn) && typeof fn.arguments === 'string' && fn.arguments && call.id === undefined && fn.name === undefined) {
+    return { text: fn.arguments, build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { ...delta, tool_calls: [{ ...call, function: { ...fn, arguments: t } }] } }] }) };
+  }
+  return undefined;
+}
+
 /** Upstream chat completions stream -> consumer. */
 export class ChatSource implements StreamTranslator {
+  private readonly template = new JsonTemplate<OChunk>();
   constructor(private readonly consumer: ChatConsumer) {}
   get finished(): boolean {
     return this.consumer.finished;
@@ -161,12 +202,21 @@ export class ChatSource implements StreamTranslator {
   }
   event(e: SseEvent): string {
     if (this.consumer.finished) return '';
+    if (e.event === undefined) {
+      const known = this.template.read(e.data);
+      if (known) return this.consumer.chunk(known);
+    }
     const data = e.data.trim();
     if (data === '[DONE]') return this.consumer.done();
     const parsed = tryParseJson(data);
     if (!isRecord(parsed)) return '';
     if (e.event === 'error' || (parsed.error !== undefined && parsed.error !== null)) return this.consumer.error(errorInfoOf(parsed), 500);
-    return this.consumer.chunk(parsed as unknown as OChunk);
+    const chunk = parsed as unknown as OChunk;
+    if (e.event === undefined && this.template.canLearn) {
+      const slot = chatSlot(chunk);
+      if (slot) this.template.learn(e.data, slot.text, slot.build);
+    }
+    return this.consumer.chunk(chunk);
   }
   end(): string {
     return this.consumer.done();
@@ -176,8 +226,23 @@ export class ChatSource implements StreamTranslator {
   }
 }
 
+const DELTA_TEXT_KEYS: Record<string, string> = { text_delta: 'text', thinking_delta: 'thinking', input_json_delta: 'partial_json' };
+
+/** The string an Anthropic delta event carries, and how to rebuild the event around another (see JsonTemplate). */
+function anthropicSlot(event: Record<string, unknown>): { text: string; build: (text: string) => Record<string, unknown> } | undefined {
+  const delta = event.delta;
+  if (event.type !== 'content_block_delta' || !isRecord(delta) || typeof delta.type !== 'string') return undefined;
+  const key = DELTA_TEXT_KEYS[delta.type];
+  const text = key === undefined ? undefined : delta[key];
+  if (key === undefined || typeof text !== 'string' || !text) return undefined;
+  return { text, build: (t) => ({ ...event, delta: { ...delta, [key]: t } }) };
+}
+
 /** Upstream Anthropic stream -> chat chunks -> consumer. */
 export class AnthropicSource implements StreamTranslator {
+  private readonly template = new JsonTemplate<Record<string, unknown>>();
+  /** The `event:` name of the frames the template was learnt from. */
+  private templateEvent: string | undefined;
   private readonly toChat: AnthropicToChatStream;
   constructor(
     private readonly consumer: ChatConsumer,
@@ -193,10 +258,18 @@ export class AnthropicSource implements StreamTranslator {
   }
   event(e: SseEvent): string {
     if (this.consumer.finished) return '';
+    if (e.event === this.templateEvent) {
+      const known = this.template.read(e.data);
+      if (known) return this.deliver(this.toChat.push(known as unknown as AStreamEvent));
+    }
     const parsed = tryParseJson(e.data);
     if (!isRecord(parsed)) return '';
     if (typeof parsed.type !== 'string' && e.event) parsed.type = e.event;
     if (parsed.type === 'error') return this.deliver(this.toChat.error(errorInfoOf(parsed), 500));
+    if (this.template.canLearn) {
+      const slot = anthropicSlot(parsed);
+      if (slot && this.template.learn(e.data, slot.text, slot.build)) this.templateEvent = e.event;
+    }
     return this.deliver(this.toChat.push(parsed as unknown as AStreamEvent));
   }
   end(): string {

@@ -1,0 +1,81 @@
+// A stream's text frames differ in one string only: every chat chunk of a reply repeats its id,
+// model and structure around `"content":"…"`, every Anthropic text delta its index around
+// `"text":"…"`. Parsing each frame whole was the largest share of the relay's own work on a
+// streamed reply. A template learns a frame's bytes around that string once, from a frame that
+// was parsed, then reads the next frames that share those bytes with a prefix and a suffix
+// comparison; anything else (a tool call, the finish, a field that changes per frame) is parsed
+// as before.
+//
+// Why this is exact: the learned prefix ends just inside the string's opening quote and the
+// suffix starts at its closing quote. A frame that starts with the prefix and ends with the
+// suffix, with a middle that is a complete JSON string body (checked: no quote, backslash or
+// control character, or else one JSON.parse of the middle alone), parses to the learned value
+// with the middle as that string, since a JSON parser reaches the same state after the same
+// prefix. Learning checks the split by parsing the frame with a marker in the string's place and
+// comparing it with what `build` makes of the marker.
+
+/** Frames a template may be (re)learnt from per stream: past that, a stream whose frames never repeat stops paying for learning. */
+const MAX_LEARNS = 4;
+const MARKER = 'sg-slot-3b9f';
+const NEEDS_CARE = /["\\\u0000-\u001f]/;
+
+export class JsonTemplate<T> {
+  private prefix = '';
+  private suffix = '';
+  private build: ((text: string) => T) | undefined;
+  private learns = 0;
+
+  /** Whether a frame could teach this template (it has learning left). */
+  get canLearn(): boolean {
+    return this.learns < MAX_LEARNS;
+  }
+
+  /**
+   * The value of `line` when it has the learnt shape, built with its varying string; otherwise
+   * undefined (parse it as usual).
+   */
+  read(line: string): T | undefined {
+    const build = this.build;
+    if (!build) return undefined;
+    const { prefix, suffix } = this;
+    const end = line.length - suffix.length;
+    if (end < prefix.length || !line.startsWith(prefix) || !line.endsWith(suffix)) return undefined;
+    const middle = line.slice(prefix.length, end);
+    if (!NEEDS_CARE.test(middle)) return build(middle);
+    try {
+      const text: unknown = JSON.parse(`"${middle}"`);
+      return typeof text === 'string' ? build(text) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Learns the shape of `line`, whose parsed value `build(text)` reproduces with `text` being the
+   * one string that varies. Returns whether it learnt (the string must appear in the line as
+   * JSON.stringify writes it).
+   */
+  learn(line: string, text: string, build: (text: string) => T): boolean {
+    if (this.learns >= MAX_LEARNS) return false;
+    this.learns++;
+    this.build = undefined;
+    const raw = JSON.stringify(text);
+    const expected = JSON.stringify(build(MARKER));
+    for (let at = line.lastIndexOf(raw); at !== -1; at = at === 0 ? -1 : line.lastIndexOf(raw, at - 1)) {
+      const prefix = line.slice(0, at + 1);
+      const suffix = line.slice(at + raw.length - 1);
+      let probe: unknown;
+      try {
+        probe = JSON.parse(prefix + MARKER + suffix);
+      } catch {
+        continue;
+      }
+      if (JSON.stringify(probe) !== expected) continue;
+      this.prefix = prefix;
+      this.suffix = suffix;
+      this.build = build;
+      return true;
+    }
+    return false;
+  }
+}
