@@ -32,7 +32,8 @@ import {
 } from './streams.js';
 import type { ToolNames } from './tool-names.js';
 import type { ARequest, AResponse, LRequest, OChunk, ORequest, OResponse, RRequest } from './types.js';
-import { fetchClient, nodeClient, type HeaderBag, type UpstreamClient, type UpstreamReply } from './upstream-client.js';
+import { http1Client } from './http1.js';
+import { fetchClient, type HeaderBag, type UpstreamClient, type UpstreamReply } from './upstream-client.js';
 import { isRecord, tryParseJson } from './util.js';
 
 export type Fetch = typeof fetch;
@@ -59,7 +60,7 @@ export interface RelayOptions extends TranslateOptions {
   /** For upstreams that do not say. Default `auto`. */
   protocol?: UpstreamProtocol;
   models?: ModelMap;
-  /** Reach the upstream through this fetch (tests, embedding); default: node:http with keep-alive. */
+  /** Reach the upstream through this fetch (tests, embedding); default: http1.ts, with keep-alive. */
   fetch?: Fetch;
   /** Or through this client (takes precedence over `fetch`). */
   client?: UpstreamClient;
@@ -219,7 +220,7 @@ export class Relay {
       re: globToRegExp(pattern),
       models: (typeof models === 'string' ? [models] : [...models]).filter(Boolean),
     }));
-    this.client = options.client ?? (options.fetch ? fetchClient(options.fetch) : nodeClient());
+    this.client = options.client ?? (options.fetch ? fetchClient(options.fetch) : http1Client());
     this.pingMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.anthropicAuth = options.anthropicAuth ?? 'both';
@@ -585,10 +586,6 @@ export class Relay {
     const headers = passthroughHeaders(response.headers);
     if (ping) headers['x-accel-buffering'] = 'no';
     sink.head(response.status, headers);
-    if (!response.body) {
-      sink.end();
-      return;
-    }
     // The last bytes written, to tell whether a ping would land between two frames.
     let tail = '\n\n';
     const atBoundary = () => tail.endsWith('\n\n') || tail.endsWith('\r\r');

@@ -14,7 +14,9 @@ export { anthropicToChatRequest, chatToAnthropicResponse, ChatToAnthropicStream,
 export { chatToAnthropicRequest, anthropicToChatResponse, AnthropicToChatStream } from './chat-to-anthropic.js';
 export { responsesToChatRequest, chatToResponsesResponse, ChatToResponsesStream } from './responses.js';
 export { completionsToChatRequest, chatToCompletionResponse, ChatToCompletionsStream } from './completions.js';
-export { fetchClient, nodeClient } from './upstream-client.js';
+export { fetchClient } from './upstream-client.js';
+export { http1Client } from './http1.js';
+export type { Http1Options } from './http1.js';
 export type { AbortHook, HeaderBag, UpstreamClient, UpstreamInit, UpstreamReply } from './upstream-client.js';
 export { SseParser, sseEvent, sseData } from './sse.js';
 export type { SseEvent } from './sse.js';
