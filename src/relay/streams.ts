@@ -40,13 +40,25 @@ export const ANTHROPIC_PING = sseEvent('ping', { type: 'ping' });
 /** The string field of each delta ChatToAnthropicStream makes, which always builds them as `{ type, <field> }`. */
 const DELTA_FIELDS: Record<string, string> = { text_delta: 'text', thinking_delta: 'thinking', input_json_delta: 'partial_json' };
 
+const MESSAGE_STOP = sseEvent('message_stop', { type: 'message_stop' });
+
 /**
  * Content deltas are most of a stream's frames: written from a template (the same bytes
- * JSON.stringify would give for these two-key objects) rather than by stringifying each event.
+ * JSON.stringify would give for these objects, which ChatToAnthropicStream always builds with
+ * these keys in this order) rather than by stringifying each event; block stops and the message
+ * stop likewise.
  */
 function encodeAnthropic(events: AStreamEvent[]): string {
   let out = '';
   for (const e of events) {
+    if (e.type === 'content_block_stop') {
+      out += `event: content_block_stop\ndata: {"type":"content_block_stop","index":${e.index}}\n\n`;
+      continue;
+    }
+    if (e.type === 'message_stop') {
+      out += MESSAGE_STOP;
+      continue;
+    }
     if (e.type === 'content_block_delta') {
       const field = DELTA_FIELDS[e.delta.type];
       const text = field === undefined ? undefined : (e.delta as Record<string, unknown>)[field];

@@ -50,13 +50,28 @@ describe('JsonTemplate', () => {
     const t = learnt(frame);
     const next = JSON.stringify({ id: 'same', choices: [{ index: 0, delta: { content: 'other' }, finish_reason: null }] });
     expect(t.read(next)).toEqual(JSON.parse(next));
+    // Not compact, and the other occurrence comes last: the line search has to skip it.
+    const spaced = new JsonTemplate<unknown>();
+    expect(spaced.learn('{"content": "same", "id": "same"}', 'same', (text) => ({ content: text, id: 'same' }))).toBe(true);
+    expect(spaced.read('{"content": "other", "id": "same"}')).toEqual({ content: 'other', id: 'same' });
   });
 
-  it('does not learn when the text is written differently from JSON.stringify, and stops learning after a few frames', () => {
+  it('learns compact JSON from its serialization, other spellings from the line itself', () => {
+    const compact = new JsonTemplate<unknown>();
+    // The string is escaped differently, but the rest is compact JSON: the serialization fits.
+    expect(compact.learn('{"content":"caf\\u00e9","n":1}', 'café', (text) => ({ content: text, n: 1 }))).toBe(true);
+    expect(compact.read('{"content":"x","n":1}')).toEqual({ content: 'x', n: 1 });
+    const spaced = new JsonTemplate<unknown>();
+    expect(spaced.learn('{"content": "café", "n": 1}', 'café', (text) => ({ content: text, n: 1 }))).toBe(true);
+    expect(spaced.read('{"content": "x\\n", "n": 1}')).toEqual({ content: 'x\n', n: 1 });
+    expect(spaced.read('{"content":"x","n":1}')).toBeUndefined();
+  });
+
+  it('does not learn when the text is spelled differently in a line that is not compact, and stops learning after a few frames', () => {
     const t = new JsonTemplate<unknown>();
-    const escaped = '{"content":"caf\\u00e9"}';
+    const escaped = '{"content": "caf\\u00e9"}';
     expect(t.learn(escaped, 'café', (text) => ({ content: text }))).toBe(false);
-    expect(t.read('{"content":"x"}')).toBeUndefined();
+    expect(t.read('{"content": "x"}')).toBeUndefined();
     for (let i = 0; i < 3; i++) t.learn(escaped, 'café', (text) => ({ content: text }));
     expect(t.canLearn).toBe(false);
     expect(t.learn('{"content":"x"}', 'x', (text) => ({ content: text }))).toBe(false);
