@@ -4,7 +4,7 @@
 // pass-through proxy, and its peak memory; and the same figures for claude-code-router set up
 // for the same translation (Anthropic Messages client -> OpenAI chat-completions upstream).
 //
-//   npm run build && node bench/relay/bench.mjs [--requests 1000] [--seconds 6] [--skip-ccr]
+//   npm run build && node bench/relay/bench.mjs [--requests 1000] [--seconds 10] [--rounds 5] [--skip-ccr]
 //
 // Everything runs on 127.0.0.1 in separate processes: the mock upstream (bench/relay/
 // mock-upstream.mjs), the bare proxy (bench/relay/bare-proxy.mjs), the relay (the built CLI,
@@ -34,7 +34,8 @@ const { values: opts } = parseArgs({
   options: {
     requests: { type: 'string', default: '1000' },
     warmup: { type: 'string', default: '200' },
-    seconds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '64' },
     'skip-ccr': { type: 'boolean', default: false },
   },
@@ -42,6 +43,7 @@ const { values: opts } = parseArgs({
 const N = Number(opts.requests);
 const WARMUP = Number(opts.warmup);
 const SECONDS = Number(opts.seconds);
+const ROUNDS = Math.max(1, Number(opts.rounds));
 const CONCURRENCY = Number(opts.concurrency);
 
 const children = [];
@@ -266,7 +268,7 @@ async function main() {
 
   const cpus = availableParallelism();
   console.log(`setup-gateway relay benchmark: node ${process.version}, ${process.platform} ${process.arch}, ${cpus} CPUs`);
-  console.log(`latency: ${N} sequential requests per figure after ${WARMUP} warm-up; throughput: ${CONCURRENCY} concurrent clients, ${SECONDS} s per figure in 3 interleaved rounds; all on 127.0.0.1`);
+  console.log(`latency: ${N} sequential requests per figure after ${WARMUP} warm-up; throughput: ${CONCURRENCY} concurrent clients, ${SECONDS} s per figure in ${ROUNDS} interleaved rounds; all on 127.0.0.1`);
   console.log(`load average before the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`claude-code-router: ${ccr ? `@musistudio/claude-code-router ${CCR_VERSION}` : `not measured: ${ccrProblem}`}`);
 
@@ -277,7 +279,6 @@ async function main() {
     results[key] = { plain, stream };
   }
   // Throughput in interleaved rounds, so a burst of outside load does not land on one target only.
-  const ROUNDS = 3;
   for (const key of Object.keys(targets)) results[key].rounds = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const [key, t] of Object.entries(targets)) {
@@ -311,10 +312,17 @@ async function main() {
   }
   console.log(`throughput in requests/s with ${CONCURRENCY} concurrent clients (non-streaming / streaming)`);
   for (const [key, t] of Object.entries(targets)) line(`  ${t.name}`, `${results[key].tput.rps.toFixed(0)} / ${results[key].tputStream.rps.toFixed(0)}${results[key].tput.failed + results[key].tputStream.failed ? `  (${results[key].tput.failed + results[key].tputStream.failed} failed)` : ''}`);
-  const share = (key) => results[key].tput.rps / results.bare.tput.rps;
-  const shareStream = (key) => results[key].tputStream.rps / results.bare.tputStream.rps;
-  line('  relay pass-through / bare proxy', `${(share('relayPass') * 100).toFixed(0)}% / ${(shareStream('relayPass') * 100).toFixed(0)}%`);
-  line('  relay translating / bare proxy', `${(share('relayA2O') * 100).toFixed(0)}% / ${(shareStream('relayA2O') * 100).toFixed(0)}%`);
+  // Shares of the bare proxy's throughput: the median of each round's ratio, each measured a few
+  // seconds apart from the bare proxy's in the same round, so slow drifts of a shared machine's
+  // speed cancel out (the averages above are kept for the absolute figures).
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const roundShares = (key, pick) => results[key].rounds.map((r, i) => pick(r).rps / pick(results.bare.rounds[i]).rps);
+  const share = (key) => median(roundShares(key, (r) => r.plain));
+  const shareStream = (key) => median(roundShares(key, (r) => r.stream));
+  const rounds = (key, pick) => roundShares(key, pick).map((x) => (x * 100).toFixed(0)).join(' ');
+  console.log(`share of the bare proxy, median of ${ROUNDS} rounds (non-streaming / streaming) [each round]`);
+  line('  relay pass-through / bare proxy', `${(share('relayPass') * 100).toFixed(0)}% / ${(shareStream('relayPass') * 100).toFixed(0)}%   [${rounds('relayPass', (r) => r.plain)} / ${rounds('relayPass', (r) => r.stream)}]`);
+  line('  relay translating / bare proxy', `${(share('relayA2O') * 100).toFixed(0)}% / ${(shareStream('relayA2O') * 100).toFixed(0)}%   [${rounds('relayA2O', (r) => r.plain)} / ${rounds('relayA2O', (r) => r.stream)}]`);
   console.log('peak RSS in MiB (VmHWM, after the whole run)');
   line('  relay', f(rss.relay));
   line('  bare node:http proxy', f(rss.bare));

@@ -56,6 +56,24 @@ export class JsonTemplate<T> {
   }
 
   /**
+   * Learns, before seeing one, the shape frames will likely have, as JSON.stringify writes
+   * `build`'s values (e.g. the text chunks that follow a chat stream's opening chunk). Exact
+   * whatever comes: a frame that does not fit is parsed as usual. Returns whether it learnt.
+   */
+  expect(build: (text: string) => T): boolean {
+    if (this.learns >= MAX_LEARNS) return false;
+    this.learns++;
+    this.build = undefined;
+    const expected = JSON.stringify(build(MARKER));
+    const at = expected.indexOf(QUOTED_MARKER);
+    if (at === -1 || expected.indexOf(QUOTED_MARKER, at + 1) !== -1) return false;
+    this.prefix = expected.slice(0, at + 1);
+    this.suffix = expected.slice(at + QUOTED_MARKER.length - 1);
+    this.build = build;
+    return true;
+  }
+
+  /**
    * Learns the shape of `line`, whose parsed value `build(text)` reproduces with `text` being the
    * one string that varies. Returns whether it learnt (the string must appear in the line as
    * JSON.stringify writes it).
@@ -72,7 +90,7 @@ export class JsonTemplate<T> {
     if (at !== -1 && expected.indexOf(QUOTED_MARKER, at + 1) === -1) {
       const prefix = expected.slice(0, at + 1);
       const suffix = expected.slice(at + QUOTED_MARKER.length - 1);
-      if (line.length > prefix.length + suffix.length && line.slice(0, prefix.length) === prefix && line.slice(line.length - suffix.length) === suffix) {
+      if (line.length >= prefix.length + suffix.length && line.slice(0, prefix.length) === prefix && line.slice(line.length - suffix.length) === suffix) {
         this.prefix = prefix;
         this.suffix = suffix;
         this.build = build;

@@ -13,8 +13,8 @@ export interface SseEvent {
 }
 
 export class SseParser {
-  /** Used only around a character split across reads; the BOM is handled below, for both decoders. */
-  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  /** Made when first needed: around a character split across reads. The BOM is handled below, for both decoders. */
+  private decoder: InstanceType<typeof TextDecoder> | undefined;
   /** The decoder may hold the first bytes of a character split across reads. */
   private decoderBusy = false;
   /** No text yet: a byte order mark starting the stream is dropped, as the SSE rules ask. */
@@ -39,7 +39,7 @@ export class SseParser {
 
   /** The stream ended: flushes a trailing partial line and a final unterminated event. */
   end(): SseEvent[] {
-    this.buffer += this.decoderBusy ? this.decoder.decode() : '';
+    this.buffer += this.decoderBusy && this.decoder ? this.decoder.decode() : '';
     const out = this.drain(true);
     if (this.buffer.length > 0) {
       this.line(this.buffer, out);
@@ -59,7 +59,7 @@ export class SseParser {
     let text: string;
     if (!this.decoderBusy && endsWhole) text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
     else {
-      text = this.decoder.decode(chunk, { stream: true });
+      text = (this.decoder ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(chunk, { stream: true });
       this.decoderBusy = !endsWhole;
     }
     if (this.atStart && text.length > 0) {

@@ -182,13 +182,18 @@ function errorInfoOf(value: unknown): ErrorInfo {
 
 /**
  * The string a chat chunk that carries one piece of text or tool arguments is about to repeat
- * around, and how to rebuild the chunk with another piece in its place (see JsonTemplate).
+ * around, and how to rebuild the chunk with another piece in its place (see JsonTemplate). For a
+ * stream's opening chunk (`{"role":"assistant","content":""}`), no text but the likely shape of
+ * the text chunks that follow.
  */
-function chatSlot(chunk: OChunk): { text: string; build: (text: string) => OChunk } | undefined {
+function chatSlot(chunk: OChunk): { text?: string; build: (text: string) => OChunk } | undefined {
   if (!Array.isArray(chunk.choices) || chunk.choices.length !== 1 || chunk.usage || chunk.error) return undefined;
   const choice = chunk.choices[0] as OChunkChoice;
   const delta = choice.delta;
   if (!isRecord(delta) || choice.finish_reason) return undefined;
+  if (delta.role === 'assistant' && !delta.content && Object.keys(delta).length <= 2) {
+    return { build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { content: t } }] }) };
+  }
   for (const key of ['content', 'reasoning_content', 'reasoning'] as const) {
     const text = delta[key];
     if (typeof text === 'string' && text) return { text, build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { ...delta, [key]: t } }] }) };
@@ -226,7 +231,9 @@ export class ChatSource implements StreamTranslator {
     const chunk = parsed as unknown as OChunk;
     if (e.event === undefined && this.template.canLearn) {
       const slot = chatSlot(chunk);
-      if (slot) this.template.learn(e.data, slot.text, slot.build);
+      if (slot?.text === undefined) {
+        if (slot) this.template.expect(slot.build);
+      } else this.template.learn(e.data, slot.text, slot.build);
     }
     return this.consumer.chunk(chunk);
   }
@@ -240,8 +247,17 @@ export class ChatSource implements StreamTranslator {
 
 const DELTA_TEXT_KEYS: Record<string, string> = { text_delta: 'text', thinking_delta: 'thinking', input_json_delta: 'partial_json' };
 
-/** The string an Anthropic delta event carries, and how to rebuild the event around another (see JsonTemplate). */
-function anthropicSlot(event: Record<string, unknown>): { text: string; build: (text: string) => Record<string, unknown> } | undefined {
+/**
+ * The string an Anthropic delta event carries, and how to rebuild the event around another (see
+ * JsonTemplate). For the start of a text block, no text but the shape of its deltas (the Messages
+ * API writes `{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":…}}`).
+ */
+function anthropicSlot(event: Record<string, unknown>): { text?: string; build: (text: string) => Record<string, unknown> } | undefined {
+  const block = event.content_block;
+  if (event.type === 'content_block_start' && typeof event.index === 'number' && isRecord(block) && block.type === 'text') {
+    const index = event.index;
+    return { build: (text) => ({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }) };
+  }
   const delta = event.delta;
   if (event.type !== 'content_block_delta' || !isRecord(delta) || typeof delta.type !== 'string') return undefined;
   const key = DELTA_TEXT_KEYS[delta.type];
@@ -280,7 +296,9 @@ export class AnthropicSource implements StreamTranslator {
     if (parsed.type === 'error') return this.deliver(this.toChat.error(errorInfoOf(parsed), 500));
     if (this.template.canLearn) {
       const slot = anthropicSlot(parsed);
-      if (slot && this.template.learn(e.data, slot.text, slot.build)) this.templateEvent = e.event;
+      if (slot?.text === undefined) {
+        if (slot && this.template.expect(slot.build)) this.templateEvent = e.event === undefined ? undefined : 'content_block_delta';
+      } else if (this.template.learn(e.data, slot.text, slot.build)) this.templateEvent = e.event;
     }
     return this.deliver(this.toChat.push(parsed as unknown as AStreamEvent));
   }

@@ -67,6 +67,15 @@ describe('JsonTemplate', () => {
     expect(spaced.read('{"content":"x","n":1}')).toBeUndefined();
   });
 
+  it('expects a shape before seeing it: frames that fit are read exactly, others left to JSON.parse', () => {
+    const t = new JsonTemplate<unknown>();
+    expect(t.expect((text) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }))).toBe(true);
+    const fits = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi \\"there\\""}}';
+    expect(t.read(fits)).toEqual(JSON.parse(fits));
+    expect(t.read('{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"x"}}')).toBeUndefined();
+    expect(t.read('{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "x"}}')).toBeUndefined();
+  });
+
   it('does not learn when the text is spelled differently in a line that is not compact, and stops learning after a few frames', () => {
     const t = new JsonTemplate<unknown>();
     const escaped = '{"content": "caf\\u00e9"}';
