@@ -41,11 +41,8 @@ export class JsonTemplate<T> {
     const build = this.build;
     if (!build) return undefined;
     const { prefix, suffix } = this;
-    const end = line.length - suffix.length;
-    // Slices compared with ===, not startsWith/endsWith: on the sliced strings a parser hands
-    // over, V8 runs startsWith character by character, ten times slower.
-    if (end < prefix.length || line.slice(0, prefix.length) !== prefix || line.slice(end) !== suffix) return undefined;
-    const middle = line.slice(prefix.length, end);
+    if (!fits(line, prefix, suffix)) return undefined;
+    const middle = line.slice(prefix.length, line.length - suffix.length);
     if (!NEEDS_CARE.test(middle)) return build(middle);
     try {
       const text: unknown = JSON.parse(`"${middle}"`);
@@ -64,12 +61,9 @@ export class JsonTemplate<T> {
     if (this.learns >= MAX_LEARNS) return false;
     this.learns++;
     this.build = undefined;
-    const expected = JSON.stringify(build(MARKER));
-    const at = expected.indexOf(QUOTED_MARKER);
-    if (at === -1 || expected.indexOf(QUOTED_MARKER, at + 1) !== -1) return false;
-    this.prefix = expected.slice(0, at + 1);
-    this.suffix = expected.slice(at + QUOTED_MARKER.length - 1);
-    this.build = build;
+    const split = splitAtMarker(JSON.stringify(build(MARKER)));
+    if (!split) return false;
+    this.use(split.prefix, split.suffix, build);
     return true;
   }
 
@@ -86,16 +80,10 @@ export class JsonTemplate<T> {
     // Most gateways write compact JSON, as JSON.stringify does: then the template is the frame
     // serialized with the marker in the string's place, and no parse is needed. (Any line that
     // fits it parses to `build` of its string, whatever line it was learnt from.)
-    const at = expected.indexOf(QUOTED_MARKER);
-    if (at !== -1 && expected.indexOf(QUOTED_MARKER, at + 1) === -1) {
-      const prefix = expected.slice(0, at + 1);
-      const suffix = expected.slice(at + QUOTED_MARKER.length - 1);
-      if (line.length >= prefix.length + suffix.length && line.slice(0, prefix.length) === prefix && line.slice(line.length - suffix.length) === suffix) {
-        this.prefix = prefix;
-        this.suffix = suffix;
-        this.build = build;
-        return true;
-      }
+    const split = splitAtMarker(expected);
+    if (split && fits(line, split.prefix, split.suffix)) {
+      this.use(split.prefix, split.suffix, build);
+      return true;
     }
     // Otherwise find the string in the line and check the split with one parse.
     const raw = JSON.stringify(text);
@@ -109,11 +97,31 @@ export class JsonTemplate<T> {
         continue;
       }
       if (JSON.stringify(probe) !== expected) continue;
-      this.prefix = prefix;
-      this.suffix = suffix;
-      this.build = build;
+      this.use(prefix, suffix, build);
       return true;
     }
     return false;
   }
+
+  private use(prefix: string, suffix: string, build: (text: string) => T): void {
+    this.prefix = prefix;
+    this.suffix = suffix;
+    this.build = build;
+  }
+}
+
+/** A serialization's bytes before and after the marker's string (the quotes included), if it holds the marker once. */
+function splitAtMarker(serialized: string): { prefix: string; suffix: string } | undefined {
+  const at = serialized.indexOf(QUOTED_MARKER);
+  if (at === -1 || serialized.indexOf(QUOTED_MARKER, at + 1) !== -1) return undefined;
+  return { prefix: serialized.slice(0, at + 1), suffix: serialized.slice(at + QUOTED_MARKER.length - 1) };
+}
+
+/**
+ * Whether `line` starts with `prefix` and ends with `suffix`. Slices compared with ===, not
+ * startsWith/endsWith: on the sliced strings a parser hands over, V8 runs startsWith character by
+ * character, ten times slower.
+ */
+function fits(line: string, prefix: string, suffix: string): boolean {
+  return line.length >= prefix.length + suffix.length && line.slice(0, prefix.length) === prefix && line.slice(line.length - suffix.length) === suffix;
 }

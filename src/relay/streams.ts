@@ -37,7 +37,7 @@ export interface StreamTranslator {
 
 export const ANTHROPIC_PING = sseEvent('ping', { type: 'ping' });
 
-/** The string field of each delta ChatToAnthropicStream makes, which always builds them as `{ type, <field> }`. */
+/** The string field of each kind of Anthropic content delta (ChatToAnthropicStream builds them as `{ type, <field> }`). */
 const DELTA_FIELDS: Record<string, string> = { text_delta: 'text', thinking_delta: 'thinking', input_json_delta: 'partial_json' };
 
 const MESSAGE_STOP = sseEvent('message_stop', { type: 'message_stop' });
@@ -245,8 +245,6 @@ export class ChatSource implements StreamTranslator {
   }
 }
 
-const DELTA_TEXT_KEYS: Record<string, string> = { text_delta: 'text', thinking_delta: 'thinking', input_json_delta: 'partial_json' };
-
 /**
  * The string an Anthropic delta event carries, and how to rebuild the event around another (see
  * JsonTemplate). For the start of a text block, no text but the shape of its deltas (the Messages
@@ -260,7 +258,7 @@ function anthropicSlot(event: Record<string, unknown>): { text?: string; build: 
   }
   const delta = event.delta;
   if (event.type !== 'content_block_delta' || !isRecord(delta) || typeof delta.type !== 'string') return undefined;
-  const key = DELTA_TEXT_KEYS[delta.type];
+  const key = DELTA_FIELDS[delta.type];
   const text = key === undefined ? undefined : delta[key];
   if (key === undefined || typeof text !== 'string' || !text) return undefined;
   return { text, build: (t) => ({ ...event, delta: { ...delta, [key]: t } }) };
