@@ -18,6 +18,7 @@ import {
 } from './headers.js';
 import { estimateInputTokens, hybridModelList, parseModelList } from './local.js';
 import { chatToResponsesResponse, responsesToChatRequest } from './responses.js';
+import { PingClock } from './ping-clock.js';
 import { SseParser } from './sse.js';
 import {
   ANTHROPIC_PING,
@@ -192,7 +193,8 @@ export class Relay {
   private readonly upstreams: Upstream[];
   private readonly modelRoutes: Array<{ re: RegExp; models: string[] }>;
   private readonly client: UpstreamClient;
-  private readonly pingMs: number;
+  /** Keep-alive pings for silent streams; none when the interval is 0. */
+  private readonly pings: PingClock | undefined;
   readonly maxBodyBytes: number;
   private readonly anthropicAuth: AnthropicAuth;
   private readonly anthropicVersion: string;
@@ -221,7 +223,8 @@ export class Relay {
       models: (typeof models === 'string' ? [models] : [...models]).filter(Boolean),
     }));
     this.client = options.client ?? (options.fetch ? fetchClient(options.fetch) : http1Client());
-    this.pingMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+    const pingMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+    this.pings = pingMs > 0 ? new PingClock(pingMs) : undefined;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.anthropicAuth = options.anthropicAuth ?? 'both';
     this.anthropicVersion = options.anthropicVersion ?? '2023-06-01';
@@ -549,12 +552,14 @@ export class Relay {
   private async translateStream(sink: RelaySink, response: UpstreamReply, t: StreamTranslator): Promise<void> {
     sink.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...translatedHeaders(response.headers) });
     const parser = new SseParser();
-    const timer = this.pinger(sink, t.ping, () => true);
+    const watch = this.pings?.watch(() => {
+      if (!sink.aborted) void sink.write(t.ping);
+    });
     // Once the translator is done, reading stops without destroying the upstream connection:
     // keep-alive reuses it once the rest of the body (usually just its end) is drained.
     try {
       await response.each((value) => {
-        timer?.refresh();
+        watch?.heard();
         let out = '';
         for (const e of parser.push(value)) out += t.event(e);
         const w = out ? sink.write(out) : undefined;
@@ -574,7 +579,7 @@ export class Relay {
         if (out) await sink.write(out);
       }
     } finally {
-      if (timer) clearInterval(timer);
+      if (watch) this.pings?.unwatch(watch);
       sink.end();
       if (t.finished && !sink.aborted) response.drain();
       else response.cancel();
@@ -589,10 +594,14 @@ export class Relay {
     // The last bytes written, to tell whether a ping would land between two frames.
     let tail = '\n\n';
     const atBoundary = () => tail.endsWith('\n\n') || tail.endsWith('\r\r');
-    const timer = ping ? this.pinger(sink, ping, atBoundary) : undefined;
+    const watch = ping
+      ? this.pings?.watch(() => {
+          if (!sink.aborted && atBoundary()) void sink.write(ping);
+        })
+      : undefined;
     try {
       await response.each((value) => {
-        timer?.refresh();
+        watch?.heard();
         if (ping && value.length > 0) {
           let last = '';
           for (let i = Math.max(0, value.length - 4); i < value.length; i++) last += String.fromCharCode(value[i] as number);
@@ -607,20 +616,10 @@ export class Relay {
         await sink.write((atBoundary() ? '' : '\n\n') + frame);
       }
     } finally {
-      if (timer) clearInterval(timer);
+      if (watch) this.pings?.unwatch(watch);
       response.cancel();
       sink.end();
     }
-  }
-
-  /** Sends `ping` after each silent interval; `refresh()` on every upstream read restarts the wait. */
-  private pinger(sink: RelaySink, ping: string, atBoundary: () => boolean): NodeJS.Timeout | undefined {
-    if (!(this.pingMs > 0)) return undefined;
-    const timer = setInterval(() => {
-      if (!sink.aborted && atBoundary()) void sink.write(ping);
-    }, this.pingMs);
-    timer.unref();
-    return timer;
   }
 
   // ------------------------------------------------------------------------ other routes
