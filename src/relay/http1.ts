@@ -36,6 +36,8 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 const NON_ASCII = /[^\x00-\x7f]/;
+/** What is left of a read once it is all consumed (never written to). */
+const NOTHING = Buffer.alloc(0);
 
 class Headers1 implements HeaderBag {
   constructor(private readonly map: Map<string, string>) {}
@@ -72,7 +74,7 @@ type Framing = { kind: 'none' } | { kind: 'length'; left: number } | { kind: 'ch
 
 /**
  * One response, parsed from the socket's reads: the head, then the body handed on as it arrives.
- * `feed` returns the bytes that belong to no response of this request (there should be none).
+ * Bytes after the response's end are ignored: the relay sends one request at a time per socket.
  */
 class ResponseParser {
   private head: Buffer | undefined;
@@ -123,7 +125,7 @@ class ResponseParser {
     if (end === -1) {
       if (buf.length > MAX_HEAD_BYTES) throw new Error('the upstream sent a response head over 64 KiB');
       this.head = buf;
-      return Buffer.alloc(0);
+      return NOTHING;
     }
     if (end > MAX_HEAD_BYTES) throw new Error('the upstream sent a response head over 64 KiB');
     this.head = undefined;
@@ -176,7 +178,7 @@ class ResponseParser {
     const f = this.framing;
     if (f.kind === 'close') {
       this.onData(buf);
-      return Buffer.alloc(0);
+      return NOTHING;
     }
     if (f.kind === 'length') {
       const take = Math.min(f.left, buf.length);
@@ -186,7 +188,7 @@ class ResponseParser {
       return buf.subarray(take);
     }
     if (f.kind === 'chunked') return this.feedChunked(buf);
-    return Buffer.alloc(0);
+    return NOTHING;
   }
 
   private feedChunked(buf: Buffer): Buffer {
@@ -205,7 +207,7 @@ class ResponseParser {
       if (lf === -1) {
         this.line += buf.toString('latin1', at);
         if (this.line.length > 8192) throw new Error('the upstream sent a malformed chunked body');
-        return Buffer.alloc(0);
+        return NOTHING;
       }
       const line = (this.line + buf.toString('latin1', at, lf)).replace(/\r$/, '');
       this.line = '';
