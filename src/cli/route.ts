@@ -1,12 +1,12 @@
 // Which agents reach the gateway directly and which through the local relay: an agent whose
 // protocol the gateway does not serve (a 404 on its endpoint) goes through the relay, which
 // translates to a protocol the gateway does serve. `apply` probes once per protocol it needs.
-import { probeRequest } from '../doctor/net.js';
+import { probeRequest } from '../core/http.js';
 import type { Fetch } from '../core/gateway.js';
-import { modelFor, normalizeBaseUrl, type Profile } from '../core/profile.js';
+import { modelFor, type Profile } from '../core/profile.js';
 import type { Protocol, Recipe } from '../core/recipe.js';
 import type { Environment } from '../core/environment.js';
-import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from '../relay/defaults.js';
+import { defaultRelayUrl, relayProfile } from '../core/relay-target.js';
 import { runningRelay, type RelayState } from '../relay/state.js';
 import type { Printer } from './io.js';
 
@@ -64,18 +64,6 @@ export async function probeServed(recipes: readonly Recipe[], profile: Profile, 
     served[p] = !(status === 404 || status === 405 || status === 501);
   });
   return served;
-}
-
-/** The profile an agent routed through the relay gets: the relay's URL and a local token (the relay injects the real key). */
-export function relayProfile(profile: Profile, relayUrl: string): Profile {
-  return { ...profile, urls: normalizeBaseUrl(relayUrl), key: RELAY_LOCAL_TOKEN };
-}
-
-/** Agents at the relay may send any token: the relay replaces it with the gateway key. */
-export const RELAY_LOCAL_TOKEN = 'setup-gateway-relay';
-
-export function defaultRelayUrl(port = DEFAULT_RELAY_PORT): string {
-  return `http://${DEFAULT_RELAY_HOST}:${port}`;
 }
 
 /** Which agents go through the relay, where the relay is (the running one, else the default port), and each agent's profile. */

@@ -2,7 +2,7 @@
 // the gateway with the URL shape its protocol needs, holds the key, uses a model the gateway
 // lists, keeps key files private, and matches what setup-gateway would write (drift). The
 // overrides a recipe declares as data (env vars, .env files, project files) are checked here too.
-import { RELAY_LOCAL_TOKEN } from '../cli/route.js';
+import { RELAY_LOCAL_TOKEN } from '../core/relay-target.js';
 import { displayPath, pathFor } from '../core/environment.js';
 import { octal } from '../core/plan.js';
 import { normalizeBaseUrl, isLoopbackHost } from '../core/profile.js';

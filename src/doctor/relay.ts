@@ -3,8 +3,8 @@
 // version whenever an agent is pointed at it. Without a reader, nothing is reported.
 import type { Environment } from '../core/environment.js';
 import type { Fetch } from '../core/gateway.js';
-import { request } from './net.js';
-import { defaultRelayUrl } from '../cli/route.js';
+import { request } from '../core/http.js';
+import { defaultRelayUrl } from '../core/relay-target.js';
 import { isAlive, readRelayState } from '../relay/state.js';
 import type { DoctorContext, Finding, HttpOutcome } from './types.js';
 

@@ -20,7 +20,7 @@ import { effectiveEnv, GENERIC_CHECKS, isConfigured, overridePaths } from './gen
 import { extract, locate, parseDotenv, planFiles, readSlots, sentinelPlan, viewFiles } from './locate.js';
 import { gatherNet } from './net.js';
 import { relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
-import { relayProfile } from '../cli/route.js';
+import { relayProfile } from '../core/relay-target.js';
 import type { AgentCheck, AgentModule, AgentState, DoctorContext, ExtraFile, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
 
 export interface DoctorOptions {

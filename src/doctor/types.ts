@@ -7,6 +7,9 @@ import type { KeyPath } from '../formats/types.js';
 import type { Profile } from '../core/profile.js';
 import type { AgentPlan } from '../core/plan.js';
 import type { Snapshot } from '../core/snapshot.js';
+import type { HttpOutcome, ProbeProtocol } from '../core/http.js';
+
+export type { HttpOutcome, ProbeProtocol };
 
 export type Level = 'ok' | 'warn' | 'error' | 'crash';
 
@@ -101,20 +104,6 @@ export interface GatewayInfo {
   keySource: KeySource;
   /** Human words for the key's origin (`--key-env GW_KEY`, `~/.codex/config.toml`…). */
   keyFrom: string;
-}
-
-export type ProbeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
-
-export interface HttpOutcome {
-  /** Set when an HTTP answer came back. */
-  status?: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  bodyText?: string;
-  /** Set when no answer came back: `timeout`, `ECONNREFUSED`, `ENOTFOUND`, a TLS code… */
-  error?: string;
-  errorDetail?: string;
-  ms?: number;
 }
 
 export interface NetResults {

@@ -3,7 +3,7 @@
 //   that no gateway turns into a completion (an empty conversation, `X-Dry-Run: true`).
 //   404/405: not served; 401/403: the key is refused there; any other answer: the route exists.
 // - the checks after apply: doctor itself, on the agents just written.
-import { probeRequest } from '../doctor/net.js';
+import { probeRequest } from '../core/http.js';
 import { readRelayStatus } from '../doctor/relay.js';
 import { DEFAULT_TIMEOUT_MS, runDoctor } from '../doctor/run.js';
 import type { Finding, ProbeProtocol } from '../doctor/types.js';

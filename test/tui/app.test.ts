@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { claudeCode } from '../../recipes/claude-code.js';
 import { codex } from '../../recipes/codex.js';
 import type { Fetch } from '../../src/core/gateway.js';
-import { RELAY_LOCAL_TOKEN } from '../../src/cli/route.js';
+import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
 import { App } from '../../src/tui/app.js';
 import { ColorContext } from '../../src/tui/components.js';
 import { probeProtocols } from '../../src/tui/doctor.js';

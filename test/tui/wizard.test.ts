@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { claudeCode } from '../../recipes/claude-code.js';
 import { codex } from '../../recipes/codex.js';
 import { recipes } from '../../recipes/index.js';
-import { RELAY_LOCAL_TOKEN } from '../../src/cli/route.js';
+import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
 import { normalizeBaseUrl } from '../../src/core/profile.js';
 import { doctorChecks, probeProtocols } from '../../src/tui/doctor.js';
 import { useLineMode } from '../../src/tui/index.js';

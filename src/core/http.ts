@@ -1,0 +1,143 @@
+// Talking to the gateway over HTTP: every request has a deadline, never follows a redirect, and
+// comes back as data (status, headers, body, or why there was no answer), so callers stay pure.
+// Shared by apply's protocol probe and doctor's checks.
+import type { Fetch } from './gateway.js';
+import type { GatewayUrls } from './profile.js';
+
+export type ProbeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
+
+export interface HttpOutcome {
+  /** Set when an HTTP answer came back. */
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  bodyText?: string;
+  /** Set when no answer came back: `timeout`, `ECONNREFUSED`, `ENOTFOUND`, a TLS code… */
+  error?: string;
+  errorDetail?: string;
+  ms?: number;
+}
+
+const MAX_BODY = 64 * 1024;
+
+export async function request(fetchFn: Fetch, url: string, init: RequestInit, timeoutMs: number): Promise<HttpOutcome> {
+  const started = performance.now();
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  // A deadline of our own as well as the signal: an injected fetch may ignore the signal.
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new DOMException('timed out', 'TimeoutError'));
+      resolve('timeout');
+    }, timeoutMs);
+  });
+  try {
+    const answer = await Promise.race([
+      (async () => {
+        const response = await fetchFn(url, { ...init, signal: controller.signal, redirect: 'manual' });
+        const ms = Math.round(performance.now() - started);
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          headers[name.toLowerCase()] = value;
+        });
+        const bodyText = (await response.text()).slice(0, MAX_BODY);
+        let body: unknown;
+        try {
+          body = bodyText ? JSON.parse(bodyText) : undefined;
+        } catch {
+          body = undefined;
+        }
+        return { status: response.status, headers, body, bodyText, ms } satisfies HttpOutcome;
+      })(),
+      deadline,
+    ]);
+    if (answer === 'timeout') return { error: 'timeout', errorDetail: `no answer within ${seconds(timeoutMs)}` };
+    return answer;
+  } catch (error) {
+    return describeFetchError(error, timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(2))} s`;
+}
+
+/** undici wraps the system error (`ECONNREFUSED`, a TLS code) in `cause`, sometimes twice. */
+export function describeFetchError(error: unknown, timeoutMs: number): HttpOutcome {
+  const e = error as Error & { cause?: unknown; code?: string };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { error: 'timeout', errorDetail: `no answer within ${seconds(timeoutMs)}` };
+  let cause: unknown = e;
+  for (let i = 0; i < 4 && cause; i++) {
+    const c = cause as { code?: unknown; cause?: unknown; message?: unknown };
+    if (typeof c.code === 'string' && c.code !== 'ERR_INVALID_STATE') {
+      return { error: c.code, errorDetail: typeof c.message === 'string' ? c.message : c.code };
+    }
+    cause = c.cause;
+  }
+  return { error: 'FETCH_FAILED', errorDetail: e instanceof Error ? e.message : String(error) };
+}
+
+function authHeaders(key: string | undefined): Record<string, string> {
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+export function modelsRequest(fetchFn: Fetch, urls: GatewayUrls, key: string | undefined, timeoutMs: number): Promise<HttpOutcome> {
+  return request(fetchFn, `${urls.openai}/models`, { headers: { ...authHeaders(key), accept: 'application/json' } }, timeoutMs);
+}
+
+export function endpointOf(protocol: ProbeProtocol, urls: GatewayUrls): string {
+  switch (protocol) {
+    case 'openai-chat':
+      return `${urls.openai}/chat/completions`;
+    case 'openai-responses':
+      return `${urls.openai}/responses`;
+    case 'anthropic-messages':
+      return `${urls.anthropic}/v1/messages`;
+  }
+}
+
+/**
+ * A request no gateway can turn into a completion: an empty conversation, which every
+ * implementation of these APIs refuses (400) after routing and authentication. A 404 means the
+ * route is not served. `X-Dry-Run: true` asks gateways that support it for their routing decision.
+ */
+function cheapBody(protocol: ProbeProtocol, model: string): unknown {
+  switch (protocol) {
+    case 'openai-chat':
+      return { model, messages: [], max_tokens: 1 };
+    case 'openai-responses':
+      return { model, input: [], max_output_tokens: 16 };
+    case 'anthropic-messages':
+      return { model, messages: [], max_tokens: 1 };
+  }
+}
+
+/** The smallest real request: one word in, at most one token (16 for responses, its minimum) out. */
+function completionBody(protocol: ProbeProtocol, model: string): unknown {
+  switch (protocol) {
+    case 'openai-chat':
+      return { model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 };
+    case 'openai-responses':
+      return { model, input: 'ping', max_output_tokens: 16 };
+    case 'anthropic-messages':
+      return { model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 };
+  }
+}
+
+export function probeRequest(
+  fetchFn: Fetch,
+  urls: GatewayUrls,
+  protocol: ProbeProtocol,
+  key: string | undefined,
+  model: string,
+  timeoutMs: number,
+  completion = false,
+): Promise<HttpOutcome> {
+  const headers: Record<string, string> = { ...authHeaders(key), 'content-type': 'application/json', accept: 'application/json' };
+  if (protocol === 'anthropic-messages') headers['anthropic-version'] = '2023-06-01';
+  if (!completion) headers['x-dry-run'] = 'true';
+  const body = completion ? completionBody(protocol, model) : cheapBody(protocol, model);
+  return request(fetchFn, endpointOf(protocol, urls), { method: 'POST', headers, body: JSON.stringify(body) }, timeoutMs);
+}

@@ -1,0 +1,16 @@
+// Where an agent routed through the local relay points, and what it holds there. Read by apply
+// (to plan such agents), doctor (to check them) and status alike, so it lives below all three.
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from '../relay/defaults.js';
+import { normalizeBaseUrl, type Profile } from './profile.js';
+
+/** Agents at the relay may send any token: the relay replaces it with the gateway key. */
+export const RELAY_LOCAL_TOKEN = 'setup-gateway-relay';
+
+export function defaultRelayUrl(port = DEFAULT_RELAY_PORT): string {
+  return `http://${DEFAULT_RELAY_HOST}:${port}`;
+}
+
+/** The profile an agent routed through the relay gets: the relay's URL and a local token (the relay injects the real key). */
+export function relayProfile(profile: Profile, relayUrl: string): Profile {
+  return { ...profile, urls: normalizeBaseUrl(relayUrl), key: RELAY_LOCAL_TOKEN };
+}
