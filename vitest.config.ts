@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'recipes/**/*.test.ts'],
     // Installs the agent CLIs pinned in test/agents/package.json into .cache/agents.
     globalSetup: ['test/setup/global-setup.ts'],
     // Child processes, temp HOMEs and servers: isolate test files in processes.

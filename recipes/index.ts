@@ -1,20 +1,20 @@
 // The registry: every agent setup-gateway knows, in the order they are shown.
 import type { Recipe } from '../src/core/recipe.js';
-import { aider } from './aider.js';
-import { claudeCode } from './claude-code.js';
-import { cline } from './cline.js';
-import { codex } from './codex.js';
-import { continueDev } from './continue.js';
-import { copilot } from './copilot.js';
-import { cursor } from './cursor.js';
-import { geminiCli } from './gemini-cli.js';
-import { goose } from './goose.js';
-import { openclaw } from './openclaw.js';
-import { opencode } from './opencode.js';
-import { rooCode } from './roo-code.js';
-import { shellEnv } from './shell-env.js';
-import { windsurf } from './windsurf.js';
-import { zed } from './zed.js';
+import { aider } from './aider/recipe.js';
+import { claudeCode } from './claude-code/recipe.js';
+import { cline } from './cline/recipe.js';
+import { codex } from './codex/recipe.js';
+import { continueDev } from './continue/recipe.js';
+import { copilot } from './copilot/recipe.js';
+import { cursor } from './cursor/recipe.js';
+import { geminiCli } from './gemini-cli/recipe.js';
+import { goose } from './goose/recipe.js';
+import { openclaw } from './openclaw/recipe.js';
+import { opencode } from './opencode/recipe.js';
+import { rooCode } from './roo-code/recipe.js';
+import { shellEnv } from './shell-env/recipe.js';
+import { windsurf } from './windsurf/recipe.js';
+import { zed } from './zed/recipe.js';
 
 export const recipes: readonly Recipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, shellEnv];
 

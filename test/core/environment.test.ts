@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { codex } from '../../recipes/codex.js';
-import { claudeCode } from '../../recipes/claude-code.js';
-import { aider } from '../../recipes/aider.js';
+import { codex } from '../../recipes/codex/recipe.js';
+import { claudeCode } from '../../recipes/claude-code/recipe.js';
+import { aider } from '../../recipes/aider/recipe.js';
 import type { Environment, Platform } from '../../src/core/environment.js';
 import { configHome, displayPath, environmentFrom, stateDir } from '../../src/core/environment.js';
 import { SetupError } from '../../src/core/errors.js';

@@ -41,7 +41,7 @@ export interface E2e {
   readonly mock: MockGateway;
   /** A throwaway HOME (with an empty project folder) for this test, removed after it. */
   world(prefix: string): Promise<TempWorld>;
-  /** Copies test/fixtures/recipes/<recipe>/<name> to `rel` under the world's HOME. */
+  /** Copies recipes/<recipe>/fixtures/<name> to `rel` under the world's HOME. */
   putFixture(w: TempWorld, recipe: string, name: string, rel: string): Promise<void>;
   /** `setup-gateway apply` for `agent` with the key and model, PATH holding only the agents and node; must exit 0. */
   apply(w: TempWorld, agent: string): Promise<ProcessRun>;
@@ -87,7 +87,7 @@ export function useE2e(opts: E2eOptions): E2e {
     async putFixture(w, recipe, name, rel) {
       const file = join(w.home, rel);
       await mkdir(dirname(file), { recursive: true });
-      await copyFile(join(repoRoot, 'test', 'fixtures', 'recipes', recipe, name), file);
+      await copyFile(join(repoRoot, 'recipes', recipe, 'fixtures', name), file);
     },
 
     async apply(w, agent) {

@@ -3,8 +3,8 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeCode } from '../../recipes/claude-code.js';
-import { codex } from '../../recipes/codex.js';
+import { claudeCode } from '../../recipes/claude-code/recipe.js';
+import { codex } from '../../recipes/codex/recipe.js';
 import { recipes } from '../../recipes/index.js';
 import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
 import { normalizeBaseUrl } from '../../src/core/profile.js';

@@ -7,7 +7,7 @@
 //   does `wire_api = "chat"` ("`wire_api = "chat"` is no longer supported").
 // - https://developers.openai.com/codex/config-reference: `model_provider` selects the provider
 //   table; `env_key` names a variable Codex requires when set.
-import { CODEX_PROVIDER_ID } from '../../../recipes/codex.js';
+import { CODEX_PROVIDER_ID } from '../../../recipes/codex/recipe.js';
 import { displayPath } from '../../core/environment.js';
 import { getAt, isPlainObject } from '../../formats/ops.js';
 import { isConfigured } from '../generic.js';

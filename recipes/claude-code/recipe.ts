@@ -1,0 +1,93 @@
+// Claude Code (Anthropic's CLI). Facts checked 2026-11-23 against:
+// - https://docs.anthropic.com/en/docs/claude-code/settings (settings.json `env` block, precedence, CLAUDE_CONFIG_DIR)
+// - https://docs.anthropic.com/en/docs/claude-code/llm-gateway (ANTHROPIC_BASE_URL without /v1, ANTHROPIC_AUTH_TOKEN as Bearer)
+// - anthropics/claude-code#4714, #28438: a fresh install forces a login until `hasCompletedOnboarding` is true
+// - anthropics/claude-code#1983: Claude Code rewrites ~/.claude.json itself, so we only ever set that one key
+// - anthropics/claude-code#20031, #22893: experimental betas break gateways
+// - The 2.1.x binary resolves its global file as `<config dir>/.config.json` when that exists, else
+//   `${CLAUDE_CONFIG_DIR || home}/.claude.json` (read from the shipped code).
+import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';
+import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
+
+const MODEL_VARS = [
+  'ANTHROPIC_MODEL',
+  'ANTHROPIC_DEFAULT_OPUS_MODEL',
+  'ANTHROPIC_DEFAULT_SONNET_MODEL',
+  'ANTHROPIC_DEFAULT_HAIKU_MODEL',
+] as const;
+
+export const claudeCode: Recipe = {
+  id: 'claude-code',
+  name: 'Claude Code',
+  protocol: 'anthropic-messages',
+  model: 'optional',
+  checked: '2026-11-23',
+  sources: [
+    'https://docs.anthropic.com/en/docs/claude-code/settings',
+    'https://docs.anthropic.com/en/docs/claude-code/llm-gateway',
+    'https://github.com/anthropics/claude-code/issues/4714',
+  ],
+  // For `doctor`: the settings env block wins over the shell's variables; the project's
+  // .claude/settings.json, then .claude/settings.local.json, win over the user's (settings docs).
+  checks: {
+    env: [
+      { name: 'ANTHROPIC_BASE_URL', slot: 'url', wins: false },
+      { name: 'ANTHROPIC_AUTH_TOKEN', slot: 'key', wins: false },
+      { name: 'ANTHROPIC_MODEL', slot: 'model', wins: false },
+    ],
+    projectFiles: [
+      { path: '.claude/settings.json', in: ['cwd'], mirrors: 'settings.json' },
+      { path: '.claude/settings.local.json', in: ['cwd'], mirrors: 'settings.json' },
+    ],
+  },
+  detect: {
+    binaries: ['claude'],
+    paths: (env) => [configDir(env), inHome(env, '.claude.json'), inHome(env, '.claude', 'local', 'claude')],
+  },
+  plan({ profile, model, env }) {
+    const dir = configDir(env);
+    const join = pathFor(env).join;
+    const settingsOps: PlannedOp[] = [
+      { op: 'set', path: ['env', 'ANTHROPIC_BASE_URL'], value: profile.urls.anthropic },
+      // Sent as `Authorization: Bearer`; ANTHROPIC_API_KEY goes out as x-api-key and loses to a login.
+      { op: 'set', path: ['env', 'ANTHROPIC_AUTH_TOKEN'], value: profile.key },
+      {
+        op: 'delete',
+        path: ['env', 'ANTHROPIC_API_KEY'],
+        consent: 'ANTHROPIC_API_KEY in the settings env block is sent as x-api-key and conflicts with ANTHROPIC_AUTH_TOKEN at a gateway. Remove it?',
+      },
+      { op: 'set', path: ['env', 'CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS'], value: '1' },
+      ...(model ? MODEL_VARS.map((name): PlannedOp => ({ op: 'set', path: ['env', name], value: model })) : []),
+    ];
+    const globalFile = join(env.env.CLAUDE_CONFIG_DIR ? dir : env.home, '.claude.json');
+    return {
+      files: [
+        {
+          kind: 'structured',
+          path: join(dir, 'settings.json'),
+          format: 'json',
+          ops: settingsOps,
+          holdsSecret: true,
+          purpose: 'env block: ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN, models, CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS',
+        },
+        {
+          kind: 'structured',
+          path: globalFile,
+          preferExisting: [join(dir, '.config.json')],
+          format: 'json',
+          ops: [{ op: 'set', path: ['hasCompletedOnboarding'], value: true }],
+          holdsSecret: false,
+          purpose: 'hasCompletedOnboarding: true, that one key only (Claude Code owns the rest of this file)',
+        },
+      ],
+      notes: [
+        'If Claude Code still shows a subscription plan instead of API usage, a login is winning over the token: run `claude logout`.',
+        'The VS Code extension does not read these settings: set `claudeCode.environmentVariables` there too.',
+      ],
+    };
+  },
+};
+
+function configDir(env: Parameters<typeof inHome>[0]): string {
+  return dirFromEnv(env, 'CLAUDE_CONFIG_DIR', inHome(env, '.claude'));
+}

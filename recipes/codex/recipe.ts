@@ -1,0 +1,62 @@
+// OpenAI Codex CLI. Facts checked 2026-11-23 against:
+// - https://developers.openai.com/codex/config-reference and /codex/config-sample
+//   (`model`, `model_provider`, `[model_providers.<id>]` with `name`, `base_url`, `wire_api`,
+//   `env_key`, `experimental_bearer_token`; ids openai/ollama/lmstudio are reserved;
+//   `wire_api = "chat"` was removed in 2026, "responses" is the only accepted value)
+// - CODEX_HOME moves ~/.codex.
+//
+// How the key reaches Codex: `experimental_bearer_token` in the provider table, in a config.toml
+// we make 0600. The alternative, `env_key` naming a variable exported from the shell profile,
+// fails wherever Codex is not started from an interactive shell (the IDE extension and the
+// desktop app launched from a dock, cron, CI), and an unset `env_key` variable is a hard error.
+// The token in a private file works for every surface; the end-to-end test proves Codex sends it.
+import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';
+import type { Recipe } from '../../src/core/recipe.js';
+
+/** Our provider id: not reserved by Codex, and says who wrote it. */
+export const CODEX_PROVIDER_ID = 'setup-gateway';
+
+export const codex: Recipe = {
+  id: 'codex',
+  name: 'Codex CLI',
+  protocol: 'openai-responses',
+  model: 'required',
+  checked: '2026-11-23',
+  sources: [
+    'https://developers.openai.com/codex/config-reference',
+    'https://developers.openai.com/codex/config-sample',
+  ],
+  detect: {
+    binaries: ['codex'],
+    paths: (env) => [codexHome(env)],
+  },
+  plan({ profile, model, env }) {
+    const provider = ['model_providers', CODEX_PROVIDER_ID];
+    return {
+      files: [
+        {
+          kind: 'structured',
+          path: pathFor(env).join(codexHome(env), 'config.toml'),
+          format: 'toml',
+          ops: [
+            ...(model ? [{ op: 'set' as const, path: ['model'], value: model }] : []),
+            { op: 'set', path: ['model_provider'], value: CODEX_PROVIDER_ID },
+            { op: 'set', path: [...provider, 'name'], value: 'AI gateway (setup-gateway)' },
+            { op: 'set', path: [...provider, 'base_url'], value: profile.urls.openai },
+            { op: 'set', path: [...provider, 'wire_api'], value: 'responses' },
+            { op: 'set', path: [...provider, 'experimental_bearer_token'], value: profile.key },
+            // A leftover env_key would make Codex demand that variable instead of using the token.
+            { op: 'delete', path: [...provider, 'env_key'] },
+          ],
+          holdsSecret: true,
+          purpose: `model, model_provider and [model_providers.${CODEX_PROVIDER_ID}] (base_url, wire_api, key)`,
+        },
+      ],
+      notes: ['OPENAI_BASE_URL in your environment overrides only the built-in openai provider, not this one.'],
+    };
+  },
+};
+
+function codexHome(env: Parameters<typeof inHome>[0]): string {
+  return dirFromEnv(env, 'CODEX_HOME', inHome(env, '.codex'));
+}

@@ -1,0 +1,128 @@
+// OpenClaw (npm `openclaw`, needs Node >= 24). Facts checked 2026-11-23 against the docs shipped
+// in openclaw 2026.9.6 (docs.openclaw.ai) and its code:
+// - https://docs.openclaw.ai/gateway/configuration: `~/.openclaw/openclaw.json` is JSON5
+//   (comments, trailing commas; the examples use unquoted keys); validation is strict (the JSON
+//   schema from `openclaw config schema` has additionalProperties: false); the Gateway watches the
+//   file and reloads it.
+// - https://docs.openclaw.ai/help/environment: OPENCLAW_CONFIG_PATH (the file), OPENCLAW_STATE_DIR
+//   (its folder), OPENCLAW_HOME (replaces the home for both). src/config/paths.ts: with no
+//   override the first existing of `~/.openclaw/{openclaw,clawdbot}.json` and
+//   `~/.clawdbot/{openclaw,clawdbot}.json` is read (OPENCLAW_STATE_DIR's pair first when set),
+//   else `<state dir>/openclaw.json` is created.
+// - https://docs.openclaw.ai/concepts/model-providers/custom-providers: `models.mode: "merge"`,
+//   `models.providers.<id>` with `baseUrl` (…/v1), `apiKey`, `api: "openai-completions"`,
+//   `models: [{id, name}]` (both required by the schema); `agents.defaults.model.primary` is
+//   `<provider>/<model>` (the provider is the first segment, so model ids may hold `/`).
+// - https://docs.openclaw.ai/concepts/models: `agents.defaults.models` holds aliases and per-model
+//   settings and is not an allowlist; `agents.defaults.modelPolicy.allow` (and, until `doctor
+//   --fix` migrates it, a legacy `agents.defaults.models` map) restricts /model, session overrides
+//   and --model only. Checked with `openclaw agent exec`: a primary outside either list still runs,
+//   so neither is touched; the notes say how to allow switching to ours.
+// - https://docs.openclaw.ai/gateway/config-secrets-env: `${VAR}` (uppercase names) in any config
+//   string is replaced from the environment; `$${VAR}` is a literal `${VAR}`. The key is escaped
+//   that way, so a key containing `${…}` is sent as written.
+// - `agents.defaults.model` may also be a plain string; we then stop with a conflict rather than
+//   replace the user's value (and its fallbacks).
+//
+// JSON5 files: the JSON editor keeps comments and trailing commas; unquoted keys, single quotes and
+// other JSON5-only syntax stop the edit with the line and column (src/formats/json5.ts), never a
+// rewrite that would drop the user's comments (the trap in openclaw/openclaw#105683).
+import { pathFor, type Environment } from '../../src/core/environment.js';
+import type { Recipe } from '../../src/core/recipe.js';
+
+/** Our provider id: `<id>/<model>` selects it. */
+export const OPENCLAW_PROVIDER_ID = 'setup-gateway';
+
+export const openclaw: Recipe = {
+  id: 'openclaw',
+  name: 'OpenClaw',
+  protocol: 'openai-chat',
+  model: 'required',
+  checked: '2026-11-23',
+  sources: [
+    'https://docs.openclaw.ai/gateway/configuration',
+    'https://docs.openclaw.ai/help/environment',
+    'https://docs.openclaw.ai/concepts/model-providers/custom-providers',
+    'https://docs.openclaw.ai/concepts/models',
+    'https://docs.openclaw.ai/gateway/config-secrets-env',
+  ],
+  detect: {
+    binaries: ['openclaw'],
+    paths: (env) => [openclawStateDir(env), ...(configOverride(env) ? [configOverride(env) as string] : [])],
+  },
+  plan({ profile, model, env }) {
+    const provider = ['models', 'providers', OPENCLAW_PROVIDER_ID];
+    const id = model ?? '';
+    const { path, preferExisting } = openclawConfigFile(env);
+    return {
+      files: [
+        {
+          kind: 'structured',
+          path,
+          ...(preferExisting.length > 0 ? { preferExisting } : {}),
+          format: 'json',
+          ops: [
+            // "replace" (only configured providers) keeps working with ours: left as the user set it.
+            { op: 'setDefault', path: ['models', 'mode'], value: 'merge' },
+            { op: 'set', path: [...provider, 'baseUrl'], value: profile.urls.openai },
+            { op: 'set', path: [...provider, 'apiKey'], value: escapeEnvRefs(profile.key) },
+            { op: 'set', path: [...provider, 'api'], value: 'openai-completions' },
+            // Other models the user listed under our provider stay.
+            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id, name: id } },
+            { op: 'set', path: ['agents', 'defaults', 'model', 'primary'], value: `${OPENCLAW_PROVIDER_ID}/${id}` },
+          ],
+          holdsSecret: true,
+          purpose: `models.providers.${OPENCLAW_PROVIDER_ID} (baseUrl, apiKey, openai-completions, the model) and agents.defaults.model.primary`,
+        },
+      ],
+      notes: [
+        'A running OpenClaw Gateway reloads openclaw.json by itself; sessions pinned to another model keep it until /new or /model.',
+        `If agents.defaults.modelPolicy.allow (or a per-agent policy) restricts models, add "${OPENCLAW_PROVIDER_ID}/*" to it to switch back to this model with /model.`,
+        'An agent with its own model under agents.entries keeps that model.',
+      ],
+    };
+  },
+};
+
+/** `${NAME}` → `$${NAME}`, which OpenClaw reads back as the literal `${NAME}`. */
+export function escapeEnvRefs(value: string): string {
+  return value.replace(/\$\{[A-Z_][A-Z0-9_]*\}/g, (ref) => `$${ref}`);
+}
+
+/** OPENCLAW_CONFIG_PATH, when set. */
+function configOverride(env: Environment): string | undefined {
+  return userPath(env, env.env.OPENCLAW_CONFIG_PATH);
+}
+
+/** The file OpenClaw reads, and the candidates it prefers when they exist (src/config/paths.ts). */
+export function openclawConfigFile(env: Environment): { path: string; preferExisting: string[] } {
+  const override = configOverride(env);
+  if (override) return { path: override, preferExisting: [] };
+  const join = pathFor(env).join;
+  const home = openclawHome(env);
+  const stateOverride = userPath(env, env.env.OPENCLAW_STATE_DIR);
+  const dirs = [...(stateOverride ? [stateOverride] : []), join(home, '.openclaw'), join(home, '.clawdbot')];
+  return {
+    path: join(openclawStateDir(env), 'openclaw.json'),
+    preferExisting: dirs.flatMap((dir) => [join(dir, 'openclaw.json'), join(dir, 'clawdbot.json')]),
+  };
+}
+
+/** OPENCLAW_STATE_DIR, else `<home>/.openclaw`. */
+export function openclawStateDir(env: Environment): string {
+  return userPath(env, env.env.OPENCLAW_STATE_DIR) ?? pathFor(env).join(openclawHome(env), '.openclaw');
+}
+
+/** OPENCLAW_HOME replaces the home for every OpenClaw default path. */
+function openclawHome(env: Environment): string {
+  return userPath(env, env.env.OPENCLAW_HOME) ?? env.home;
+}
+
+/** An absolute path or one starting with `~` (expanded like OpenClaw does); blank means unset. */
+function userPath(env: Environment, value: string | undefined): string | undefined {
+  const p = pathFor(env);
+  const v = value?.trim();
+  if (!v || v === 'undefined' || v === 'null') return undefined;
+  if (/^~(?=$|[\\/])/.test(v)) return p.join(env.home, v.slice(1));
+  return p.isAbsolute(v) ? v : undefined;
+}

@@ -1,0 +1,84 @@
+// Zed. Facts checked 2026-11-23 against:
+// - zed-industries/zed crates/paths/src/paths.rs: the user settings file is `<config>/settings.json`
+//   where <config> is `~/.config/zed` on macOS, `$FLATPAK_XDG_CONFIG_HOME/zed` or
+//   `$XDG_CONFIG_HOME/zed` (default `~/.config/zed`) on Linux, `%APPDATA%\Zed` on Windows.
+// - https://zed.dev/docs/ai/use-api-access (docs/src/ai/use-api-access.md): settings.json takes
+//   `language_models.openai_compatible.<provider id>` with `api_url` (…/v1) and
+//   `available_models: [{name, display_name?, max_tokens}]` (max_tokens = context window); the key
+//   is never in settings.json: the keychain, or the environment variable made of the provider id
+//   in upper snake case plus `_API_KEY` (`my-gateway` → `MY_GATEWAY_API_KEY`), which wins and is
+//   read from the Zed process's own environment (crates/language_models/src/provider/
+//   open_ai_compatible.rs: `format!("{}_API_KEY", id).to_case(Case::Constant)`).
+// - https://zed.dev/docs/ai/agent-settings: `agent.default_model: {provider, model}`.
+// - A Zed started from the Dock or a desktop launcher does not see variables exported by shell
+//   startup files (docs.opper.ai/integrations/editors/zed troubleshooting).
+import type { Environment } from '../../src/core/environment.js';
+import { appData, inHome, pathFor } from '../../src/core/environment.js';
+import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
+import { shellEnvIntents } from '../../src/core/shell.js';
+
+/** Our provider id under `language_models.openai_compatible`. */
+export const ZED_PROVIDER_ID = 'setup-gateway';
+/** Zed's variable for that provider: upper snake case of the id, plus `_API_KEY`. */
+export const ZED_KEY_VAR = 'SETUP_GATEWAY_API_KEY';
+
+export const zed: Recipe = {
+  id: 'zed',
+  name: 'Zed',
+  protocol: 'openai-chat',
+  model: 'required',
+  checked: '2026-11-23',
+  sources: [
+    'https://github.com/zed-industries/zed/blob/main/crates/paths/src/paths.rs',
+    'https://zed.dev/docs/ai/use-api-access',
+    'https://zed.dev/docs/ai/agent-settings',
+  ],
+  detect: {
+    binaries: ['zed', 'zeditor'],
+    paths: (env) => [zedConfigDir(env), ...(env.platform === 'darwin' ? ['/Applications/Zed.app', inHome(env, 'Applications', 'Zed.app')] : [])],
+  },
+  plan({ profile, model, env }) {
+    const name = model ?? '';
+    const provider = ['language_models', 'openai_compatible', ZED_PROVIDER_ID];
+    const ops: PlannedOp[] = [
+      { op: 'set', path: [...provider, 'api_url'], value: profile.urls.openai },
+      // One model of ours; models the user added to this provider stay.
+      {
+        op: 'upsert',
+        path: [...provider, 'available_models'],
+        match: { key: 'name', value: name },
+        value: { name, display_name: `${name} (gateway)`, max_tokens: 128000 },
+      },
+      { op: 'set', path: ['agent', 'default_model'], value: { provider: ZED_PROVIDER_ID, model: name } },
+    ];
+    return {
+      files: [
+        {
+          kind: 'structured',
+          path: pathFor(env).join(zedConfigDir(env), 'settings.json'),
+          format: 'json',
+          ops,
+          holdsSecret: false,
+          purpose: `language_models.openai_compatible.${ZED_PROVIDER_ID} (api_url …/v1, the model) and agent.default_model; no key`,
+        },
+        ...shellEnvIntents(env, 'zed', [{ name: ZED_KEY_VAR, value: profile.key }], true),
+      ],
+      notes: [
+        `Zed reads the key from ${ZED_KEY_VAR} in its own environment: start Zed from a new terminal (\`zed\`), or restart your session. A Zed opened from the Dock (macOS) or a desktop launcher does not see shell variables; there, paste the key once under Agent Settings → LLM Providers → ${ZED_PROVIDER_ID} (kept in the system keychain).`,
+        'The context window is set to 128k tokens (max_tokens); change it in settings.json if your model differs.',
+      ],
+    };
+  },
+};
+
+/** `~/.config/zed` (macOS), `$FLATPAK_XDG_CONFIG_HOME/zed` or `$XDG_CONFIG_HOME/zed` (Linux), `%APPDATA%\Zed` (Windows). */
+export function zedConfigDir(env: Environment): string {
+  const p = pathFor(env);
+  if (env.platform === 'win32') return p.join(appData(env), 'Zed');
+  if (env.platform === 'darwin') return inHome(env, '.config', 'zed');
+  for (const name of ['FLATPAK_XDG_CONFIG_HOME', 'XDG_CONFIG_HOME']) {
+    const dir = env.env[name];
+    if (dir && p.isAbsolute(dir)) return p.join(dir, 'zed');
+  }
+  return inHome(env, '.config', 'zed');
+}
