@@ -4,20 +4,20 @@ import { z } from 'zod';
 import { findRecipe, recipes as allRecipes } from '../../recipes/index.js';
 import { applyChanges } from '../core/apply.js';
 import { detectAll, type Evidence } from '../core/detect.js';
-import { unifiedDiff } from '../core/diff.js';
 import type { Environment } from '../core/environment.js';
 import { displayPath, stateDir } from '../core/environment.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { listModels, type ModelList } from '../core/gateway.js';
-import { filesToRead, octal, planAgents, type AgentPlan } from '../core/plan.js';
+import { filesToRead, planAgents, type AgentPlan } from '../core/plan.js';
 import { createProfile, type Profile } from '../core/profile.js';
 import type { Recipe } from '../core/recipe.js';
-import { maskKey } from '../core/secrets.js';
 import { takeSnapshot } from '../core/snapshot.js';
 import { parseCommand } from './args.js';
-import { Printer, type CliIO } from './io.js';
-import { probeServed, relayStartCommand, routeAgents, startRelay } from './route.js';
-import { runningRelay } from '../relay/state.js';
+import { Printer } from '../app/io.js';
+import type { CliIO } from './io.js';
+import { probeServed, routeAgents } from '../app/route.js';
+import { relayStartCommand, runningRelay, startRelay } from '../app/relay-run.js';
+import { printReports, reportFor, type AgentReport } from '../app/report.js';
 
 export const applyHelp = `Usage: setup-gateway apply --base-url URL [options]
 
@@ -74,24 +74,6 @@ export const applyFlags = {
   relay: { type: 'string' },
   'relay-port': { type: 'string' },
 } as const;
-
-export type AgentStatus = 'updated' | 'unchanged' | 'skipped' | 'manual' | 'failed';
-
-export interface AgentReport {
-  id: string;
-  name: string;
-  status: AgentStatus;
-  model?: string;
-  /** Files written (or, in a dry run, that would be). */
-  files: string[];
-  messages: string[];
-  notes: string[];
-  /** Set when the agent goes through the local relay: where, and why. */
-  relay?: { url: string; reason: string };
-  /** For status `manual`: why, and the exact steps with the values filled in. */
-  manual?: { why: string; steps: string[] };
-  diff?: string;
-}
 
 export async function applyCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
   const options = parseCommand('apply', argv, applyFlags, OptionsSchema);
@@ -262,69 +244,4 @@ async function askConsents(plans: AgentPlan[], options: Options, io: CliIO, env:
     }
   }
   return granted;
-}
-
-/** Also used by the interactive mode (src/tui) for its review diffs and summary. */
-export function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, writeError?: string): AgentReport {
-  const base = {
-    id: plan.recipe.id,
-    name: plan.recipe.name,
-    ...(plan.model ? { model: plan.model } : {}),
-    notes: plan.notes,
-  };
-  const error = plan.error ?? writeError;
-  if (error) return { ...base, status: 'failed', files: [], messages: [...plan.messages, error] };
-  const files = plan.changes.map((c) => c.path);
-  const status: AgentStatus = files.length ? 'updated' : plan.manual ? 'manual' : 'unchanged';
-  const report: AgentReport = { ...base, status, files, messages: plan.messages, ...(plan.manual ? { manual: plan.manual } : {}) };
-  if (dryRun) {
-    report.diff = plan.changes
-      .map((c) => {
-        const label = displayPath(env, c.path);
-        const text = unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
-        const mode =
-          c.beforeMode === null ? `new file ${label}, mode ${octal(c.mode)}\n` : c.beforeMode !== c.mode ? `${label}: mode ${octal(c.beforeMode)} → ${octal(c.mode)}\n` : '';
-        return mode + text;
-      })
-      .join('');
-  }
-  return report;
-}
-
-
-const SYMBOL: Record<AgentStatus, string> = { updated: '✓', unchanged: '=', skipped: '-', manual: '!', failed: '✗' };
-const COLOR = { updated: 'green', unchanged: 'dim', skipped: 'dim', manual: 'yellow', failed: 'red' } as const;
-
-/** Also prints the interactive mode's summary (src/tui/summary.ts). */
-export function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment): void {
-  print.out(`${dryRun ? 'Dry run: nothing is written. ' : ''}Gateway ${profile.urls.openai} (key ${maskKey(profile.key)})`);
-  print.out();
-  const width = Math.max(...reports.map((r) => r.id.length));
-  for (const r of reports) {
-    const status = dryRun && r.status === 'updated' ? 'would update' : r.status;
-    const files = r.files.length ? `  ${r.files.map((f) => displayPath(env, f)).join(', ')}` : '';
-    print.out(`${print.paint(COLOR[r.status], SYMBOL[r.status])} ${r.id.padEnd(width)}  ${print.paint(COLOR[r.status], status)}${files}`);
-    if (r.relay) print.out(`    via the local relay ${r.relay.url}: ${r.relay.reason}`);
-    for (const m of r.messages) print.out(`    ${m}`);
-    if (r.manual) {
-      print.out(`    ${r.manual.why}`);
-      r.manual.steps.forEach((step, i) => print.out(`    ${i + 1}. ${step}`));
-    }
-    if (r.status === 'updated' && !dryRun) for (const n of r.notes) print.out(print.paint('dim', `    note: ${n}`));
-    if (r.diff) {
-      for (const line of r.diff.trimEnd().split('\n')) {
-        const color = line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : 'dim';
-        print.out(`    ${print.paint(color, line)}`);
-      }
-    }
-  }
-  print.out();
-  const count = (s: AgentStatus) => reports.filter((r) => r.status === s).length;
-  const summary = [
-    `${count('updated')} ${dryRun ? 'to update' : 'updated'}`,
-    `${count('unchanged')} unchanged`,
-    ...(count('manual') ? [`${count('manual')} need manual steps`] : []),
-    ...(count('failed') ? [`${count('failed')} failed`] : []),
-  ].join(', ');
-  print.out(summary + (runId ? `. Undo with: setup-gateway undo --id ${runId}` : '.'));
 }

@@ -4,7 +4,8 @@ import { recipes } from '../../recipes/index.js';
 import { detectAll } from '../core/detect.js';
 import { ExitCode } from '../core/errors.js';
 import { parseCommand } from './args.js';
-import type { CliIO, Printer } from './io.js';
+import type { Printer } from '../app/io.js';
+import type { CliIO } from './io.js';
 
 export const detectHelp = `Usage: setup-gateway detect [--json]
 

@@ -12,7 +12,8 @@ import { failed, renderReport, reportJson, summarize, supportsUnicode, type Pain
 import { readRelayStatus } from '../doctor/relay.js';
 import { DEFAULT_TIMEOUT_MS, planFixes, runDoctor, type DoctorOptions, type DoctorReport } from '../doctor/run.js';
 import { parseCommand } from './args.js';
-import type { CliIO, Printer } from './io.js';
+import type { Printer } from '../app/io.js';
+import type { CliIO } from './io.js';
 
 export const doctorHelp = `Usage: setup-gateway doctor [options]
 

@@ -7,7 +7,8 @@
 // Register a command lazily, as below; a static import here would pull its whole module graph
 // into the start-up chunk (test/ship/startup.test.ts fails then).
 import { ExitCode, SetupError, UsageError } from '../core/errors.js';
-import { Printer, type CliIO } from './io.js';
+import { Printer } from '../app/io.js';
+import type { CliIO } from './io.js';
 
 type Command = (argv: readonly string[], io: CliIO, print: Printer) => Promise<number>;
 interface CommandModule {

@@ -5,7 +5,8 @@ import { recipes } from '../../recipes/index.js';
 import { ExitCode } from '../core/errors.js';
 import { createProfile } from '../core/profile.js';
 import { parseCommand } from './args.js';
-import type { CliIO, Printer } from './io.js';
+import type { Printer } from '../app/io.js';
+import type { CliIO } from './io.js';
 
 export const recipesHelp = `Usage: setup-gateway recipes [--json]
 

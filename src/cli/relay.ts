@@ -2,9 +2,7 @@
 // background (`relay start|stop|status`, a state file in the state dir), or as a user service
 // (`relay install-service`: a systemd user unit or a launchd agent, written by the applier so
 // `undo` removes it).
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { applyChanges } from '../core/apply.js';
@@ -13,10 +11,11 @@ import { ExitCode, SetupError, UsageError } from '../core/errors.js';
 import type { FileChange } from '../core/plan.js';
 import { isLoopbackHost, KeySchema, normalizeBaseUrl } from '../core/profile.js';
 import { readFileState } from '../core/snapshot.js';
-import { isAlive, readRelayState, relayStatePath, runningRelay, type RelayState } from '../relay/state.js';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
 import { parseCommand } from './args.js';
-import type { CliIO, Printer } from './io.js';
+import type { Printer } from '../app/io.js';
+import { RELAY_STATE_ENV, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay, type RelayState } from '../app/relay-run.js';
+import type { CliIO } from './io.js';
 
 export const relayHelp = `Usage: setup-gateway relay [start|stop|status|install-service] [options]
 
@@ -89,8 +88,6 @@ const FLAGS = {
 const ACTIONS = ['start', 'stop', 'status', 'install-service', 'run'] as const;
 type Action = (typeof ACTIONS)[number];
 
-/** Set by `relay start` for its child: where to record the running relay. */
-const STATE_ENV = 'SETUP_GATEWAY_RELAY_STATE';
 
 
 
@@ -167,7 +164,7 @@ async function runForeground(env: Environment, options: Options, print: Printer,
   const upstreams = relayOpts.upstream as string[];
   print.out(`setup-gateway relay listening on ${relay.url} -> ${upstreams.join(', ')} (${options['upstream-protocol']})`);
   print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
-  const stateFile = env.env[STATE_ENV];
+  const stateFile = env.env[RELAY_STATE_ENV];
   if (stateFile) {
     const state: RelayState = { pid: process.pid, url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], startedAt: new Date().toISOString(), log: path.join(path.dirname(stateFile), 'relay.log'), version };
     await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
@@ -189,93 +186,18 @@ async function runForeground(env: Environment, options: Options, print: Printer,
 
 // ------------------------------------------------------------------------------ background
 
-/** The command that runs this CLI again: node plus this script. */
-function selfCommand(): string[] {
-  const script = process.argv[1];
-  if (!script) throw new SetupError('relay: cannot tell where setup-gateway is installed (process.argv[1] is empty).');
-  return [process.execPath, path.resolve(script)];
-}
-
-/**
- * Starts `relay <flags>` in the background and waits until it is ready. `extraEnv` reaches only
- * the child (apply hands the gateway key over this way, never in the arguments).
- */
-export async function startBackgroundRelay(env: Environment, flags: readonly string[], print: Printer, extraEnv: Record<string, string> = {}): Promise<number> {
-  return start(env, flags, parseCommand('relay', flags, FLAGS, OptionsSchema), print, extraEnv);
-}
-
-async function start(env: Environment, flags: readonly string[], options: Options, print: Printer, extraEnv: Record<string, string> = {}): Promise<number> {
-  const current = await runningRelay(env);
-  if (current) {
-    print.out(`The relay is already running at ${current.url} (pid ${current.pid}).`);
-    return ExitCode.ok;
-  }
-  relayOptions({ ...env, env: { ...env.env, ...extraEnv } }, options, print); // fail here, not in the background
-  const dir = stateDir(env);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = relayStatePath(env);
-  const log = path.join(dir, 'relay.log');
-  const out = openSync(log, 'a', 0o600);
-  const [node, script] = selfCommand();
-  const child = spawn(node as string, [script as string, 'relay', ...flags], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: { ...process.env, ...env.env, ...extraEnv, [STATE_ENV]: file },
-  });
-  closeSync(out);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.unref();
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const state = await readRelayState(env);
-    if (state && state.pid === child.pid) {
-      print.out(`Relay started at ${state.url} (pid ${state.pid}) -> ${state.upstream.join(', ')}`);
-      print.out(`  Anthropic clients (Claude Code): ${state.url}    OpenAI clients: ${state.url}/v1`);
-      print.out(`  Log: ${displayPath(env, log)}. Stop it with \`setup-gateway relay stop\`.`);
-      return ExitCode.ok;
-    }
-    const code = await Promise.race([exited, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 100))]);
-    if (code !== 'wait') {
-      const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5);
-      throw new SetupError(`relay: the background relay exited (code ${code}) before it was ready.`, tail);
-    }
-    if (Date.now() > deadline) throw new SetupError(`relay: the background relay did not report ready in 15 s; see ${displayPath(env, log)}.`);
-  }
-}
-
-/** Whether the recorded pid is still our relay (a pid may have been reused since). */
-async function isOurRelay(state: RelayState): Promise<boolean> {
-  const hello = await fetch(`${state.url}/`, { signal: AbortSignal.timeout(2000) })
-    .then((r) => r.text())
-    .catch(() => '');
-  if (hello.startsWith('setup-gateway relay')) return true;
-  const cmdline = await readFile(`/proc/${state.pid}/cmdline`, 'utf8').catch(() => undefined);
-  // Without /proc (macOS), trust the state file: it was written by the relay itself.
-  return cmdline === undefined ? true : cmdline.split('\0').includes('relay');
+/** `relay start`: checked here (a mistake found in the background would only show in its log), then started. */
+async function start(env: Environment, flags: readonly string[], options: Options, print: Printer): Promise<number> {
+  if (!(await runningRelay(env))) relayOptions(env, options, print);
+  await startBackgroundRelay(env, flags, print);
+  return ExitCode.ok;
 }
 
 async function stop(env: Environment, print: Printer): Promise<number> {
-  const state = await runningRelay(env);
-  if (!state) {
-    print.out('The relay is not running.');
-    return ExitCode.ok;
-  }
-  if (!(await isOurRelay(state))) {
-    await rm(relayStatePath(env), { force: true });
-    print.out(`The relay is not running (pid ${state.pid} is now another program; left alone).`);
-    return ExitCode.ok;
-  }
-  process.kill(state.pid, 'SIGTERM');
-  const deadline = Date.now() + 10_000;
-  while (isAlive(state.pid)) {
-    if (Date.now() > deadline) {
-      process.kill(state.pid, 'SIGKILL');
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await rm(relayStatePath(env), { force: true });
-  print.out(`Relay stopped (pid ${state.pid}).`);
+  const result = await stopBackgroundRelay(env);
+  if (result.kind === 'not-running') print.out('The relay is not running.');
+  else if (result.kind === 'stale') print.out(`The relay is not running (pid ${result.pid} is now another program; left alone).`);
+  else print.out(`Relay stopped (pid ${result.pid}).`);
   return ExitCode.ok;
 }
 
@@ -319,7 +241,7 @@ function envFileValue(s: string): string {
 async function installService(env: Environment, flags: readonly string[], options: Options, print: Printer, io: CliIO): Promise<number> {
   const relayOpts = relayOptions(env, options, print);
   const key = relayOpts.key;
-  const [node, script] = selfCommand() as [string, string];
+  const [node, script] = selfCommand();
   // The service reads the key from its own environment, under the default name.
   const args = ['relay', ...withoutKeyEnv(flags), '--key-env', 'SETUP_GATEWAY_KEY'];
   const dir = stateDir(env);

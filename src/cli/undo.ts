@@ -5,7 +5,8 @@ import { ExitCode } from '../core/errors.js';
 import { listJournals } from '../core/journal.js';
 import { undoRun } from '../core/undo.js';
 import { parseCommand } from './args.js';
-import type { CliIO, Printer } from './io.js';
+import type { Printer } from '../app/io.js';
+import type { CliIO } from './io.js';
 
 export const undoHelp = `Usage: setup-gateway undo [--id ID] [--list] [--json]
 

@@ -1,10 +1,10 @@
 // The interactive TUI: gateway → key → live check → agents → models → review → apply.
-// Screens hold no engine logic: they ask, and call wizard.ts. Nothing is written before the
+// Screens hold no engine logic: they ask, and call src/app. Nothing is written before the
 // user presses enter on the review. Esc and Ctrl-C cancel everywhere, `q` wherever no text is
 // being typed; both end the run with `{ kind: 'cancelled' }` (exit 130).
 import { Box, render, Text, useApp, useInput } from 'ink';
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
-import type { Served } from '../cli/route.js';
+import type { Served } from '../app/route.js';
 import type { GatewayUrls } from '../core/profile.js';
 import { maskKey } from '../core/secrets.js';
 import {
@@ -26,36 +26,14 @@ import {
 } from './components.js';
 import type { Terminal } from './terminal.js';
 import { reviewLines } from './text.js';
-import {
-  checkGateway,
-  checkWritten,
-  defaultModel,
-  describeEvidence,
-  discoverAgents,
-  hasChanges,
-  keyFromEnvironment,
-  keyProblem,
-  modelProblem,
-  parseGatewayUrl,
-  pendingConsents,
-  planReview,
-  relayToStart,
-  servedOf,
-  startLocalRelay,
-  preselected,
-  rowStatus,
-  PRESETS,
-  writeReview,
-  type AgentRow,
-  type AgentState,
-  type ConsentQuestion,
-  type GatewayCheck,
-  type RelayStatus,
-  type Review,
-  type TuiResult,
-  type WizardDeps,
-  type Written,
-} from './wizard.js';
+import { discoverAgents, preselected, type AgentRow, type AgentState } from '../app/agents.js';
+import { checkGateway, modelProblem, parseGatewayUrl, servedOf, type GatewayCheck } from '../app/gateway-check.js';
+import { keyFromEnvironment, keyProblem } from '../app/key.js';
+import { defaultModel } from '../app/model.js';
+import { hasChanges, pendingConsents, planReview, type ConsentQuestion, type Review, type SessionDeps } from '../app/session.js';
+import { checkWritten } from '../app/verify.js';
+import { relayToStart, startLocalRelay, writeReview, type RelayStatus, type Written } from '../app/write.js';
+import { describeEvidence, rowStatus, PRESETS, type TuiResult } from './wizard.js';
 
 export type { TuiResult } from './wizard.js';
 
@@ -106,7 +84,7 @@ const BUSY = new Set<Stage['at']>(['writing', 'starting-relay', 'verifying']);
 /** Sentinel for "type a model id" in the model list. */
 const TYPE_MODEL = '\u0000type';
 
-export function App({ deps, onExit }: { deps: WizardDeps; onExit: (result: TuiResult) => void }) {
+export function App({ deps, onExit }: { deps: SessionDeps; onExit: (result: TuiResult) => void }) {
   const { exit } = useApp();
   const size = useTerminalSize();
   const height = bodyHeight(size);
@@ -590,7 +568,7 @@ function QuitOnEnter({ onQuit }: { onQuit: () => void }) {
  * Runs the TUI on a terminal until the user finishes or cancels. Draws on the alternate screen,
  * so the shell's screen comes back as it was; the summary is printed after, to scrollback.
  */
-export async function runTui(deps: WizardDeps, terminal: Terminal, color: boolean): Promise<TuiResult> {
+export async function runTui(deps: SessionDeps, terminal: Terminal, color: boolean): Promise<TuiResult> {
   let result: TuiResult = { kind: 'cancelled' };
   const out = terminal.stdout;
   let restored = false;

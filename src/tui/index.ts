@@ -2,13 +2,16 @@
 // no command on a terminal. Picks the ink TUI or, with --plain / TERM=dumb / CI, the line-by-line
 // prompts; wires the real world into both; prints the summary; returns the exit code:
 // 0 done (or nothing to do), 1 an agent failed or a check did not pass, 130 cancelled.
-import type { CliIO, Printer } from '../cli/io.js';
+import type { Printer } from '../app/io.js';
+import type { CliIO } from '../cli/io.js';
 import { ExitCode } from '../core/errors.js';
 import type { Fetch } from '../core/gateway.js';
-import { doctorChecks, probeProtocols } from './doctor.js';
+import { probeProtocols } from '../app/gateway-check.js';
+import { doctorChecks } from '../app/verify.js';
 import type { Terminal } from './terminal.js';
 import { printNothing, printSummary } from './text.js';
-import { CANCELLED, type TuiResult, type WizardDeps } from './wizard.js';
+import type { SessionDeps } from '../app/session.js';
+import { CANCELLED, type TuiResult } from './wizard.js';
 
 export interface InteractiveOptions {
   plain: boolean;
@@ -18,7 +21,7 @@ export async function runInteractive(options: InteractiveOptions, io: CliIO, pri
   const env = io.environment();
   // Cancelling mid-request must not leave the process waiting for the gateway's answer.
   const aborter = new AbortController();
-  const deps: WizardDeps = {
+  const deps: SessionDeps = {
     env,
     fetch: abortable(io.fetch, aborter.signal),
     version: io.version,
@@ -53,7 +56,7 @@ function abortable(fetch: Fetch, signal: AbortSignal): Fetch {
   return (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
 }
 
-function finish(result: TuiResult, print: Printer, deps: WizardDeps): number {
+function finish(result: TuiResult, print: Printer, deps: SessionDeps): number {
   switch (result.kind) {
     case 'cancelled':
       print.err('Cancelled: nothing was written.');

@@ -1,45 +1,28 @@
 // `setup-gateway --plain` (and terminals ink cannot drive: TERM=dumb, CI): the same questions
-// as the TUI, asked line by line with `prompts`, then the same engine calls (wizard.ts).
+// as the TUI, asked line by line with `prompts`, then the same engine calls (src/app).
 // Esc or Ctrl-C at any question cancels: nothing is written.
 import prompts from 'prompts';
-import type { Printer } from '../cli/io.js';
+import type { Printer } from '../app/io.js';
 import { maskKey } from '../core/secrets.js';
 import type { GatewayUrls } from '../core/profile.js';
-import type { Served } from '../cli/route.js';
+import type { Served } from '../app/route.js';
 import type { Terminal } from './terminal.js';
 import { printLines, reviewLines } from './text.js';
-import {
-  checkGateway,
-  checkWritten,
-  defaultModel,
-  describeEvidence,
-  discoverAgents,
-  hasChanges,
-  keyFromEnvironment,
-  keyProblem,
-  modelProblem,
-  parseGatewayUrl,
-  pendingConsents,
-  planReview,
-  relayToStart,
-  servedOf,
-  startLocalRelay,
-  preselected,
-  rowStatus,
-  PRESETS,
-  writeReview,
-  type Choice,
-  type RelayStatus,
-  type TuiResult,
-  type WizardDeps,
-} from './wizard.js';
+import { discoverAgents, preselected } from '../app/agents.js';
+import { checkGateway, modelProblem, parseGatewayUrl, servedOf } from '../app/gateway-check.js';
+import { keyFromEnvironment, keyProblem } from '../app/key.js';
+import { defaultModel } from '../app/model.js';
+import { hasChanges, pendingConsents, planReview, type Choice, type SessionDeps } from '../app/session.js';
+import { checkWritten } from '../app/verify.js';
+import { relayToStart, startLocalRelay, writeReview, type RelayStatus } from '../app/write.js';
+import { describeEvidence, rowStatus, PRESETS, type TuiResult } from './wizard.js';
 
 class Cancelled extends Error {}
 
 const NO_MODEL = '\u0000none';
 const TYPE_MODEL = '\u0000type';
 
-export async function runPlain(deps: WizardDeps, terminal: Terminal, print: Printer): Promise<TuiResult> {
+export async function runPlain(deps: SessionDeps, terminal: Terminal, print: Printer): Promise<TuiResult> {
   const ask = async <T>(question: Omit<prompts.PromptObject, 'name'>): Promise<T> => {
     let cancelled = false;
     const answers = await prompts(
@@ -64,7 +47,7 @@ export async function runPlain(deps: WizardDeps, terminal: Terminal, print: Prin
 
 type Ask = <T>(question: Omit<prompts.PromptObject, 'name'>) => Promise<T>;
 
-async function questions(deps: WizardDeps, ask: Ask, print: Printer): Promise<TuiResult> {
+async function questions(deps: SessionDeps, ask: Ask, print: Printer): Promise<TuiResult> {
   const env = deps.env;
   const envKey = keyFromEnvironment(env);
   let key = envKey;

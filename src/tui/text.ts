@@ -1,10 +1,11 @@
 // The interactive mode's texts that are not questions: the review (shown in the TUI's scroll
 // view, or printed line by line by --plain) and the summary printed when it is done. No React.
-import { printReports, reportFor } from '../cli/apply.js';
-import type { Printer } from '../cli/io.js';
+import { printReports, reportFor } from '../app/report.js';
+import type { Printer } from '../app/io.js';
 import type { Environment } from '../core/environment.js';
 import { maskKey } from '../core/secrets.js';
-import { reviewSections, type Outcome, type Review } from './wizard.js';
+import { reviewSections, type Review } from '../app/session.js';
+import type { Outcome } from '../app/verify.js';
 
 export type Tone = 'accent' | 'ok' | 'warn' | 'error' | 'dim' | 'added' | 'removed' | 'strong';
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aider } from '../../recipes/aider/recipe.js';
 import { claudeCode } from '../../recipes/claude-code/recipe.js';
 import { codex } from '../../recipes/codex/recipe.js';
-import { decideRoutes } from '../../src/cli/route.js';
+import { decideRoutes } from '../../src/app/route.js';
 import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
 import type { Fetch } from '../../src/core/gateway.js';
 import { runCli } from '../support/run-cli.js';

@@ -12,8 +12,9 @@ import type { Fetch } from '../../src/core/gateway.js';
 import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
 import { App } from '../../src/tui/app.js';
 import { ColorContext } from '../../src/tui/components.js';
-import { probeProtocols } from '../../src/tui/doctor.js';
-import type { TuiResult, WizardDeps } from '../../src/tui/wizard.js';
+import { probeProtocols } from '../../src/app/gateway-check.js';
+import type { SessionDeps } from '../../src/app/session.js';
+import type { TuiResult } from '../../src/tui/wizard.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { modelsFetch } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
@@ -48,8 +49,8 @@ interface Session {
   resize(columns: number, rows: number): void;
 }
 
-function start(overrides: Partial<WizardDeps> = {}, env: Record<string, string> = {}): Session {
-  const deps: WizardDeps = {
+function start(overrides: Partial<SessionDeps> = {}, env: Record<string, string> = {}): Session {
+  const deps: SessionDeps = {
     env: { ...t.env, env: { ...t.env.env, ...env } },
     fetch: modelsFetch(['auto', 'gw-model', 'other-model']),
     version: '0.0.0-test',

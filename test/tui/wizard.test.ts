@@ -1,5 +1,5 @@
-// The interactive mode's engine calls (src/tui/wizard.ts), without any UI: gateway check,
-// agent states derived by planning, review, write, checks, in a temp home.
+// The interactive mode's engine calls (src/app), without any UI: gateway check, agent states
+// derived by planning, review, write, checks, in a temp home.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,28 +8,18 @@ import { codex } from '../../recipes/codex/recipe.js';
 import { recipes } from '../../recipes/index.js';
 import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
 import { normalizeBaseUrl } from '../../src/core/profile.js';
-import { doctorChecks, probeProtocols } from '../../src/tui/doctor.js';
+import { probeProtocols } from '../../src/app/gateway-check.js';
+import { doctorChecks } from '../../src/app/verify.js';
 import { useLineMode } from '../../src/tui/index.js';
 import { reviewLines } from '../../src/tui/text.js';
-import {
-  checkGateway,
-  checkWritten,
-  defaultModel,
-  describeEvidence,
-  discoverAgents,
-  keyFromEnvironment,
-  noDrift,
-  parseGatewayUrl,
-  pendingConsents,
-  planReview,
-  relayToStart,
-  reviewSections,
-  servedOf,
-  startLocalRelay,
-  writeReview,
-  type AgentRow,
-  type WizardDeps,
-} from '../../src/tui/wizard.js';
+import { discoverAgents, type AgentRow } from '../../src/app/agents.js';
+import { checkGateway, parseGatewayUrl, servedOf } from '../../src/app/gateway-check.js';
+import { keyFromEnvironment } from '../../src/app/key.js';
+import { defaultModel } from '../../src/app/model.js';
+import { pendingConsents, planReview, reviewSections, type SessionDeps } from '../../src/app/session.js';
+import { checkWritten, noDrift } from '../../src/app/verify.js';
+import { relayToStart, startLocalRelay, writeReview } from '../../src/app/write.js';
+import { describeEvidence } from '../../src/tui/wizard.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { modelsFetch } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
@@ -38,7 +28,7 @@ const KEY = `sk-test-"q'#$x\\y-wiz1`;
 const urls = normalizeBaseUrl('https://gw.example.com/v1');
 
 let t: TempHome;
-let deps: WizardDeps;
+let deps: SessionDeps;
 beforeEach(async () => {
   t = await makeTempHome();
   deps = { env: t.env, fetch: modelsFetch(['auto', 'gw-model']), version: '0.0.0-test', recipes: [claudeCode, codex] };
@@ -311,12 +301,12 @@ describe('relay routing: a gateway that does not serve Anthropic messages', () =
   afterAll(() => mock.close());
 
   const gw = () => normalizeBaseUrl(mock.url);
-  const relayDeps = (over: Partial<WizardDeps> = {}): WizardDeps => ({ ...deps, fetch, probeProtocols, ...over });
+  const relayDeps = (over: Partial<SessionDeps> = {}): SessionDeps => ({ ...deps, fetch, probeProtocols, ...over });
   const choices = () => [
     { recipe: claudeCode, evidence: [], model: 'auto' },
     { recipe: codex, evidence: [], model: 'auto' },
   ];
-  const planned = async (over: Partial<WizardDeps> = {}) => {
+  const planned = async (over: Partial<SessionDeps> = {}) => {
     const d = relayDeps(over);
     const check = await checkGateway(gw(), KEY, d);
     return { d, review: await planReview(d, gw(), KEY, choices(), new Set(), servedOf(check)) };

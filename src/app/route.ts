@@ -8,7 +8,6 @@ import type { Protocol, Recipe } from '../core/recipe.js';
 import type { Environment } from '../core/environment.js';
 import { defaultRelayUrl, relayProfile } from '../core/relay-target.js';
 import { runningRelay, type RelayState } from '../relay/state.js';
-import type { Printer } from './io.js';
 
 export type RelayMode = 'auto' | 'never' | 'always';
 
@@ -84,24 +83,3 @@ export async function routeAgents(recipes: readonly Recipe[], profile: Profile, 
   const local = relayProfile(profile, url);
   return { routes, url, running, profileFor: (id: string) => (viaRelay.has(id) ? local : profile) };
 }
-
-/** The command that starts the relay for this gateway (the key comes from SETUP_GATEWAY_KEY). */
-export function relayStartCommand(profile: Profile, url: string): string {
-  return `setup-gateway relay start --upstream ${profile.urls.openai} --port ${relayPort(url)}`;
-}
-
-function relayPort(url: string): string {
-  const parsed = new URL(url);
-  return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
-}
-
-/** Starts the background relay for `url`, the key in its environment only (never in its arguments). */
-export type RelayStarter = (env: Environment, profile: Profile, url: string, print: Printer) => Promise<RelayState | undefined>;
-
-export const startRelay: RelayStarter = async (env, profile, url, print) => {
-  print.addSecret(profile.key);
-  // Loaded only now: the relay's code stays out of start-up.
-  const { startBackgroundRelay } = await import('./relay.js');
-  await startBackgroundRelay(env, ['--upstream', profile.urls.openai, '--port', relayPort(url), '--quiet'], print, { SETUP_GATEWAY_KEY: profile.key });
-  return runningRelay(env);
-};

@@ -1,0 +1,51 @@
+// Output for the use cases and the adapters alike: every line goes through a Printer, which masks
+// the secrets it was told about, so a key can never be printed by mistake.
+import { maskSecrets } from '../core/secrets.js';
+
+/** Where a Printer writes: the command's stdout and stderr (or anything shaped like them). */
+export interface Output {
+  stdout: { write(text: string): void };
+  stderr: { write(text: string): void };
+}
+
+/** Every line a command prints goes through here, so a key can never be printed by mistake. */
+export class Printer {
+  private readonly secrets: string[] = [];
+  constructor(
+    private readonly io: Output,
+    readonly color: boolean,
+  ) {}
+
+  addSecret(secret: string): void {
+    this.secrets.push(secret);
+  }
+
+  mask(text: string): string {
+    return maskSecrets(text, this.secrets);
+  }
+
+  out(text = ''): void {
+    this.io.stdout.write(`${this.mask(text)}\n`);
+  }
+
+  err(text = ''): void {
+    this.io.stderr.write(`${this.mask(text)}\n`);
+  }
+
+  /** Masks every string before encoding: JSON escaping would otherwise hide a key's spelling. */
+  json(value: unknown): void {
+    this.out(JSON.stringify(value, (_, v: unknown) => (typeof v === 'string' ? this.mask(v) : v), 2));
+  }
+
+  paint(code: 'green' | 'yellow' | 'red' | 'dim' | 'bold' | 'cyan', text: string): string {
+    if (!this.color) return text;
+    const codes = { green: 32, yellow: 33, red: 31, dim: 2, bold: 1, cyan: 36 } as const;
+    return `\u001b[${codes[code]}m${text}\u001b[0m`;
+  }
+}
+
+/** A printer that drops everything (e.g. the relay's own lines where there is no place for them). */
+export function quietPrinter(): Printer {
+  const none = { write() {} };
+  return new Printer({ stdout: none, stderr: none }, false);
+}

@@ -1,0 +1,126 @@
+// The local relay's run state, shared by `relay start|stop|status`, `apply` and the interactive
+// mode: is one running, start one in the background (the key in its environment only), stop it,
+// and the command a user types to start it themselves.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { displayPath, stateDir, type Environment } from '../core/environment.js';
+import { SetupError } from '../core/errors.js';
+import type { Profile } from '../core/profile.js';
+import { isAlive, readRelayState, relayStatePath, runningRelay, type RelayState } from '../relay/state.js';
+import type { Printer } from './io.js';
+
+export { runningRelay, type RelayState };
+
+/** Set by a background start for its child (`relay` in the foreground): where to record the running relay. */
+export const RELAY_STATE_ENV = 'SETUP_GATEWAY_RELAY_STATE';
+
+/** How long a background relay has to report ready. */
+const READY_TIMEOUT_MS = 15_000;
+
+/** The command that starts the relay for this gateway (the key comes from SETUP_GATEWAY_KEY). */
+export function relayStartCommand(profile: Profile, url: string): string {
+  return `setup-gateway relay start --upstream ${profile.urls.openai} --port ${relayPort(url)}`;
+}
+
+function relayPort(url: string): string {
+  const parsed = new URL(url);
+  return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+}
+
+/** The command that runs this CLI again: node plus this script. */
+export function selfCommand(): [string, string] {
+  const script = process.argv[1];
+  if (!script) throw new SetupError('relay: cannot tell where setup-gateway is installed (process.argv[1] is empty).');
+  return [process.execPath, path.resolve(script)];
+}
+
+/**
+ * Starts `setup-gateway relay <args>` in the background and waits until it records itself ready;
+ * the relay already running is reported and left as it is. `extraEnv` reaches only the child
+ * (the gateway key goes this way, never in the arguments). The caller validates `args` first:
+ * a mistake found in the background would only show in the log.
+ */
+export async function startBackgroundRelay(env: Environment, args: readonly string[], print: Printer, extraEnv: Record<string, string> = {}): Promise<RelayState> {
+  const current = await runningRelay(env);
+  if (current) {
+    print.out(`The relay is already running at ${current.url} (pid ${current.pid}).`);
+    return current;
+  }
+  const dir = stateDir(env);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = relayStatePath(env);
+  const log = path.join(dir, 'relay.log');
+  const out = openSync(log, 'a', 0o600);
+  const [node, script] = selfCommand();
+  const child = spawn(node, [script, 'relay', ...args], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...env.env, ...extraEnv, [RELAY_STATE_ENV]: file },
+  });
+  closeSync(out);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.unref();
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const state = await readRelayState(env);
+    if (state && state.pid === child.pid) {
+      print.out(`Relay started at ${state.url} (pid ${state.pid}) -> ${state.upstream.join(', ')}`);
+      print.out(`  Anthropic clients (Claude Code): ${state.url}    OpenAI clients: ${state.url}/v1`);
+      print.out(`  Log: ${displayPath(env, log)}. Stop it with \`setup-gateway relay stop\`.`);
+      return state;
+    }
+    // Poll the state file, but stop at once when the child exits.
+    const code = await Promise.race([exited, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 100))]);
+    if (code !== 'wait') {
+      const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5);
+      throw new SetupError(`relay: the background relay exited (code ${code}) before it was ready.`, tail);
+    }
+    if (Date.now() > deadline) throw new SetupError(`relay: the background relay did not report ready in ${READY_TIMEOUT_MS / 1000} s; see ${displayPath(env, log)}.`);
+  }
+}
+
+/** Starts the background relay for `url`, the key in its environment only (never in its arguments). */
+export type RelayStarter = (env: Environment, profile: Profile, url: string, print: Printer) => Promise<RelayState | undefined>;
+
+/** The relay for this profile's gateway on `url`'s port; the profile's key was validated when it was made. */
+export const startRelay: RelayStarter = async (env, profile, url, print) => {
+  print.addSecret(profile.key);
+  await startBackgroundRelay(env, ['--upstream', profile.urls.openai, '--port', relayPort(url), '--quiet'], print, { SETUP_GATEWAY_KEY: profile.key });
+  return runningRelay(env);
+};
+
+/** Whether the recorded pid is still our relay (a pid may have been reused since). */
+async function isOurRelay(state: RelayState): Promise<boolean> {
+  const hello = await fetch(`${state.url}/`, { signal: AbortSignal.timeout(2000) })
+    .then((r) => r.text())
+    .catch(() => '');
+  if (hello.startsWith('setup-gateway relay')) return true;
+  const cmdline = await readFile(`/proc/${state.pid}/cmdline`, 'utf8').catch(() => undefined);
+  // Without /proc (macOS), trust the state file: it was written by the relay itself.
+  return cmdline === undefined ? true : cmdline.split('\0').includes('relay');
+}
+
+export type StopResult = { kind: 'not-running' } | { kind: 'stale'; pid: number } | { kind: 'stopped'; pid: number };
+
+/** Stops the background relay: SIGTERM, then SIGKILL after 10 s; a state file naming another program is removed. */
+export async function stopBackgroundRelay(env: Environment): Promise<StopResult> {
+  const state = await runningRelay(env);
+  if (!state) return { kind: 'not-running' };
+  if (!(await isOurRelay(state))) {
+    await rm(relayStatePath(env), { force: true });
+    return { kind: 'stale', pid: state.pid };
+  }
+  process.kill(state.pid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (isAlive(state.pid)) {
+    if (Date.now() > deadline) {
+      process.kill(state.pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await rm(relayStatePath(env), { force: true });
+  return { kind: 'stopped', pid: state.pid };
+}

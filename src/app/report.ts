@@ -1,0 +1,98 @@
+// What happened to each agent, as `apply`, `doctor --fix` and the interactive mode report it:
+// one report shape, one diff rendering, one printed form.
+import { unifiedDiff } from '../core/diff.js';
+import { displayPath, type Environment } from '../core/environment.js';
+import { octal, type AgentPlan, type FileChange } from '../core/plan.js';
+import type { Profile } from '../core/profile.js';
+import { maskKey } from '../core/secrets.js';
+import type { Printer } from './io.js';
+
+export type AgentStatus = 'updated' | 'unchanged' | 'skipped' | 'manual' | 'failed';
+
+export interface AgentReport {
+  id: string;
+  name: string;
+  status: AgentStatus;
+  model?: string;
+  /** Files written (or, in a dry run, that would be). */
+  files: string[];
+  messages: string[];
+  notes: string[];
+  /** Set when the agent goes through the local relay: where, and why. */
+  relay?: { url: string; reason: string };
+  /** For status `manual`: why, and the exact steps with the values filled in. */
+  manual?: { why: string; steps: string[] };
+  diff?: string;
+}
+
+/**
+ * The unified diff of planned changes, paths shown as the user knows them, with a line for a new
+ * file's mode or a mode that changes. Not masked: callers mask with the keys they know.
+ */
+export function changesDiff(changes: readonly FileChange[], env: Environment): string {
+  return changes
+    .map((c) => {
+      const label = displayPath(env, c.path);
+      const text = unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
+      const mode = c.beforeMode === null ? `new file ${label}, mode ${octal(c.mode)}\n` : c.beforeMode !== c.mode ? `${label}: mode ${octal(c.beforeMode)} → ${octal(c.mode)}\n` : '';
+      return mode + text;
+    })
+    .join('');
+}
+
+/** An agent's report from its plan (and the applier's error for it, if writing failed); with its diff in a dry run. */
+export function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, writeError?: string): AgentReport {
+  const base = {
+    id: plan.recipe.id,
+    name: plan.recipe.name,
+    ...(plan.model ? { model: plan.model } : {}),
+    notes: plan.notes,
+  };
+  const error = plan.error ?? writeError;
+  if (error) return { ...base, status: 'failed', files: [], messages: [...plan.messages, error] };
+  const files = plan.changes.map((c) => c.path);
+  const status: AgentStatus = files.length ? 'updated' : plan.manual ? 'manual' : 'unchanged';
+  const report: AgentReport = { ...base, status, files, messages: plan.messages, ...(plan.manual ? { manual: plan.manual } : {}) };
+  if (dryRun) report.diff = changesDiff(plan.changes, env);
+  return report;
+}
+
+const SYMBOL: Record<AgentStatus, string> = { updated: '✓', unchanged: '=', skipped: '-', manual: '!', failed: '✗' };
+const COLOR = { updated: 'green', unchanged: 'dim', skipped: 'dim', manual: 'yellow', failed: 'red' } as const;
+
+/** The reports as `apply` prints them; the interactive mode's summary prints the same. */
+export function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment): void {
+  print.out(`${dryRun ? 'Dry run: nothing is written. ' : ''}Gateway ${profile.urls.openai} (key ${maskKey(profile.key)})`);
+  print.out();
+  const width = Math.max(...reports.map((r) => r.id.length));
+  for (const r of reports) {
+    const status = dryRun && r.status === 'updated' ? 'would update' : r.status;
+    const files = r.files.length ? `  ${r.files.map((f) => displayPath(env, f)).join(', ')}` : '';
+    print.out(`${print.paint(COLOR[r.status], SYMBOL[r.status])} ${r.id.padEnd(width)}  ${print.paint(COLOR[r.status], status)}${files}`);
+    if (r.relay) print.out(`    via the local relay ${r.relay.url}: ${r.relay.reason}`);
+    for (const m of r.messages) print.out(`    ${m}`);
+    if (r.manual) {
+      print.out(`    ${r.manual.why}`);
+      r.manual.steps.forEach((step, i) => print.out(`    ${i + 1}. ${step}`));
+    }
+    if (r.status === 'updated' && !dryRun) for (const n of r.notes) print.out(print.paint('dim', `    note: ${n}`));
+    if (r.diff) printDiff(print, r.diff, '    ');
+  }
+  print.out();
+  const count = (s: AgentStatus) => reports.filter((r) => r.status === s).length;
+  const summary = [
+    `${count('updated')} ${dryRun ? 'to update' : 'updated'}`,
+    `${count('unchanged')} unchanged`,
+    ...(count('manual') ? [`${count('manual')} need manual steps`] : []),
+    ...(count('failed') ? [`${count('failed')} failed`] : []),
+  ].join(', ');
+  print.out(summary + (runId ? `. Undo with: setup-gateway undo --id ${runId}` : '.'));
+}
+
+/** A diff, indented, added lines green and removed ones red. */
+export function printDiff(print: Printer, diff: string, indent: string): void {
+  for (const line of diff.trimEnd().split('\n')) {
+    const color = line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : 'dim';
+    print.out(`${indent}${print.paint(color, line)}`);
+  }
+}

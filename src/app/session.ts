@@ -1,0 +1,147 @@
+// A session: the gateway, the agents chosen with their models, and the plan of what to write,
+// shared by the interactive mode's screens and line prompts (and planned as `apply` plans). It
+// reads files and plans; it writes nothing (write.ts does, after the user confirms).
+import { displayPath, type Environment } from '../core/environment.js';
+import type { Fetch } from '../core/gateway.js';
+import { filesToRead, planAgents, type AgentPlan } from '../core/plan.js';
+import { createProfile, type GatewayUrls, type Profile } from '../core/profile.js';
+import type { FsProbe } from '../core/probe.js';
+import type { Evidence, Recipe } from '../core/recipe.js';
+import { maskKey, maskSecrets } from '../core/secrets.js';
+import { takeSnapshot } from '../core/snapshot.js';
+import type { ProtocolProbe } from './gateway-check.js';
+import type { RelayStarter } from './relay-run.js';
+import { reportFor } from './report.js';
+import { routeAgents, type RelayRoute, type Served } from './route.js';
+
+/** What a session needs from the outside world; tests inject every part. */
+export interface SessionDeps {
+  env: Environment;
+  fetch: Fetch;
+  version: string;
+  /** The registry by default; tests may pass their own recipes. */
+  recipes?: readonly Recipe[];
+  /** Detection's file-system probe (tests use an in-memory one). */
+  probe?: FsProbe;
+  /** A protocol probe (e.g. from src/doctor), used by the gateway check when given. */
+  probeProtocols?: ProtocolProbe;
+  /** Checks on what was applied (verify.ts `doctorChecks`); re-planning ("no drift") otherwise. */
+  verify?: Verifier;
+  /** The current folder, for the project-level files doctor checks. */
+  cwd?: string;
+  /** Starts the background relay (relay-run.ts `startRelay` by default; tests inject their own). */
+  startRelay?: RelayStarter;
+}
+
+export interface Check {
+  agent: string;
+  ok: boolean;
+  detail: string;
+}
+
+export type Verifier = (review: Review, deps: SessionDeps) => Promise<Check[]>;
+
+
+export interface Choice {
+  recipe: Recipe;
+  evidence: Evidence[];
+  /** Undefined: the agent's own default (only for agents whose model is optional). */
+  model: string | undefined;
+}
+
+export interface Review {
+  profile: Profile;
+  choices: Choice[];
+  plans: AgentPlan[];
+  /** Consents asked and granted, by agent id. */
+  granted: ReadonlySet<string>;
+  /** What the gateway serves, as the check found it. */
+  served: Served;
+  /** The agents that go through the local relay (none: every agent talks to the gateway). */
+  relay: { routes: RelayRoute[]; url: string; running: boolean };
+}
+
+/** Questions to ask before planning for real: consent-gated edits (e.g. removing ANTHROPIC_API_KEY). */
+export interface ConsentQuestion {
+  agent: string;
+  name: string;
+  file: string;
+  question: string;
+}
+
+export function profileFor(urls: GatewayUrls, key: string, choices: readonly Choice[]): Profile {
+  const profile = createProfile({ baseUrl: urls.openai, key });
+  for (const c of choices) if (c.model) profile.models[c.recipe.id] = c.model;
+  return profile;
+}
+
+/**
+ * Plans the chosen agents exactly as `apply` does; nothing is written. An agent whose protocol
+ * the gateway does not serve (`served`, from the check) is planned against the local relay.
+ */
+export async function planReview(deps: SessionDeps, urls: GatewayUrls, key: string, choices: Choice[], granted: ReadonlySet<string>, served: Served = {}): Promise<Review> {
+  const profile = profileFor(urls, key, choices);
+  const evidence = (id: string) => choices.find((c) => c.recipe.id === id)?.evidence ?? [];
+  const recipes = choices.map((c) => c.recipe);
+  const routing = await routeAgents(recipes, profile, served, 'auto', deps.env);
+  const snapshot = await takeSnapshot(choices.flatMap((c) => filesToRead(c.recipe, routing.profileFor(c.recipe.id), deps.env, c.evidence)));
+  const plans = planAgents(recipes, { profile, profileFor: routing.profileFor, env: deps.env, snapshot, consent: (id) => granted.has(id), evidence });
+  return { profile, choices, plans, granted, served, relay: { routes: routing.routes, url: routing.url, running: Boolean(routing.running) } };
+}
+
+export function pendingConsents(review: Review, env: Environment): ConsentQuestion[] {
+  return review.plans.flatMap((p) =>
+    p.consents.filter((c) => !c.granted).map((c) => ({ agent: p.recipe.id, name: p.recipe.name, file: displayPath(env, c.file), question: c.question })),
+  );
+}
+
+export interface ReviewSection {
+  agent: string;
+  name: string;
+  model: string | undefined;
+  status: 'changes' | 'unchanged' | 'manual' | 'failed';
+  /** The unified diff of every file, keys masked. */
+  diff: string;
+  files: string[];
+  messages: string[];
+  manual?: { why: string; steps: string[] };
+  /** Why the agent goes through the local relay, when it does. */
+  relay?: string;
+}
+
+/**
+ * Values of settings named like a key or token (`ANTHROPIC_API_KEY`, `experimental_bearer_token`,
+ * `openai-api-key`…): the user's other keys, e.g. one a diff removes, are masked too. Values
+ * already masked (containing … or •) and short ones are left as they are.
+ */
+const KEY_FIELD = /((?:api[_-]?key|auth[_-]?token|bearer[_-]?token|access[_-]?token|secret|password)["']?\s*[:=]\s*["']?)([^\s"',…•]{8,})(?=["'\s,]|$)/gi;
+
+export function maskKeyFields(text: string): string {
+  return text.replace(KEY_FIELD, (_, lead: string, value: string) => lead + maskKey(value));
+}
+
+/** What the review screen shows, per agent; every string already masked. */
+export function reviewSections(review: Review, env: Environment): ReviewSection[] {
+  const mask = (text: string) => maskKeyFields(maskSecrets(text, [review.profile.key]));
+  return review.plans.map((plan) => {
+    const report = reportFor(plan, env, true);
+    const status = report.status === 'failed' ? 'failed' : report.status === 'updated' ? 'changes' : report.status === 'manual' ? 'manual' : 'unchanged';
+    const route = review.relay.routes.find((r) => r.agent === plan.recipe.id);
+    return {
+      ...(route && status !== 'failed' ? { relay: route.reason } : {}),
+      agent: plan.recipe.id,
+      name: plan.recipe.name,
+      model: plan.model,
+      status,
+      diff: mask(report.diff ?? ''),
+      files: report.files.map((f) => displayPath(env, f)),
+      messages: report.messages.map(mask),
+      ...(report.manual ? { manual: { why: mask(report.manual.why), steps: report.manual.steps.map(mask) } } : {}),
+    };
+  });
+}
+
+/** Whether applying would write anything at all. */
+export function hasChanges(review: Review): boolean {
+  return review.plans.some((p) => !p.error && p.changes.length > 0);
+}
