@@ -1,5 +1,7 @@
-// The registry: every agent setup-gateway knows, in the order they are shown.
-import type { Recipe } from '../src/core/recipe.js';
+// The registry: every agent setup-gateway knows, in the order they are shown. One line per
+// agent; each lives in its own folder, recipes/<id>/ (recipe.ts, its tests, and doctor.ts when it
+// has checks of its own, which the recipe's `doctor` field loads on demand).
+import type { DoctorRecipe } from '../src/doctor/types.js';
 import { aider } from './aider/recipe.js';
 import { claudeCode } from './claude-code/recipe.js';
 import { cline } from './cline/recipe.js';
@@ -16,8 +18,8 @@ import { shellEnv } from './shell-env/recipe.js';
 import { windsurf } from './windsurf/recipe.js';
 import { zed } from './zed/recipe.js';
 
-export const recipes: readonly Recipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, shellEnv];
+export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, shellEnv];
 
-export function findRecipe(id: string): Recipe | undefined {
+export function findRecipe(id: string): DoctorRecipe | undefined {
   return recipes.find((r) => r.id === id);
 }

@@ -10,9 +10,9 @@
 //   own OPENAI_* lose to the file. `.env` files load from home, git root, cwd, later winning
 //   (https://aider.chat/docs/config/dotenv.html), before the options are parsed.
 import { inHome } from '../../src/core/environment.js';
-import type { Recipe } from '../../src/core/recipe.js';
+import type { DoctorRecipe } from '../../src/doctor/types.js';
 
-export const aider: Recipe = {
+export const aider: DoctorRecipe = {
   id: 'aider',
   name: 'Aider',
   protocol: 'openai-chat',
@@ -39,6 +39,8 @@ export const aider: Recipe = {
     binaries: ['aider'],
     paths: (env) => [inHome(env, '.aider'), inHome(env, '.aider.conf.yml')],
   },
+  // Its own checks, beyond the generic ones: loaded only when doctor runs.
+  doctor: () => import('./doctor.js').then((m) => m.doctor),
   plan({ profile, model, env }) {
     return {
       files: [

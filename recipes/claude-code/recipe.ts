@@ -1,13 +1,27 @@
-// Claude Code (Anthropic's CLI). Facts checked 2026-11-23 against:
-// - https://docs.anthropic.com/en/docs/claude-code/settings (settings.json `env` block, precedence, CLAUDE_CONFIG_DIR)
+// Claude Code (Anthropic's CLI). Every fact this folder relies on (recipe.ts and doctor.ts),
+// checked 2026-11-23 against:
+// - https://docs.anthropic.com/en/docs/claude-code/settings (settings.json `env` block, precedence, CLAUDE_CONFIG_DIR):
+//   managed > command line > .claude/settings.local.json > .claude/settings.json >
+//   ~/.claude/settings.json; a settings `env` value wins over the shell's.
 // - https://docs.anthropic.com/en/docs/claude-code/llm-gateway (ANTHROPIC_BASE_URL without /v1, ANTHROPIC_AUTH_TOKEN as Bearer)
 // - anthropics/claude-code#4714, #28438: a fresh install forces a login until `hasCompletedOnboarding` is true
 // - anthropics/claude-code#1983: Claude Code rewrites ~/.claude.json itself, so we only ever set that one key
 // - anthropics/claude-code#20031, #22893: experimental betas break gateways
 // - The 2.1.x binary resolves its global file as `<config dir>/.config.json` when that exists, else
 //   `${CLAUDE_CONFIG_DIR || home}/.claude.json` (read from the shipped code).
-import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';
-import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
+// - Authentication precedence (code.claude.com/docs/en/iam, restated by
+//   answerqa.com/ai/authentication-methods and recombobulate.dev): cloud-provider variables
+//   (CLAUDE_CODE_USE_BEDROCK/_VERTEX/_FOUNDRY) > ANTHROPIC_AUTH_TOKEN > ANTHROPIC_API_KEY >
+//   apiKeyHelper > CLAUDE_CODE_OAUTH_TOKEN > the claude.ai login; an ANTHROPIC_API_KEY must be
+//   approved once in interactive sessions, and is sent as x-api-key.
+// - Credential storage: `<config dir>/.credentials.json` on Linux and Windows (CLAUDE_CONFIG_DIR
+//   moves it), the login Keychain item "Claude Code-credentials" on macOS
+//   (anthropics/claude-code#29816); `~/.claude.json` keeps `oauthAccount` (emailAddress,
+//   accountUuid) after a claude.ai login (Dicklesworthstone/coding_agent_account_manager#85), the
+//   one file-based hint of a Keychain login.
+import { dirFromEnv, inHome, pathFor, type Environment } from '../../src/core/environment.js';
+import type { PlannedOp } from '../../src/core/recipe.js';
+import type { DoctorRecipe } from '../../src/doctor/types.js';
 
 const MODEL_VARS = [
   'ANTHROPIC_MODEL',
@@ -16,7 +30,7 @@ const MODEL_VARS = [
   'ANTHROPIC_DEFAULT_HAIKU_MODEL',
 ] as const;
 
-export const claudeCode: Recipe = {
+export const claudeCode: DoctorRecipe = {
   id: 'claude-code',
   name: 'Claude Code',
   protocol: 'anthropic-messages',
@@ -44,6 +58,8 @@ export const claudeCode: Recipe = {
     binaries: ['claude'],
     paths: (env) => [configDir(env), inHome(env, '.claude.json'), inHome(env, '.claude', 'local', 'claude')],
   },
+  // Its own checks, beyond the generic ones: loaded only when doctor runs.
+  doctor: () => import('./doctor.js').then((m) => m.doctor),
   plan({ profile, model, env }) {
     const dir = configDir(env);
     const join = pathFor(env).join;
@@ -88,6 +104,7 @@ export const claudeCode: Recipe = {
   },
 };
 
-function configDir(env: Parameters<typeof inHome>[0]): string {
+/** Where Claude Code keeps its settings and credentials: CLAUDE_CONFIG_DIR, else ~/.claude. */
+export function configDir(env: Environment): string {
   return dirFromEnv(env, 'CLAUDE_CONFIG_DIR', inHome(env, '.claude'));
 }

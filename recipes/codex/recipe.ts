@@ -1,8 +1,16 @@
-// OpenAI Codex CLI. Facts checked 2026-11-23 against:
+// OpenAI Codex CLI. Every fact this folder relies on (recipe.ts and doctor.ts), checked
+// 2026-11-23 against:
 // - https://developers.openai.com/codex/config-reference and /codex/config-sample
-//   (`model`, `model_provider`, `[model_providers.<id>]` with `name`, `base_url`, `wire_api`,
-//   `env_key`, `experimental_bearer_token`; ids openai/ollama/lmstudio are reserved;
-//   `wire_api = "chat"` was removed in 2026, "responses" is the only accepted value)
+//   (`model`, `model_provider` selecting `[model_providers.<id>]` with `name`, `base_url`,
+//   `wire_api`, `env_key` (a variable Codex requires when set), `experimental_bearer_token`; ids
+//   openai/ollama/lmstudio are reserved; `wire_api = "chat"` was removed in 2026, "responses" is
+//   the only accepted value)
+// - https://developers.openai.com/codex/config-advanced: since Codex 0.134.0 the top-level
+//   `profile = "…"` selector and `[profiles.<name>]` tables are gone (profiles are
+//   `<name>.config.toml` files chosen with --profile).
+// - The pinned Codex 0.169.0 (test/agents/package.json), run against a temp CODEX_HOME: a
+//   top-level `profile` stops it ("legacy `profile = "x"` config is no longer supported"), and so
+//   does `wire_api = "chat"` ("`wire_api = "chat"` is no longer supported").
 // - CODEX_HOME moves ~/.codex.
 //
 // How the key reaches Codex: `experimental_bearer_token` in the provider table, in a config.toml
@@ -11,12 +19,12 @@
 // desktop app launched from a dock, cron, CI), and an unset `env_key` variable is a hard error.
 // The token in a private file works for every surface; the end-to-end test proves Codex sends it.
 import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';
-import type { Recipe } from '../../src/core/recipe.js';
+import type { DoctorRecipe } from '../../src/doctor/types.js';
 
 /** Our provider id: not reserved by Codex, and says who wrote it. */
 export const CODEX_PROVIDER_ID = 'setup-gateway';
 
-export const codex: Recipe = {
+export const codex: DoctorRecipe = {
   id: 'codex',
   name: 'Codex CLI',
   protocol: 'openai-responses',
@@ -30,6 +38,8 @@ export const codex: Recipe = {
     binaries: ['codex'],
     paths: (env) => [codexHome(env)],
   },
+  // Its own checks, beyond the generic ones: loaded only when doctor runs.
+  doctor: () => import('./doctor.js').then((m) => m.doctor),
   plan({ profile, model, env }) {
     const provider = ['model_providers', CODEX_PROVIDER_ID];
     return {

@@ -1,5 +1,6 @@
 // After writing: checks that the agents read what was written (doctor's checks, or planning
 // again and finding nothing to change), and what the user does next.
+import { recipes as registry } from '../../recipes/index.js';
 import { displayPath } from '../core/environment.js';
 import { maskSecrets } from '../core/secrets.js';
 import { readRelayStatus } from '../doctor/relay.js';
@@ -73,7 +74,7 @@ export const doctorChecks: Verifier = async (review, deps) => {
       timeoutMs: DEFAULT_TIMEOUT_MS,
     },
     // Agents routed through the local relay are checked against it (is it up?), not the gateway.
-    { env: deps.env, fetch: deps.fetch, version: deps.version, relay: (env) => readRelayStatus(env, review.relay.url), ...(deps.cwd ? { cwd: deps.cwd } : {}), ...(deps.recipes ? { recipes: deps.recipes } : {}) },
+    { env: deps.env, fetch: deps.fetch, version: deps.version, relay: (env) => readRelayStatus(env, review.relay.url), ...(deps.cwd ? { cwd: deps.cwd } : {}), recipes: deps.recipes ?? registry },
   );
   const mask = (text: string) => maskSecrets(text, [review.profile.key, ...report.secrets]);
   const checks: Check[] = review.choices.map(({ recipe }) => {

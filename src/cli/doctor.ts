@@ -101,7 +101,7 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
     probeCompletion: options['probe-completion'],
     timeoutMs: options.timeout !== undefined ? Math.round(options.timeout * 1000) : DEFAULT_TIMEOUT_MS,
   };
-  const deps = { env, ...(io.cwd ? { cwd: io.cwd } : {}), fetch: io.fetch, version: io.version, relay: readRelayStatus };
+  const deps = { env, ...(io.cwd ? { cwd: io.cwd } : {}), fetch: io.fetch, version: io.version, recipes: allRecipes, relay: readRelayStatus };
   const noColor = Boolean(env.env.NO_COLOR);
   const paint: Paint = (c, t) => (noColor ? t : print.paint(c, t));
   const show = (report: DoctorReport) => {

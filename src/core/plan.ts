@@ -11,7 +11,7 @@ import { displayPath } from './environment.js';
 import { FileParseError, SetupError } from './errors.js';
 import type { Profile } from './profile.js';
 import { modelFor } from './profile.js';
-import type { Evidence, FileIntent, PlannedOp, Recipe } from './recipe.js';
+import type { Evidence, FileIntent, PlannedOp, Recipe, RecipePlan } from './recipe.js';
 import type { FileState, Snapshot } from './snapshot.js';
 
 export interface FileChange {
@@ -64,8 +64,12 @@ const SECRET_FILE_MODE = 0o600;
 
 /** The files a recipe may read, so the caller can snapshot them before planning. */
 export function filesToRead(recipe: Recipe, profile: Profile, env: Environment, evidence: readonly Evidence[]): string[] {
-  const { files } = recipe.plan({ profile, env, evidence, model: modelFor(profile, recipe.id) });
-  return files.flatMap((f) => [...(f.preferExisting ?? []), f.path, ...(f.kind === 'structured' ? (f.unlessExists ?? []) : [])]);
+  return planFilesToRead(recipe.plan({ profile, env, evidence, model: modelFor(profile, recipe.id) }));
+}
+
+/** Every file a plan's intents may read: each path, the `preferExisting` ones and the `unlessExists` ones. */
+export function planFilesToRead(plan: Pick<RecipePlan, 'files'>): string[] {
+  return plan.files.flatMap((f) => [...(f.preferExisting ?? []), f.path, ...(f.kind === 'structured' ? (f.unlessExists ?? []) : [])]);
 }
 
 export function planAgent({ recipe, profile, env, snapshot, evidence, consent }: PlanInput): AgentPlan {

@@ -26,11 +26,6 @@ export function sentinelPlan(recipe: Recipe, env: Environment, evidence: readonl
   return recipe.plan({ profile: sentinelProfile(), model: MODEL, env, evidence });
 }
 
-/** Every file a plan may read, `preferExisting` ones included. */
-export function planFiles(plan: RecipePlan): string[] {
-  return plan.files.flatMap((f) => [...(f.preferExisting ?? []), f.path, ...(f.kind === 'structured' ? (f.unlessExists ?? []) : [])]);
-}
-
 /** `openai/sg-sentinel-model` → `openai/{model}`; undefined when the value carries no sentinel. */
 export function templateOf(value: string): string | undefined {
   const t = value.split(`${ROOT}/v1`).join('{openai}').split(ROOT).join('{anthropic}').split(KEY).join('{key}').split(MODEL).join('{model}');

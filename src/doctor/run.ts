@@ -3,25 +3,23 @@
 // in isolation: a check that throws becomes one `crash` finding, never a stack trace.
 import { collectSecretValues } from '../core/secrets.js';
 import { stat } from 'node:fs/promises';
-import { recipes as allRecipes } from '../../recipes/index.js';
 import { detectAll } from '../core/detect.js';
 import type { Environment } from '../core/environment.js';
 import { displayPath, pathFor, stateDir } from '../core/environment.js';
 import type { Fetch } from '../core/gateway.js';
 import { listJournals } from '../core/journal.js';
-import { planAgent, planAgents, type AgentPlan } from '../core/plan.js';
+import { planAgent, planAgents, planFilesToRead, type AgentPlan } from '../core/plan.js';
 import { normalizeBaseUrl, type GatewayUrls, type Profile } from '../core/profile.js';
 import type { Recipe } from '../core/recipe.js';
 import { readFileState, type FileState } from '../core/snapshot.js';
 import { editorFor } from '../formats/index.js';
-import { AGENT_MODULES } from './agents/index.js';
 import { gatewayFindings, isProbeProtocol, neededProtocols, PROTOCOLS } from './gateway.js';
 import { effectiveEnv, GENERIC_CHECKS, isConfigured, overridePaths } from './generic.js';
-import { extract, locate, parseDotenv, planFiles, readSlots, sentinelPlan, viewFiles } from './locate.js';
+import { extract, locate, parseDotenv, readSlots, sentinelPlan, viewFiles } from './locate.js';
 import { gatherNet } from './net.js';
 import { relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
 import { relayProfile } from '../core/relay-target.js';
-import type { AgentCheck, AgentModule, AgentState, DoctorContext, ExtraFile, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
+import type { AgentCheck, AgentDoctor, AgentState, DoctorContext, DoctorRecipe, ExtraFile, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
 
 export interface DoctorOptions {
   /** Agents named with --agent (already validated); empty: every detected or applied agent. */
@@ -39,8 +37,8 @@ export interface DoctorDeps {
   cwd?: string;
   fetch: Fetch;
   version: string;
-  recipes?: readonly Recipe[];
-  modules?: Readonly<Record<string, AgentModule>>;
+  /** The agents doctor knows (the registry, recipes/index.ts, passed in by the command). */
+  recipes: readonly DoctorRecipe[];
   relay?: RelayStatusReader;
 }
 
@@ -54,9 +52,7 @@ export interface DoctorReport {
 export const DEFAULT_TIMEOUT_MS = 5000;
 
 export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promise<DoctorReport> {
-  const { env } = deps;
-  const recipes = deps.recipes ?? allRecipes;
-  const modules = deps.modules ?? AGENT_MODULES;
+  const { env, recipes } = deps;
   const findings: Finding[] = [];
 
   const journals = (await listJournals(stateDir(env)).catch(() => [])).filter((j) => !j.undoneAt);
@@ -66,6 +62,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const selected = recipes.filter((r) =>
     named.size ? named.has(r.id) : applied.has(r.id) || (!r.explicitOnly && detections.get(r.id)?.found),
   );
+  const modules = await loadDoctors(selected, findings);
   const gitRoot = deps.cwd ? await findGitRoot(deps.cwd, env) : undefined;
   const where = { env, ...(deps.cwd ? { cwd: deps.cwd } : {}), ...(gitRoot ? { gitRoot } : {}) };
 
@@ -73,10 +70,10 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const prepared = selected.map((recipe) => {
     const evidence = detections.get(recipe.id)?.evidence ?? [];
     const plan = sentinelPlan(recipe, env, evidence);
-    const moduleFiles = modules[recipe.id]?.files?.(env) ?? [];
+    const moduleFiles = modules.get(recipe.id)?.files?.(env) ?? [];
     return { recipe, evidence, plan, moduleFiles, overrides: overridePaths({ recipe }, where) };
   });
-  const { snapshot, unreadable } = await readAll(prepared.flatMap((p) => [...planFiles(p.plan), ...p.moduleFiles, ...p.overrides]));
+  const { snapshot, unreadable } = await readAll(prepared.flatMap((p) => [...planFilesToRead(p.plan), ...p.moduleFiles, ...p.overrides]));
 
   const agents: AgentState[] = prepared.map(({ recipe, evidence, plan, moduleFiles, overrides }) => {
     const files = viewFiles(plan, snapshot);
@@ -158,7 +155,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     });
   }
   for (const agent of agents) {
-    const module = modules[agent.recipe.id];
+    const module = modules.get(agent.recipe.id);
     const checks: Array<[string, AgentCheck]> = [...GENERIC_CHECKS, ...(module?.checks ?? []).map((c, i): [string, AgentCheck] => [`${agent.recipe.id} #${i + 1}`, c])];
     const superseded = new Set(module?.supersedes ?? []);
     for (const [name, check] of checks) {
@@ -173,6 +170,22 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     }
   }
   return { ctx, findings, secrets: secretsOf(ctx) };
+}
+
+/** Each selected agent's own checks, loaded now; one that fails to load is a crash finding, and its agent gets the generic checks. */
+async function loadDoctors(selected: readonly DoctorRecipe[], findings: Finding[]): Promise<Map<string, AgentDoctor>> {
+  const loaded = new Map<string, AgentDoctor>();
+  await Promise.all(
+    selected.map(async (recipe) => {
+      if (!recipe.doctor) return;
+      try {
+        loaded.set(recipe.id, await recipe.doctor());
+      } catch (error) {
+        findings.push(crashed(`${recipe.id} checks`, error, recipe.id));
+      }
+    }),
+  );
+  return loaded;
 }
 
 function netPlan(ctx: DoctorContext, urls: GatewayUrls, options: DoctorOptions) {

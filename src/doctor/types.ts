@@ -136,11 +136,21 @@ export interface DoctorContext {
 /** A check about one agent. Pure: everything it needs was read beforehand. */
 export type AgentCheck = (agent: AgentState, ctx: DoctorContext) => Finding[];
 
-/** What an agent-specific module adds to the generic checks. */
-export interface AgentModule {
+/** What an agent's own doctor module (`recipes/<id>/doctor.ts`) adds to the generic checks. */
+export interface AgentDoctor {
   /** More files to read (absolute paths), e.g. a credentials file whose existence matters. */
   files?(env: Environment): string[];
   checks: AgentCheck[];
   /** Generic codes this module replaces with its own, sharper ones (e.g. MODEL_FORMAT). */
   supersedes?: readonly string[];
+}
+
+/**
+ * A recipe as doctor checks it: the core recipe, plus its agent's own checks when it has any.
+ * They are loaded on demand (`() => import('./doctor.js')`), so `apply` and the other commands,
+ * which share the registry, never load doctor code. Core's `Recipe` knows nothing of doctor;
+ * the registry (recipes/index.ts) is a list of these.
+ */
+export interface DoctorRecipe extends Recipe {
+  doctor?: () => Promise<AgentDoctor>;
 }

@@ -1,4 +1,4 @@
-// The doctor's machinery with recipes and modules of the test's own: the generic checks work for
+// The doctor's machinery with recipes and doctor modules of the test's own: the generic checks work for
 // any recipe (locations found by planning with sentinels), a check that throws is one crash
 // finding, the relay check is pluggable; and the small pure parts (lines, blocks, templates).
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { lineOfPath, lineOfVar } from '../../src/doctor/lines.js';
 import { extract, readBlockVar, templateOf, sentinelProfile, parseDotenv } from '../../src/doctor/locate.js';
 import { failed, renderReport, supportsUnicode } from '../../src/doctor/render.js';
 import { runDoctor, type DoctorOptions } from '../../src/doctor/run.js';
+import type { DoctorRecipe } from '../../src/doctor/types.js';
 import type { RelayStatus } from '../../src/doctor/relay.js';
 import { startMockGateway } from '../support/mock-gateway.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
@@ -72,7 +73,7 @@ describe('generic checks for any recipe', () => {
       await write(envFile, renderBlock({ dialect, vars: [{ name: 'TOY_KEY', value: KEY }] }));
       await chmod(envFile, 0o600);
     }
-    const report = await runDoctor(options, { env: t.env, fetch: noFetch, version: 'test', recipes: [toy], modules: {} });
+    const report = await runDoctor(options, { env: t.env, fetch: noFetch, version: 'test', recipes: [toy] });
     const f = report.findings;
     expect(problems(f).sort()).toEqual(['toy:DRIFT', 'toy:MODEL_FORMAT', 'toy:SETTING_CONFLICT', 'toy:URL_MISSING', 'toy:URL_MISSING_V1'].sort());
     expect(find(f, 'URL_MISSING_V1').message).toContain('providers[id=gw].url');
@@ -99,7 +100,7 @@ describe('a URL written as a full endpoint', () => {
   it('is checked for /v1 before its fixed suffix', async () => {
     const check = async (url: string) => {
       await write(inHome(t.env, '.toy', 'models.json'), JSON.stringify({ url }));
-      return (await runDoctor(options, { env: t.env, fetch: noFetch, version: 'test', recipes: [endpoint], modules: {} })).findings;
+      return (await runDoctor(options, { env: t.env, fetch: noFetch, version: 'test', recipes: [endpoint] })).findings;
     };
     expect(codes(await check(`${GW}/v1/chat/completions`), 'ok')).toContain('URL_OK');
     expect(problems(await check(`${GW}/chat/completions`))).toContain('endpoint:URL_MISSING_V1');
@@ -114,16 +115,18 @@ describe('isolation', () => {
       env: t.env,
       fetch: noFetch,
       version: 'test',
-      recipes: [toy],
-      modules: {
-        toy: {
-          checks: [
-            () => {
-              throw new TypeError('boom');
-            },
-          ],
+      recipes: [
+        {
+          ...toy,
+          doctor: async () => ({
+            checks: [
+              () => {
+                throw new TypeError('boom');
+              },
+            ],
+          }),
         },
-      },
+      ],
     });
     const crash = report.findings.filter((f) => f.level === 'crash');
     expect(crash).toHaveLength(1);
@@ -137,12 +140,44 @@ describe('isolation', () => {
   });
 });
 
+describe('an agent\'s own checks (its recipe\'s doctor module)', () => {
+  it('are loaded only for the agents checked, run after the generic ones, and replace the codes they supersede', async () => {
+    await write(inHome(t.env, '.toy', 'config.json'), JSON.stringify({ providers: [{ id: 'gw', url: GW, model: 'mine' }], legacyKey: 'sk-legacy-123456' }));
+    const loaded: string[] = [];
+    const own = (id: string): DoctorRecipe => ({
+      ...toy,
+      id,
+      doctor: async () => {
+        loaded.push(id);
+        return {
+          files: (env) => [inHome(env, '.toy', 'credentials')],
+          checks: [(agent) => [{ agent: agent.recipe.id, code: 'TOY_OWN', level: 'warn', message: `${agent.extra.size} extra file`, why: '', fix: '' }]],
+          supersedes: ['SETTING_CONFLICT'],
+        };
+      },
+    });
+    const report = await runDoctor({ ...options, agents: ['toy'] }, { env: t.env, fetch: noFetch, version: 'test', recipes: [own('toy'), own('other')] });
+    expect(loaded).toEqual(['toy']);
+    expect(find(report.findings, 'TOY_OWN', 'toy').message).toBe('1 extra file');
+    expect(codes(report.findings)).not.toContain('SETTING_CONFLICT');
+    expect(codes(report.findings).indexOf('TOY_OWN')).toBeGreaterThan(codes(report.findings).indexOf('CONFIG_PARSE'));
+  });
+
+  it('a module that fails to load is one crash finding; the generic checks still run', async () => {
+    await write(inHome(t.env, '.toy', 'config.json'), '{}');
+    const broken: DoctorRecipe = { ...toy, doctor: () => Promise.reject(new Error('cannot load')) };
+    const report = await runDoctor({ ...options, agents: ['toy'] }, { env: t.env, fetch: noFetch, version: 'test', recipes: [broken] });
+    expect(report.findings.filter((f) => f.level === 'crash')).toMatchObject([{ code: 'CHECK_CRASHED', agent: 'toy', message: expect.stringContaining('cannot load') }]);
+    expect(codes(report.findings)).toContain('CONFIG_PARSE');
+  });
+});
+
 describe('the relay check (pluggable)', () => {
   async function withRelay(status: RelayStatus | undefined, relayUrl: string, version = 'test') {
     await write(inHome(t.env, '.toy', 'config.json'), JSON.stringify({ providers: [{ id: 'gw', url: `${relayUrl}/v1` }], fallback: { url: `${relayUrl}/v1` } }));
     return runDoctor(
       { ...options, baseUrl: relayUrl, offline: false },
-      { env: t.env, fetch: globalThis.fetch, version, recipes: [toy], modules: {}, relay: async () => status },
+      { env: t.env, fetch: globalThis.fetch, version, recipes: [toy], relay: async () => status },
     );
   }
 

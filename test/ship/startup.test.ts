@@ -130,6 +130,16 @@ describe('start-up', () => {
     expect(t.packages.filter((p) => UI_PACKAGES.includes(p)), t.describe).toEqual([]);
   });
 
+  it('apply loads no doctor code: each agent\'s checks are a chunk of their own, loaded by doctor alone', async () => {
+    const isDoctor = (src: string) => src.startsWith('src/doctor/') || /^recipes\/[^/]+\/doctor\.ts$/.test(src);
+    const own = Object.entries(meta.outputs).filter(([, o]) => o.sources.some((src) => /^recipes\/[^/]+\/doctor\.ts$/.test(src)));
+    expect(own.length).toBeGreaterThan(0);
+    for (const [file, o] of own) expect(o.sources.filter((src) => !/^recipes\/[^/]+\/doctor\.ts$/.test(src)), file).toEqual([]);
+    const t = await trace(['apply', '--base-url', 'https://gw.example.com', '--key', 'sk-startup-1', '--agent', 'claude-code', '--agent', 'codex', '--model', 'm', '--dry-run', '--relay', 'never', '--json']);
+    expect(t.code, t.describe).toBe(0);
+    expect(t.files.flatMap((f) => meta.outputs[f]?.sources ?? []).filter(isDoctor), t.describe).toEqual([]);
+  });
+
   it('no command listed in --help loads ink or react', async () => {
     const help = await trace(['--help']);
     const section = /^Commands:\n((?: {2}\S.*\n)+)/m.exec(help.stdout)?.[1] ?? '';

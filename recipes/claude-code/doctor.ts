@@ -1,27 +1,10 @@
-// Claude Code's traps, beyond the generic checks. Facts checked 2026-11-23 against:
-// - Claude Code docs, IAM / authentication precedence (code.claude.com/docs/en/iam, restated by
-//   answerqa.com/ai/authentication-methods and recombobulate.dev): cloud-provider variables
-//   (CLAUDE_CODE_USE_BEDROCK/_VERTEX/_FOUNDRY) > ANTHROPIC_AUTH_TOKEN > ANTHROPIC_API_KEY >
-//   apiKeyHelper > CLAUDE_CODE_OAUTH_TOKEN > the claude.ai login; an ANTHROPIC_API_KEY must be
-//   approved once in interactive sessions, and is sent as x-api-key.
-// - Credential storage: `<config dir>/.credentials.json` on Linux and Windows (CLAUDE_CONFIG_DIR
-//   moves it), the login Keychain item "Claude Code-credentials" on macOS
-//   (anthropics/claude-code#29816); `~/.claude.json` keeps `oauthAccount` (emailAddress,
-//   accountUuid) after a claude.ai login (Dicklesworthstone/coding_agent_account_manager#85), the
-//   one file-based hint of a Keychain login.
-// - Settings precedence: managed > command line > .claude/settings.local.json >
-//   .claude/settings.json > ~/.claude/settings.json (code.claude.com/docs/en/settings); a
-//   settings `env` value wins over the shell's.
-// - hasCompletedOnboarding and the betas: see recipes/claude-code.ts.
-import { dirFromEnv, displayPath, inHome, pathFor, type Environment } from '../../core/environment.js';
-import { getAt, isPlainObject } from '../../formats/ops.js';
-import { isConfigured, projectFiles } from '../generic.js';
-import { lineOfPath } from '../lines.js';
-import type { AgentCheck, AgentModule, AgentState, DoctorContext, FileView, Finding } from '../types.js';
-
-function configDir(env: Environment): string {
-  return dirFromEnv(env, 'CLAUDE_CONFIG_DIR', inHome(env, '.claude'));
-}
+// Claude Code's traps, beyond the generic checks. The facts and their sources: recipe.ts.
+import { displayPath, pathFor, type Environment } from '../../src/core/environment.js';
+import { getAt, isPlainObject } from '../../src/formats/ops.js';
+import { isConfigured, projectFiles } from '../../src/doctor/generic.js';
+import { lineOfPath } from '../../src/doctor/lines.js';
+import type { AgentCheck, AgentDoctor, AgentState, DoctorContext, FileView, Finding } from '../../src/doctor/types.js';
+import { configDir } from './recipe.js';
 
 function credentialsFile(env: Environment): string {
   return pathFor(env).join(configDir(env), '.credentials.json');
@@ -172,7 +155,7 @@ const onboarding: AgentCheck = (agent, ctx) => {
   ];
 };
 
-export const claudeCodeModule: AgentModule = {
+export const doctor: AgentDoctor = {
   files: (env) => [credentialsFile(env)],
   checks: [apiKeyConflict, cloudProvider, subscriptionLogin, betas, onboarding],
   // The consent-gated ANTHROPIC_API_KEY removal is reported as CLAUDE_API_KEY_CONFLICT.

@@ -1,9 +1,8 @@
-// Aider's traps, beyond the generic checks (its overrides are data in recipes/aider.ts). Facts
-// checked 2026-11-23: https://aider.chat/docs/llms/openai-compat.html and Aider-AI/aider#4638
-// (without the `openai/` prefix LiteLLM fails with "LLM Provider NOT provided").
-import { displayPath } from '../../core/environment.js';
-import { isConfigured } from '../generic.js';
-import type { AgentCheck, AgentModule } from '../types.js';
+// Aider's traps, beyond the generic checks (its overrides are data in recipe.ts). The facts and
+// their sources: recipe.ts.
+import { displayPath } from '../../src/core/environment.js';
+import { isConfigured } from '../../src/doctor/generic.js';
+import type { AgentCheck, AgentDoctor } from '../../src/doctor/types.js';
 
 const modelPrefix: AgentCheck = (agent, ctx) => {
   if (!isConfigured(agent)) return [];
@@ -21,7 +20,7 @@ const modelPrefix: AgentCheck = (agent, ctx) => {
     }));
 };
 
-export const aiderModule: AgentModule = {
+export const doctor: AgentDoctor = {
   checks: [modelPrefix],
   supersedes: ['MODEL_FORMAT'],
 };

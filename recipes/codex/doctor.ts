@@ -1,18 +1,10 @@
-// Codex CLI's traps, beyond the generic checks. Facts checked 2026-11-23 against:
-// - https://developers.openai.com/codex/config-advanced: since Codex 0.134.0 the top-level
-//   `profile = "…"` selector and `[profiles.<name>]` tables are gone (profiles are
-//   `<name>.config.toml` files chosen with --profile).
-// - The pinned Codex 0.169.0 (test/agents/package.json), run against a temp CODEX_HOME: a
-//   top-level `profile` stops it ("legacy `profile = "x"` config is no longer supported"), and so
-//   does `wire_api = "chat"` ("`wire_api = "chat"` is no longer supported").
-// - https://developers.openai.com/codex/config-reference: `model_provider` selects the provider
-//   table; `env_key` names a variable Codex requires when set.
-import { CODEX_PROVIDER_ID } from '../../../recipes/codex/recipe.js';
-import { displayPath } from '../../core/environment.js';
-import { getAt, isPlainObject } from '../../formats/ops.js';
-import { isConfigured } from '../generic.js';
-import { lineOfPath } from '../lines.js';
-import type { AgentCheck, AgentModule, AgentState, FileView, Finding } from '../types.js';
+// Codex CLI's traps, beyond the generic checks. The facts and their sources: recipe.ts.
+import { CODEX_PROVIDER_ID } from './recipe.js';
+import { displayPath } from '../../src/core/environment.js';
+import { getAt, isPlainObject } from '../../src/formats/ops.js';
+import { isConfigured } from '../../src/doctor/generic.js';
+import { lineOfPath } from '../../src/doctor/lines.js';
+import type { AgentCheck, AgentDoctor, AgentState, FileView, Finding } from '../../src/doctor/types.js';
 
 function config(agent: AgentState): FileView | undefined {
   const f = agent.files.find((v) => v.intent.kind === 'structured' && v.intent.format === 'toml');
@@ -92,6 +84,6 @@ const wireApi: AgentCheck = (agent, ctx) => {
   return out;
 };
 
-export const codexModule: AgentModule = {
+export const doctor: AgentDoctor = {
   checks: [legacyProfile, providerSelected, wireApi],
 };

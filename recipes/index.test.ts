@@ -1,0 +1,41 @@
+// The registry and the folders agree: adding an agent is one folder (recipe.ts, its tests, and
+// doctor.ts when it has checks of its own) plus one line in recipes/index.ts. A folder left out of
+// the registry, a doctor.ts no recipe loads, or an id that differs from its folder fails here.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recipes } from './index.js';
+
+const here = import.meta.dirname;
+const folders = readdirSync(here, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+const filesOf = (id: string) => readdirSync(path.join(here, id));
+
+describe('recipes/index.ts', () => {
+  it('registers every folder under recipes/, once, under its folder name', () => {
+    const ids = recipes.map((r) => r.id);
+    expect(new Set(ids).size, 'ids are unique').toBe(ids.length);
+    expect([...ids].sort()).toEqual(folders);
+  });
+
+  it('every agent folder holds recipe.ts and tests of its own', () => {
+    for (const id of folders) {
+      const files = filesOf(id);
+      expect(files, id).toContain('recipe.ts');
+      expect(files.filter((f) => f.endsWith('.test.ts')), `${id} has no *.test.ts`).not.toEqual([]);
+    }
+  });
+
+  it("a folder's doctor.ts is its recipe's doctor module, tested in doctor.test.ts", async () => {
+    for (const recipe of recipes) {
+      const files = filesOf(recipe.id);
+      expect(Boolean(recipe.doctor), `${recipe.id}: recipe.doctor is set exactly when doctor.ts exists`).toBe(files.includes('doctor.ts'));
+      if (!recipe.doctor) continue;
+      expect(files, recipe.id).toContain('doctor.test.ts');
+      const module = await recipe.doctor();
+      expect(module.checks.length, `${recipe.id}: doctor.ts has checks`).toBeGreaterThan(0);
+    }
+  });
+});
