@@ -3,6 +3,7 @@
 // Shared by apply's protocol probe and doctor's checks.
 import type { Fetch } from './gateway.js';
 import type { GatewayUrls } from './profile.js';
+import { fetchErrorCode } from '../relay/net.js';
 
 export type ProbeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
 
@@ -64,18 +65,12 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
-/** undici wraps the system error (`ECONNREFUSED`, a TLS code) in `cause`, sometimes twice. */
+/** A failed request as an outcome: a timeout, or the system error under it (the relay's rule, net.ts). */
 export function describeFetchError(error: unknown, timeoutMs: number): HttpOutcome {
-  const e = error as Error & { cause?: unknown; code?: string };
+  const e = error as Error | undefined;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { error: 'timeout', errorDetail: `no answer within ${seconds(timeoutMs)}` };
-  let cause: unknown = e;
-  for (let i = 0; i < 4 && cause; i++) {
-    const c = cause as { code?: unknown; cause?: unknown; message?: unknown };
-    if (typeof c.code === 'string' && c.code !== 'ERR_INVALID_STATE') {
-      return { error: c.code, errorDetail: typeof c.message === 'string' ? c.message : c.code };
-    }
-    cause = c.cause;
-  }
+  const cause = fetchErrorCode(error);
+  if (cause) return { error: cause.code, errorDetail: cause.message };
   return { error: 'FETCH_FAILED', errorDetail: e instanceof Error ? e.message : String(error) };
 }
 

@@ -1,14 +1,12 @@
 // The gateway profile: one base URL, one key, optional models. Validated once at the edge with
 // zod; every recipe receives the already-derived URL forms so none of them re-derives `/v1`.
 import { z } from 'zod';
+import { gatewayRoot, isLoopbackHost } from '../relay/net.js';
 import { UsageError } from './errors.js';
 import { formatZodError } from './zod-errors.js';
 
-/**
- * Endpoint suffixes a user may paste by mistake (copied from a curl example). They are
- * stripped so `https://gw/v1/chat/completions` still means the gateway at `https://gw`.
- */
-const ENDPOINT_SUFFIXES = ['/chat/completions', '/completions', '/responses', '/messages', '/models'];
+// One rule for gateway roots and loopback names, shared with the relay (which may not import core).
+export { isLoopbackHost };
 
 export interface GatewayUrls {
   /** The gateway root without `/v1`: what Anthropic clients want (they append `/v1/messages`). */
@@ -37,23 +35,11 @@ export function normalizeBaseUrl(input: string): GatewayUrls {
   if (url.search || url.hash) {
     throw new UsageError('--base-url: remove the query string or fragment; the agents append their own paths.');
   }
-  let pathname = url.pathname.replace(/\/+$/, '');
-  for (const suffix of ENDPOINT_SUFFIXES) {
-    if (pathname.endsWith(suffix)) {
-      pathname = pathname.slice(0, -suffix.length);
-      break;
-    }
-  }
-  // `/v1` may be present, missing or doubled (`/v1/v1` is a classic): reduce it to none.
-  while (/\/v1$/.test(pathname)) pathname = pathname.slice(0, -3);
-  pathname = pathname.replace(/\/+$/, '');
+  // Endpoint suffixes pasted by mistake (`https://gw/v1/chat/completions` means the gateway at
+  // `https://gw`) and `/v1` (present, missing or doubled) are cut off.
+  const pathname = gatewayRoot(url.pathname);
   const root = `${url.protocol}//${url.host}${pathname}`;
   return { anthropic: root, openai: `${root}/v1`, isLoopback: isLoopbackHost(url.hostname) };
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** A gateway key: anything printable but whitespace, which would break an HTTP header or a config line. */

@@ -87,3 +87,13 @@ export function parseErrorBody(status: number, text: string, client: ClientProto
 export function anthropicStreamError(info: ErrorInfo, status = 500): { type: 'error'; error: { type: string; message: string } } {
   return anthropicErrorBody(status, info);
 }
+
+/** A request the relay refuses itself (malformed, or not translatable): answered in the client's shape. */
+export class ClientError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -6,14 +6,17 @@
 //   await relay.close();
 //
 // The translators are pure functions and small state machines, usable on their own.
-export { startRelay, relayListener, isLoopbackName, DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from './server.js';
+export { startRelay, relayListener, DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from './server.js';
 export type { RunningRelay, StartRelayOptions } from './server.js';
-export { Relay, normalizeUpstreamRoot, chatResponseToChunks, DEFAULT_MAX_BODY_BYTES, DEFAULT_PING_INTERVAL_MS } from './handler.js';
+export { gatewayRoot, isLoopbackHost, describeFetchError } from './net.js';
+export { Relay, chatResponseToChunks, DEFAULT_MAX_BODY_BYTES, DEFAULT_PING_INTERVAL_MS } from './handler.js';
 export type { Fetch, ModelMap, RelayOptions, RelayRequest, RelaySink, UpstreamOptions, UpstreamProtocol } from './handler.js';
 export { anthropicToChatRequest, chatToAnthropicResponse, ChatToAnthropicStream, parseArguments } from './anthropic-to-chat.js';
 export { chatToAnthropicRequest, anthropicToChatResponse, AnthropicToChatStream } from './chat-to-anthropic.js';
 export { responsesToChatRequest, chatToResponsesResponse, ChatToResponsesStream } from './responses.js';
 export { completionsToChatRequest, chatToCompletionResponse, ChatToCompletionsStream } from './completions.js';
+export { ADAPTERS, routeBetween, routesFor } from './adapters/index.js';
+export type { Adapter, ProtocolId, Route } from './adapters/index.js';
 export { fetchClient } from './upstream-client.js';
 export { http1Client } from './http1.js';
 export type { Http1Options } from './http1.js';

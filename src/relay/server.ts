@@ -4,7 +4,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ClientProtocol } from './errors.js';
-import { Relay, type RelayOptions, type RelaySink } from './handler.js';
+import { Relay, type RelayOptions } from './handler.js';
+import { isLoopbackHost } from './net.js';
+import { type RelaySink, sendError } from './replies.js';
 
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from './defaults.js';
 
@@ -28,11 +30,6 @@ export interface RunningRelay {
   server: Server;
   /** Stops accepting, aborts the requests in flight, closes every connection. */
   close(): Promise<void>;
-}
-
-export function isLoopbackName(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '0:0:0:0:0:0:0:1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 /** The host part of a Host header (`[::1]:8080` -> `::1`). */
@@ -153,14 +150,14 @@ export function relayListener(relay: Relay, opts: { allowedHosts?: readonly stri
 
     const host = req.headers.host ?? '';
     const hostname = hostnameOf(host).toLowerCase();
-    if (!isLoopbackName(hostname) && !allowed.has(hostname)) {
+    if (!isLoopbackHost(hostname) && !allowed.has(hostname)) {
       req.resume();
-      relay.sendError(sink, client, 403, { message: `The relay only answers requests addressed to a loopback name (localhost, 127.0.0.1, [::1]); this one was for "${host}".` });
+      sendError(sink, client, 403, { message: `The relay only answers requests addressed to a loopback name (localhost, 127.0.0.1, [::1]); this one was for "${host}".` });
       return;
     }
     if (req.headers.origin !== undefined) {
       req.resume();
-      relay.sendError(sink, client, 403, { message: 'The relay does not answer browser (cross-origin) requests.' });
+      sendError(sink, client, 403, { message: 'The relay does not answer browser (cross-origin) requests.' });
       return;
     }
 
@@ -178,7 +175,7 @@ export function relayListener(relay: Relay, opts: { allowedHosts?: readonly stri
     req.on('error', abort);
     req.on('end', () => {
       if (tooLarge) {
-        relay.sendError(sink, client, 413, { message: `The request body is larger than ${formatBytes(limit)}, the most the relay accepts.` }, { connection: 'close' });
+        sendError(sink, client, 413, { message: `The request body is larger than ${formatBytes(limit)}, the most the relay accepts.` }, { connection: 'close' });
         return;
       }
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
@@ -193,7 +190,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const host = options.host ?? DEFAULT_RELAY_HOST;
   const active = new Set<() => void>();
   const allowedHosts = [...(options.allowedHosts ?? [])];
-  if (!isLoopbackName(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host);
+  if (!isLoopbackHost(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host);
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 0 }, relayListener(relay, { allowedHosts, active }));
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {

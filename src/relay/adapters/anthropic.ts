@@ -1,0 +1,184 @@
+// Anthropic Messages (`/v1/messages`): Claude Code's protocol. As a client: its requests become
+// chat requests (anthropic-to-chat.ts) and chat replies and chunks become Anthropic ones, events
+// written from templates. As an upstream: chat requests become Messages requests
+// (chat-to-anthropic.ts) and its events are read back into chat chunks through a learnt template.
+import { anthropicToChatRequest, chatToAnthropicResponse, ChatToAnthropicStream, type AnthropicStreamContext } from '../anthropic-to-chat.js';
+import { anthropicToChatResponse, AnthropicToChatStream, chatToAnthropicRequest, type ChatStreamContext, type ChatStreamItem } from '../chat-to-anthropic.js';
+import { anthropicErrorBody, type ErrorInfo } from '../errors.js';
+import { JsonTemplate } from '../json-template.js';
+import { estimateInputTokens } from '../local.js';
+import { type SseEvent, sseEvent } from '../sse.js';
+import { errorInfoOf, type ChatConsumer, type StreamTranslator } from '../streams.js';
+import type { ARequest, AResponse, AStreamEvent, OChunk } from '../types.js';
+import { isRecord, tryParseJson } from '../util.js';
+import { type Adapter, messagesInvalid } from './adapter.js';
+
+export const ANTHROPIC_PING = sseEvent('ping', { type: 'ping' });
+
+/** The string field of each kind of Anthropic content delta (ChatToAnthropicStream builds them as `{ type, <field> }`). */
+const DELTA_FIELDS: Record<string, string> = { text_delta: 'text', thinking_delta: 'thinking', input_json_delta: 'partial_json' };
+
+const MESSAGE_STOP = sseEvent('message_stop', { type: 'message_stop' });
+
+// ------------------------------------------------------------------------------ encoder
+
+/**
+ * Content deltas are most of a stream's frames: written from a template (the same bytes
+ * JSON.stringify would give for these objects, which ChatToAnthropicStream always builds with
+ * these keys in this order) rather than by stringifying each event; block stops and the message
+ * stop likewise.
+ */
+function encodeAnthropic(events: AStreamEvent[]): string {
+  let out = '';
+  for (const e of events) {
+    if (e.type === 'content_block_stop') {
+      out += `event: content_block_stop\ndata: {"type":"content_block_stop","index":${e.index}}\n\n`;
+      continue;
+    }
+    if (e.type === 'message_stop') {
+      out += MESSAGE_STOP;
+      continue;
+    }
+    if (e.type === 'content_block_delta') {
+      const field = DELTA_FIELDS[e.delta.type];
+      const text = field === undefined ? undefined : (e.delta as Record<string, unknown>)[field];
+      if (typeof text === 'string') {
+        out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":${e.index},"delta":{"type":"${e.delta.type}","${field}":${JSON.stringify(text)}}}\n\n`;
+        continue;
+      }
+    }
+    out += sseEvent(e.type, e);
+  }
+  return out;
+}
+
+/** Chat chunks -> an Anthropic client's events. */
+export class AnthropicEncoder implements ChatConsumer {
+  readonly ping = ANTHROPIC_PING;
+  private readonly stream: ChatToAnthropicStream;
+  constructor(ctx: AnthropicStreamContext) {
+    this.stream = new ChatToAnthropicStream(ctx);
+  }
+  get finished(): boolean {
+    return this.stream.isFinished;
+  }
+  chunk(chunk: OChunk): string {
+    return encodeAnthropic(this.stream.push(chunk));
+  }
+  done(): string {
+    return encodeAnthropic(this.stream.done());
+  }
+  error(info: ErrorInfo, status: number): string {
+    return encodeAnthropic(this.stream.error(info, status));
+  }
+}
+
+// ------------------------------------------------------------------------------ decoder
+
+/**
+ * The string an Anthropic delta event carries, and how to rebuild the event around another (see
+ * JsonTemplate). For the start of a text block, no text but the shape of its deltas (the Messages
+ * API writes `{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":…}}`).
+ */
+function anthropicSlot(event: Record<string, unknown>): { text?: string; build: (text: string) => Record<string, unknown> } | undefined {
+  const block = event.content_block;
+  if (event.type === 'content_block_start' && typeof event.index === 'number' && isRecord(block) && block.type === 'text') {
+    const index = event.index;
+    return { build: (text) => ({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }) };
+  }
+  const delta = event.delta;
+  if (event.type !== 'content_block_delta' || !isRecord(delta) || typeof delta.type !== 'string') return undefined;
+  const key = DELTA_FIELDS[delta.type];
+  const text = key === undefined ? undefined : delta[key];
+  if (key === undefined || typeof text !== 'string' || !text) return undefined;
+  return { text, build: (t) => ({ ...event, delta: { ...delta, [key]: t } }) };
+}
+
+/** An Anthropic gateway's stream -> chat chunks -> consumer. */
+export class AnthropicSource implements StreamTranslator {
+  private readonly template = new JsonTemplate<Record<string, unknown>>();
+  /** The `event:` name of the frames the template was learnt from. */
+  private templateEvent: string | undefined;
+  private readonly toChat: AnthropicToChatStream;
+  constructor(
+    private readonly consumer: ChatConsumer,
+    ctx: ChatStreamContext,
+  ) {
+    this.toChat = new AnthropicToChatStream(ctx);
+  }
+  get finished(): boolean {
+    return this.consumer.finished;
+  }
+  get ping(): string {
+    return this.consumer.ping;
+  }
+  event(e: SseEvent): string {
+    if (this.consumer.finished) return '';
+    if (e.event === this.templateEvent) {
+      const known = this.template.read(e.data);
+      if (known) return this.deliver(this.toChat.push(known as unknown as AStreamEvent));
+    }
+    const parsed = tryParseJson(e.data);
+    if (!isRecord(parsed)) return '';
+    if (typeof parsed.type !== 'string' && e.event) parsed.type = e.event;
+    if (parsed.type === 'error') return this.deliver(this.toChat.error(errorInfoOf(parsed), 500));
+    if (this.template.canLearn) {
+      const slot = anthropicSlot(parsed);
+      if (slot?.text === undefined) {
+        if (slot && this.template.expect(slot.build)) this.templateEvent = e.event === undefined ? undefined : 'content_block_delta';
+      } else if (this.template.learn(e.data, slot.text, slot.build)) this.templateEvent = e.event;
+    }
+    return this.deliver(this.toChat.push(parsed as unknown as AStreamEvent));
+  }
+  end(): string {
+    return this.deliver(this.toChat.done());
+  }
+  fail(info: ErrorInfo): string {
+    return this.deliver(this.toChat.error(info, 502));
+  }
+  private deliver(items: ChatStreamItem[]): string {
+    let out = '';
+    for (const item of items) {
+      if (item.kind === 'chunk') out += this.consumer.chunk(item.chunk);
+      else if (item.kind === 'done') out += this.consumer.done();
+      else out += this.consumer.error(item.info, item.status);
+    }
+    return out;
+  }
+}
+
+// ------------------------------------------------------------------------------ adapter
+
+export const anthropic: Adapter = {
+  id: 'anthropic',
+  endpoint: (path) => (path === '/messages' ? {} : undefined),
+  upstreamPath: '/v1/messages',
+  anthropicHeaders: true,
+  errors: 'anthropic',
+  ping: ANTHROPIC_PING,
+  streamError: (status, info) => sseEvent('error', anthropicErrorBody(status, info)),
+  client: {
+    invalid: messagesInvalid,
+    accept(body, ctx) {
+      const r = anthropicToChatRequest({ ...body, model: ctx.model } as ARequest, ctx.options);
+      const reply = { toolNames: r.toolNames, model: ctx.model };
+      return {
+        request: r.body,
+        usage: true,
+        reply: (common) => chatToAnthropicResponse(common, reply),
+        encoder: () => new AnthropicEncoder({ ...reply, inputTokens: estimateInputTokens(body as Partial<ARequest>) }),
+      };
+    },
+  },
+  upstream: {
+    send(request, options, model) {
+      const a = chatToAnthropicRequest(request, options);
+      const ctx = { toolNames: a.toolNames, model };
+      return {
+        body: JSON.stringify(a.body),
+        reply: (json) => anthropicToChatResponse(json as unknown as AResponse, ctx),
+        decoder: (consumer, includeUsage) => new AnthropicSource(consumer, { ...ctx, includeUsage }),
+      };
+    },
+  },
+};
