@@ -531,11 +531,19 @@ export function http1Client(options: Http1Options = {}): UpstreamClient {
         drain: (ms = 2000) => {
           onChunk = () => {};
           pending = [];
-          if (parser.complete) return;
-          const timer = setTimeout(() => cleanup(true), ms);
-          timer.unref();
-          onDone = () => clearTimeout(timer);
-          socket.resume();
+          if (parser.complete || ended) return Promise.resolve();
+          return new Promise<void>((res) => {
+            const timer = setTimeout(() => {
+              cleanup(true);
+              res();
+            }, ms);
+            timer.unref();
+            onDone = () => {
+              clearTimeout(timer);
+              res();
+            };
+            socket.resume();
+          });
         },
       };
 

@@ -16,8 +16,11 @@ export interface UpstreamReply {
   bytes(): Promise<Uint8Array>;
   /** Stop reading and release the connection. */
   cancel(): void;
-  /** Read and discard what is left, so a keep-alive connection can be reused; cancels after `ms`. */
-  drain(ms?: number): void;
+  /**
+   * Read and discard what is left, so a keep-alive connection can be reused; cancels after `ms`.
+   * Resolves once the body is read to its end or given up (callers need not wait).
+   */
+  drain(ms?: number): Promise<void>;
   /**
    * Feeds the body to `onChunk` as it arrives and resolves at its end (rejects if it breaks).
    * `onChunk` may return a promise (reading pauses until it settles: backpressure) or `false`
@@ -73,9 +76,7 @@ export function fetchClient(fetchFn: typeof fetch): UpstreamClient {
       cancel: () => {
         stream?.cancel().catch(() => {});
       },
-      drain: () => {
-        stream?.cancel().catch(() => {});
-      },
+      drain: () => (stream ? stream.cancel().catch(() => {}) : Promise.resolve()),
       each: async (onChunk) => {
         if (!stream) return;
         const reader = stream.getReader();

@@ -22,7 +22,33 @@ afterEach(async () => {
 
 /** In a scripted reply: close the connection here. */
 const END = Symbol('end');
-type Piece = string | Buffer | typeof END;
+/** A promise in a scripted reply holds the rest back until it settles (a test's gate). */
+type Piece = string | Buffer | typeof END | Promise<unknown>;
+
+/** A gate for a scripted reply: the server waits at it until the test opens it. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open = () => {};
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
+/** One turn of the event loop: I/O already delivered to a socket is read in it. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** Resolves once `socket` has closed (at once if it already has). */
+function closed(socket: Socket | undefined): Promise<void> {
+  if (!socket) throw new Error('no such connection');
+  return socket.closed ? Promise.resolve() : new Promise<void>((r) => socket.once('close', () => r()));
+}
+
+/** Polls `condition` until it holds, failing after a deadline (never a fixed wait). */
+async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 interface Seen {
   /** What each connection received, in order of connection. */
@@ -32,7 +58,9 @@ interface Seen {
 
 /**
  * A server that answers each request (a head plus its Content-Length body) with `reply(n)`: pieces
- * written one per write, a millisecond apart, END closing the connection.
+ * written one per write, END closing the connection, a promise holding the rest back. After each
+ * piece is flushed the loop turns twice, so the client (in this process) reads it before the next
+ * is written: pieces usually arrive apart, and a test that needs them apart uses a gate.
  */
 async function scripted(reply: (n: number, request: string) => Piece | Piece[]): Promise<{ url: string; seen: Seen }> {
   const seen: Seen = { connections: [], sockets: [] };
@@ -56,10 +84,15 @@ async function scripted(reply: (n: number, request: string) => Piece | Piece[]):
         buf = buf.slice(end + 4 + length);
         const out = reply(n++, request);
         for (const piece of Array.isArray(out) ? out : [out]) {
+          if (piece instanceof Promise) {
+            await piece;
+            continue;
+          }
           if (socket.destroyed) return;
           if (typeof piece === 'symbol') socket.end();
-          else socket.write(piece);
-          await new Promise((r) => setTimeout(r, 1));
+          else await new Promise((r) => socket.write(piece, r));
+          await turn();
+          await turn();
         }
       }
     });
@@ -147,7 +180,9 @@ describe('http1Client', () => {
     await (await client(url, post)).text(); // conn 2
     expect(seen.connections).toHaveLength(2);
     await (await client(url, post)).text(); // conn 2, kept ~500 ms at most (timeout=1 less a margin), here capped at 300 ms
-    await new Promise((r) => setTimeout(r, 1200));
+    const started = Date.now();
+    await closed(seen.sockets[1]); // the client drops it once its time is up
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     await (await client(url, post)).text(); // conn 3
     expect(seen.connections).toHaveLength(3);
   });
@@ -157,7 +192,7 @@ describe('http1Client', () => {
     const client = http1Client();
     await (await client(url, post)).text();
     seen.sockets[0]?.end();
-    await new Promise((r) => setTimeout(r, 50));
+    await closed(seen.sockets[0]); // the client heard of it and closed its end
     expect(await (await client(url, post)).text()).toBe('x');
     expect(seen.connections).toHaveLength(2);
   });
@@ -221,7 +256,13 @@ describe('http1Client', () => {
   });
 
   it('stops reading when asked, drains the rest and reuses the connection; cancel closes it', async () => {
-    const { url, seen } = await scripted(() => ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nfirst', 'rest.']);
+    // The rest of each body waits at a gate: read before `each` stops, the reply would be complete.
+    const gates = [gate(), gate()];
+    const head = 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nfirst';
+    const { url, seen } = await scripted((n) => {
+      const g = gates[n];
+      return g ? [head, g.wait, 'rest.'] : [head, 'rest.'];
+    });
     const client = http1Client();
     const first = await client(url, post);
     let got = '';
@@ -230,14 +271,17 @@ describe('http1Client', () => {
       return false;
     });
     expect(got).toBe('first');
-    first.drain();
-    await new Promise((r) => setTimeout(r, 30));
+    const drained = first.drain();
+    gates[0]?.open();
+    await drained;
     const second = await client(url, post);
     expect(seen.connections).toHaveLength(1);
     await second.each(() => false);
+    const gone = closed(seen.sockets[0]);
     second.cancel();
-    await new Promise((r) => setTimeout(r, 30));
-    await (await client(url, post)).text();
+    gates[1]?.open();
+    await gone;
+    expect(await (await client(url, post)).text()).toBe('firstrest.');
     expect(seen.connections).toHaveLength(2);
   });
 
@@ -247,7 +291,7 @@ describe('http1Client', () => {
     let text = '';
     await (await http1Client()(url, post)).each((chunk) => {
       text += Buffer.from(chunk).toString();
-      return new Promise((r) => setTimeout(r, 2));
+      return turn(); // a slow reader: the next piece waits for this promise
     });
     expect(text).toBe(pieces.join(''));
   });
@@ -257,12 +301,12 @@ describe('http1Client', () => {
     const listeners: Array<() => void> = [];
     const hook = { aborted: false, onAbort: (l: () => void) => (listeners.push(l), () => {}) };
     const pending = http1Client()(url, { ...post, abort: hook });
-    await new Promise((r) => setTimeout(r, 30));
-    const closed = new Promise((r) => seen.sockets[0]?.once('close', r));
+    await until(() => (seen.connections[0] ?? '').includes('{"a":1}'), 'the request to arrive');
+    const gone = closed(seen.sockets[0]);
     hook.aborted = true;
     for (const l of listeners) l();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    await closed;
+    await gone;
     await expect(http1Client()(url, { ...post, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
 
