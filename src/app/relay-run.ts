@@ -8,7 +8,7 @@ import path from 'node:path';
 import { displayPath, stateDir, type Environment } from '../core/environment.js';
 import { SetupError } from '../core/errors.js';
 import type { Profile } from '../core/profile.js';
-import { isAlive, readRelayState, relayStatePath, runningRelay, type RelayState } from '../relay/state.js';
+import { isAlive, readRelayState, relayStatePath, runningRelay, type RelayState } from '../core/relay-state.js';
 import type { Printer } from './io.js';
 
 export { runningRelay, type RelayState };

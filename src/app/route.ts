@@ -7,7 +7,7 @@ import { modelFor, type Profile } from '../core/profile.js';
 import type { Protocol, Recipe } from '../core/recipe.js';
 import type { Environment } from '../core/environment.js';
 import { defaultRelayUrl, relayProfile } from '../core/relay-target.js';
-import { runningRelay, type RelayState } from '../relay/state.js';
+import { runningRelay, type RelayState } from '../core/relay-state.js';
 
 export type RelayMode = 'auto' | 'never' | 'always';
 

@@ -5,7 +5,7 @@ import type { Environment } from '../core/environment.js';
 import type { Fetch } from '../core/gateway.js';
 import { request } from '../core/http.js';
 import { defaultRelayUrl } from '../core/relay-target.js';
-import { isAlive, readRelayState } from '../relay/state.js';
+import { isAlive, readRelayState } from '../core/relay-state.js';
 import type { DoctorContext, Finding, HttpOutcome } from './types.js';
 
 export interface RelayStatus {
@@ -22,7 +22,7 @@ export interface RelayStatus {
 export type RelayStatusReader = (env: Environment) => Promise<RelayStatus | undefined>;
 
 /**
- * The background relay as `relay start` recorded it (src/relay/state.ts). With no record, the
+ * The background relay as `relay start` recorded it (src/core/relay-state.ts). With no record, the
  * relay is not running at `url`: the address `apply` (or the interactive mode) points agents at.
  */
 export async function readRelayStatus(env: Environment, url = defaultRelayUrl()): Promise<RelayStatus> {

@@ -2,9 +2,9 @@
 // `apply` (to point agents at the running relay) and by `doctor` (is it up, same version?).
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Environment } from '../core/environment.js';
-import { stateDir } from '../core/environment.js';
-import { isAlive } from '../core/lock.js';
+import type { Environment } from './environment.js';
+import { stateDir } from './environment.js';
+import { isAlive } from './lock.js';
 
 export { isAlive };
 
