@@ -1,7 +1,7 @@
 // Aider's traps, beyond the generic checks (its overrides are data in recipe.ts). The facts and
 // their sources: recipe.ts.
 import { displayPath } from '../../src/core/environment.js';
-import { isConfigured } from '../../src/doctor/generic.js';
+import { isConfigured } from '../../src/doctor/checks/shared.js';
 import type { AgentCheck, AgentDoctor } from '../../src/doctor/types.js';
 
 const modelPrefix: AgentCheck = (agent, ctx) => {

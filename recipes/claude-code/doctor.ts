@@ -1,7 +1,8 @@
 // Claude Code's traps, beyond the generic checks. The facts and their sources: recipe.ts.
 import { displayPath, pathFor, type Environment } from '../../src/core/environment.js';
 import { getAt, isPlainObject } from '../../src/formats/ops.js';
-import { isConfigured, projectFiles } from '../../src/doctor/generic.js';
+import { projectFiles } from '../../src/doctor/checks/overrides.js';
+import { isConfigured } from '../../src/doctor/checks/shared.js';
 import { lineOfPath } from '../../src/doctor/lines.js';
 import type { AgentCheck, AgentDoctor, AgentState, DoctorContext, FileView, Finding } from '../../src/doctor/types.js';
 import { configDir } from './recipe.js';

@@ -2,7 +2,7 @@
 import { CODEX_PROVIDER_ID } from './recipe.js';
 import { displayPath } from '../../src/core/environment.js';
 import { getAt, isPlainObject } from '../../src/formats/ops.js';
-import { isConfigured } from '../../src/doctor/generic.js';
+import { isConfigured } from '../../src/doctor/checks/shared.js';
 import { lineOfPath } from '../../src/doctor/lines.js';
 import type { AgentCheck, AgentDoctor, AgentState, FileView, Finding } from '../../src/doctor/types.js';
 

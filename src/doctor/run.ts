@@ -10,12 +10,12 @@ import type { Fetch } from '../core/gateway.js';
 import { listJournals } from '../core/journal.js';
 import { planAgent, planAgents, planFilesToRead, type AgentPlan } from '../core/plan.js';
 import { normalizeBaseUrl, type GatewayUrls, type Profile } from '../core/profile.js';
-import type { Recipe } from '../core/recipe.js';
 import { readFileState, type FileState } from '../core/snapshot.js';
-import { editorFor } from '../formats/index.js';
 import { gatewayFindings, isProbeProtocol, neededProtocols, PROTOCOLS } from './gateway.js';
-import { effectiveEnv, GENERIC_CHECKS, isConfigured, overridePaths } from './generic.js';
-import { extract, locate, parseDotenv, readSlots, sentinelPlan, viewFiles } from './locate.js';
+import { GENERIC_CHECKS } from './checks/index.js';
+import { effectiveEnv, overridePaths, readOverrideFile } from './checks/overrides.js';
+import { isConfigured } from './checks/shared.js';
+import { extract, locate, readSlots, sentinelPlan, viewFiles } from './locate.js';
 import { gatherNet } from './net.js';
 import { relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
 import { relayProfile } from '../core/relay-target.js';
@@ -85,7 +85,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     const extra = new Map<string, ExtraFile>();
     for (const path of [...moduleFiles, ...overrides]) {
       const state = snapshot.get(path);
-      if (state) extra.set(path, readExtra(path, state, recipe, files));
+      if (state) extra.set(path, readOverrideFile(path, state, recipe, files));
     }
     return {
       recipe,
@@ -252,28 +252,6 @@ function resolveGateway(
     return { ...info, key: a.key, keySource: 'agent', keyFrom: slot ? `${displayPath(env, slot.file.path)}, ${slot.label}` : a.recipe.name };
   }
   return info;
-}
-
-function readExtra(path: string, state: FileState, recipe: Recipe, files: AgentState['files']): ExtraFile {
-  const extra: ExtraFile = { path, state };
-  if (!state.exists || !state.bytes) return extra;
-  extra.text = state.bytes.toString('utf8');
-  const p = path.replace(/\\/g, '/');
-  const isDotenv = (recipe.checks?.dotenv ?? []).some((d) => p.endsWith(`/${d.path.replace(/\\/g, '/')}`));
-  if (isDotenv) {
-    extra.data = parseDotenv(extra.text);
-    return extra;
-  }
-  const spec = (recipe.checks?.projectFiles ?? []).find((s) => p.endsWith(`/${s.path.replace(/\\/g, '/')}`));
-  const user = spec ? files.find((f) => f.intent.path.replace(/\\/g, '/').endsWith(`/${spec.mirrors}`)) : undefined;
-  if (user?.intent.kind === 'structured') {
-    try {
-      extra.data = editorFor(user.intent.format).parse(extra.text);
-    } catch (error) {
-      extra.parseError = error instanceof Error ? error.message : String(error);
-    }
-  }
-  return extra;
 }
 
 async function readAll(paths: readonly string[]): Promise<{ snapshot: Map<string, FileState>; unreadable: Map<string, string> }> {

@@ -1,0 +1,84 @@
+// The agent's files against what setup-gateway would write for this gateway now: every
+// difference named by key path (drift), and the settings left in place for want of consent.
+import { editorFor } from '../../formats/index.js';
+import { deepEqual, formatPath, isPlainObject } from '../../formats/ops.js';
+import type { KeyPath } from '../../formats/types.js';
+import { lineOfPath, lineOfVar } from '../lines.js';
+import type { AgentCheck, Finding } from '../types.js';
+import { base, isConfigured, shown } from './shared.js';
+
+/** Key paths where two parsed documents differ (leaves, or whole subtrees when types differ). */
+export function differingPaths(a: unknown, b: unknown, path: KeyPath = []): KeyPath[] {
+  if (deepEqual(a, b)) return [];
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keysAll = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keysAll.flatMap((k) => differingPaths(a[k], b[k], [...path, k]));
+  }
+  return [path];
+}
+
+export const drift: AgentCheck = (agent, ctx) => {
+  const plan = agent.replan;
+  if (!plan || !isConfigured(agent)) return [];
+  if (plan.error) {
+    if (agent.files.some((f) => f.parseError) || ctx.unreadable.size) return [];
+    return [
+      {
+        ...base(agent),
+        code: 'PLAN_FAILED',
+        level: 'warn',
+        message: `setup-gateway could not re-plan ${agent.recipe.name}: ${plan.error}`,
+        why: 'Drift cannot be measured and --fix cannot repair this agent until that is resolved.',
+        fix: 'Resolve the problem above by hand.',
+      },
+    ];
+  }
+  const out: Finding[] = [];
+  for (const change of plan.changes) {
+    if (change.before && change.before.equals(change.after)) continue; // mode only: FILE_MODE says it
+    const intent = agent.files.find((f) => f.state.path === change.path)?.intent;
+    let what: string;
+    let line: number | undefined;
+    if (!change.before) {
+      what = 'the file is missing';
+    } else if (intent?.kind === 'structured') {
+      const editor = editorFor(intent.format);
+      const before = change.before.toString('utf8');
+      const paths = differingPaths(editor.parse(before), editor.parse(change.after.toString('utf8')));
+      const first = paths[0];
+      line = first ? lineOfPath(before, intent.format, first) : undefined;
+      what = paths.length ? paths.slice(0, 8).map(formatPath).join(', ') + (paths.length > 8 ? `, and ${paths.length - 8} more` : '') : 'formatting';
+    } else {
+      what = 'the setup-gateway block';
+      const v = intent?.kind === 'block' ? intent.block?.vars[0]?.name : undefined;
+      line = v ? lineOfVar(change.before.toString('utf8'), v) : undefined;
+    }
+    out.push({
+      ...base(agent),
+      code: 'DRIFT',
+      level: 'warn',
+      file: change.path,
+      ...(line !== undefined ? { line } : {}),
+      message: `${shown(ctx, change.path)} differs from what setup-gateway writes for this gateway: ${what}.`,
+      why: 'Someone (or another tool) changed these settings since; the agent may not route through the gateway as configured.',
+      fix: 'setup-gateway doctor --fix (shows the diff first)',
+    });
+  }
+  if (!out.length && !plan.consents.some((c) => !c.granted)) {
+    out.push({ ...base(agent), code: 'DRIFT', level: 'ok', message: 'Its files hold exactly what setup-gateway writes for this gateway.', why: 'No drift since the last apply.', fix: '' });
+  }
+  return out;
+};
+
+export const consents: AgentCheck = (agent, ctx) =>
+  (agent.replan?.consents ?? [])
+    .filter((c) => !c.granted)
+    .map((c) => ({
+      ...base(agent),
+      code: 'SETTING_CONFLICT',
+      level: 'warn' as const,
+      file: c.file,
+      message: `${shown(ctx, c.file)}: ${c.question.replace(/\s*\S+\?$/, '')}`,
+      why: 'setup-gateway leaves it in place without your consent.',
+      fix: 'setup-gateway doctor --fix (asks before removing it), or remove it by hand.',
+    }));
