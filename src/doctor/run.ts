@@ -1,25 +1,24 @@
-// The doctor's runner: read everything once (journal, detection, files, environment), ask the
-// gateway everything at once (each request with its own deadline), then run the checks, each
-// in isolation: a check that throws becomes one `crash` finding, never a stack trace.
+// The doctor's runner: read everything once (the journal, detection, then each agent's files and
+// overrides: read.ts), ask the gateway everything at once (each request with its own deadline),
+// then run the checks, each in isolation: a check that throws becomes one `crash` finding, never
+// a stack trace.
 import { collectSecretValues } from '../core/secrets.js';
-import { stat } from 'node:fs/promises';
 import { detectAll } from '../core/detect.js';
 import type { Environment } from '../core/environment.js';
-import { displayPath, pathFor, stateDir } from '../core/environment.js';
+import { displayPath, stateDir } from '../core/environment.js';
 import type { Fetch } from '../core/gateway.js';
 import { listJournals } from '../core/journal.js';
-import { planAgent, planAgents, planFilesToRead, type AgentPlan } from '../core/plan.js';
+import { planAgent, planAgents, type AgentPlan } from '../core/plan.js';
 import { normalizeBaseUrl, type GatewayUrls, type Profile } from '../core/profile.js';
-import { readFileState, type FileState } from '../core/snapshot.js';
 import { gatewayFindings, isProbeProtocol, neededProtocols, PROTOCOLS } from './gateway.js';
 import { GENERIC_CHECKS } from './checks/index.js';
-import { effectiveEnv, overridePaths, readOverrideFile } from './checks/overrides.js';
+import { effectiveEnv } from './checks/overrides.js';
 import { isConfigured } from './checks/shared.js';
-import { extract, locate, readSlots, sentinelPlan, viewFiles } from './locate.js';
 import { gatherNet } from './net.js';
+import { findGitRoot, readAgents } from './read.js';
 import { relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
 import { relayProfile } from '../core/relay-target.js';
-import type { AgentCheck, AgentDoctor, AgentState, DoctorContext, DoctorRecipe, ExtraFile, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
+import type { AgentCheck, AgentDoctor, AgentState, DoctorContext, DoctorRecipe, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
 
 export interface DoctorOptions {
   /** Agents named with --agent (already validated); empty: every detected or applied agent. */
@@ -67,40 +66,17 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const where = { env, ...(deps.cwd ? { cwd: deps.cwd } : {}), ...(gitRoot ? { gitRoot } : {}) };
 
   // Everything each agent's checks will look at, read once.
-  const prepared = selected.map((recipe) => {
-    const evidence = detections.get(recipe.id)?.evidence ?? [];
-    const plan = sentinelPlan(recipe, env, evidence);
-    const moduleFiles = modules.get(recipe.id)?.files?.(env) ?? [];
-    return { recipe, evidence, plan, moduleFiles, overrides: overridePaths({ recipe }, where) };
-  });
-  const { snapshot, unreadable } = await readAll(prepared.flatMap((p) => [...planFilesToRead(p.plan), ...p.moduleFiles, ...p.overrides]));
-
-  const agents: AgentState[] = prepared.map(({ recipe, evidence, plan, moduleFiles, overrides }) => {
-    const files = viewFiles(plan, snapshot);
-    const slots = readSlots(locate(files));
-    const keySlot = slots.find((s) => s.slot === 'key' && typeof s.value === 'string' && s.value !== '');
-    const modelSlot = slots.find((s) => s.slot === 'model' && typeof s.value === 'string' && s.value !== '');
-    const key = keySlot ? (extract(keySlot.template, '{key}', keySlot.value as string) ?? (keySlot.value as string)) : undefined;
-    const model = modelSlot ? (extract(modelSlot.template, '{model}', modelSlot.value as string) ?? (modelSlot.value as string)) : undefined;
-    const extra = new Map<string, ExtraFile>();
-    for (const path of [...moduleFiles, ...overrides]) {
-      const state = snapshot.get(path);
-      if (state) extra.set(path, readOverrideFile(path, state, recipe, files));
-    }
-    return {
+  const { agents, snapshot, unreadable } = await readAgents(
+    selected.map((recipe) => ({
       recipe,
-      evidence,
+      evidence: detections.get(recipe.id)?.evidence ?? [],
       detected: Boolean(detections.get(recipe.id)?.found),
       expected: named.has(recipe.id) || applied.has(recipe.id),
       applied: applied.has(recipe.id),
-      plan,
-      files,
-      slots,
-      ...(model !== undefined ? { model } : {}),
-      ...(key !== undefined ? { key } : {}),
-      extra,
-    };
-  });
+      moduleFiles: modules.get(recipe.id)?.files?.(env) ?? [],
+    })),
+    where,
+  );
 
   // Agents apply pointed at the local relay are checked against the relay, not the gateway.
   let relayStatus: RelayStatus | undefined;
@@ -252,35 +228,6 @@ function resolveGateway(
     return { ...info, key: a.key, keySource: 'agent', keyFrom: slot ? `${displayPath(env, slot.file.path)}, ${slot.label}` : a.recipe.name };
   }
   return info;
-}
-
-async function readAll(paths: readonly string[]): Promise<{ snapshot: Map<string, FileState>; unreadable: Map<string, string> }> {
-  const snapshot = new Map<string, FileState>();
-  const unreadable = new Map<string, string>();
-  await Promise.all(
-    [...new Set(paths)].map(async (path) => {
-      try {
-        snapshot.set(path, await readFileState(path));
-      } catch (error) {
-        const e = error as NodeJS.ErrnoException;
-        unreadable.set(path, e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message);
-        snapshot.set(path, { path, realPath: path, symlink: false, exists: false });
-      }
-    }),
-  );
-  return { snapshot, unreadable };
-}
-
-async function findGitRoot(cwd: string, env: Environment): Promise<string | undefined> {
-  const p = pathFor(env);
-  let dir = cwd;
-  for (let i = 0; i < 64; i++) {
-    if (await stat(p.join(dir, '.git')).then(() => true, () => false)) return dir;
-    const parent = p.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  return undefined;
 }
 
 function isolate(name: string, fn: () => Finding[], agent?: string): Finding[] {
