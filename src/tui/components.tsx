@@ -1,8 +1,9 @@
 // Small ink building blocks for the interactive mode: a frame sized to the terminal, lists that
 // scroll inside it, a text input that can mask, a spinner. Colour goes through `useTone`, so
 // NO_COLOR turns every colour and dim off while the layout stays the same.
-import { Box, Text, useInput, useStdout, type TextProps } from 'ink';
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Box, Text, useInput, useStdout, type Key, type TextProps } from 'ink';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import type { TrailEntry } from './flow.js';
 import type { Line, Tone } from './text.js';
 
 // ------------------------------------------------------------------------------------ theme
@@ -60,6 +61,49 @@ export function useLive<T>(initial: T | (() => T)): { get(): T; set(value: T): v
   };
 }
 
+// ------------------------------------------------------------------------------------ keys
+
+type KeyHandler = (input: string, key: Key) => void;
+
+const KeysContext = createContext<Set<{ current: KeyHandler }> | null>(null);
+
+/**
+ * Reads the keyboard once for the whole tree and hands every key to the handlers of `useKeys`.
+ * ink's own `useInput` subscribes in a passive effect, after the screen is drawn: a key pressed
+ * as a new screen appears could reach the one before. Here the handlers are registered while the
+ * screen is committed, before it is drawn, so a key always reaches the screen on display; and
+ * nothing is drawn until the keyboard is read.
+ */
+export function KeysProvider({ children }: { children: ReactNode }) {
+  const handlers = useRef(new Set<{ current: KeyHandler }>()).current;
+  const [reading, setReading] = useState(false);
+  const dispatch = useCallback((input: string, key: Key) => {
+    for (const handler of [...handlers]) if (handlers.has(handler)) handler.current(input, key);
+  }, []);
+  useInput(dispatch);
+  // Runs after useInput's effects (declared first), which put the terminal in raw mode and listen.
+  useEffect(() => setReading(true), []);
+  return <KeysContext.Provider value={handlers}>{reading ? children : null}</KeysContext.Provider>;
+}
+
+/** `useInput` for the components below: through KeysProvider when there is one, else ink's own. */
+export function useKeys(handler: KeyHandler, { isActive = true }: { isActive?: boolean } = {}): void {
+  const hub = useContext(KeysContext);
+  const latest = useRef(handler);
+  useLayoutEffect(() => {
+    latest.current = handler;
+  });
+  useLayoutEffect(() => {
+    if (!hub || !isActive) return;
+    const entry = { current: (input: string, key: Key) => latest.current(input, key) };
+    hub.add(entry);
+    return () => {
+      hub.delete(entry);
+    };
+  }, [hub, isActive]);
+  useInput(handler, { isActive: isActive && !hub });
+}
+
 // ------------------------------------------------------------------------------------ size
 
 export interface Size {
@@ -90,10 +134,19 @@ export function bodyHeight(size: Size): number {
 export const STEPS = ['Gateway', 'Agents', 'Review', 'Apply'] as const;
 export type StepName = (typeof STEPS)[number];
 
-/** Every screen: a header with the steps, the body, the keys that work here. One line short of the terminal. */
-export function Frame({ step, hints, children }: { step: StepName; hints: string; children: ReactNode }) {
+/** Lines a trail takes in a frame's body: its lines and a blank one under them. */
+export function trailRows(trail: readonly TrailEntry[]): number {
+  return trail.length ? trail.length + 1 : 0;
+}
+
+/**
+ * Every screen: a header with the steps, the answers so far (`trail`), the body, the keys that
+ * work here. One line short of the terminal.
+ */
+export function Frame({ step, hints, trail = [], children }: { step: StepName; hints: string; trail?: readonly TrailEntry[]; children: ReactNode }) {
   const size = useTerminalSize();
   const paint = useTone();
+  const labelWidth = Math.max(0, ...trail.map((t) => t.label.length + 1));
   return (
     <Box flexDirection="column" width={size.columns} height={Math.max(8, size.rows - 1)}>
       <Box>
@@ -108,6 +161,17 @@ export function Frame({ step, hints, children }: { step: StepName; hints: string
         </Text>
       </Box>
       <Box flexDirection="column" marginTop={1} flexGrow={1} overflow="hidden">
+        {trail.length ? (
+          <Box flexDirection="column" marginBottom={1}>
+            {trail.map((t) => (
+              <Text key={t.label} wrap="truncate-end">
+                <Text {...paint('ok')}>✓ </Text>
+                <Text {...paint('dim')}>{`${t.label}:`.padEnd(labelWidth)} </Text>
+                {t.answer}
+              </Text>
+            ))}
+          </Box>
+        ) : null}
         {children}
       </Box>
       <Box marginTop={1}>
@@ -185,7 +249,7 @@ export function SelectList<T>({
 }) {
   const cursor = useLive(Math.min(Math.max(0, initial), Math.max(0, items.length - 1)));
   const at = () => Math.min(cursor.get(), Math.max(0, items.length - 1));
-  useInput(
+  useKeys(
     (input, key) => {
       const current = at();
       if (key.return) {
@@ -278,7 +342,7 @@ export function FilterSelect<T>({
     const first = matching(next).findIndex((i) => !i.pinned);
     live.set({ filter: next, cursor: Math.max(0, first) });
   };
-  useInput(
+  useKeys(
     (input, key) => {
       const { filter } = live.get();
       const shown = matching(filter);
@@ -344,7 +408,7 @@ export function MultiSelect<T>({
   const live = useLive<{ cursor: number; checked: ReadonlySet<string>; warning?: string }>({ cursor: 0, checked: initial });
   const { cursor, checked, warning } = live.get();
   const paint = useTone();
-  useInput(
+  useKeys(
     (input, key) => {
       const { cursor, checked } = live.get();
       const setChecked = (next: ReadonlySet<string>) => live.set({ cursor, checked: next });
@@ -434,7 +498,7 @@ export function TextInput({
   const live = useLive(initial);
   const value = live.get();
   const paint = useTone();
-  useInput(
+  useKeys(
     (input, key) => {
       const value = live.get();
       if (key.return) {
@@ -488,7 +552,7 @@ export function ScrollView({ lines, height, isActive = true }: { lines: readonly
   const rows = fits ? height : Math.max(1, height - 1);
   const maxTop = Math.max(0, lines.length - rows);
   const current = Math.min(top.get(), maxTop);
-  useInput(
+  useKeys(
     (input, key) => {
       const current = Math.min(top.get(), maxTop);
       let next = current;
@@ -514,4 +578,21 @@ export function ScrollView({ lines, height, isActive = true }: { lines: readonly
       {fits ? null : <Tone tone="dim">{`  lines ${current + 1}–${Math.min(lines.length, current + rows)} of ${lines.length}  (↑↓ PgUp PgDn space)`}</Tone>}
     </Box>
   );
+}
+
+/** y answers yes, n no (beside a yes/no list, which answers with enter). */
+export function YesNoKeys({ onAnswer }: { onAnswer: (yes: boolean) => void }) {
+  useKeys((input) => {
+    if (input === 'y' || input === 'Y') onAnswer(true);
+    else if (input === 'n' || input === 'N') onAnswer(false);
+  });
+  return null;
+}
+
+/** Calls `onEnter` when enter is pressed. */
+export function EnterKey({ onEnter }: { onEnter: () => void }) {
+  useKeys((_, key) => {
+    if (key.return) onEnter();
+  });
+  return null;
 }

@@ -1,20 +1,17 @@
-// `setup-gateway --plain` (and terminals ink cannot drive: TERM=dumb, CI): the same questions
-// as the TUI, asked line by line with `prompts`, then the same engine calls (src/app).
-// Esc or Ctrl-C at any question cancels: nothing is written.
+// `setup-gateway --plain` (and terminals ink cannot drive: TERM=dumb, CI): the flow of flow.ts,
+// run by the same runner as the TUI, with each step asked as a line question with `prompts` and
+// the slow steps announced as printed lines. Esc or Ctrl-C at any question cancels: nothing is
+// written.
 import prompts from 'prompts';
+import { preselected } from '../app/agents.js';
 import type { Printer } from '../app/io.js';
+import { hasChanges, type SessionDeps } from '../app/session.js';
+import type { Environment } from '../core/environment.js';
 import { maskKey } from '../core/secrets.js';
-import type { GatewayUrls } from '../core/profile.js';
-import type { Served } from '../app/route.js';
+import { afterCheckChoices, isBusy, reduce, type FlowEvent, type FlowState, type Step } from './flow.js';
+import { Flow } from './runner.js';
 import type { Terminal } from './terminal.js';
 import { printLines, reviewLines } from './text.js';
-import { discoverAgents, preselected } from '../app/agents.js';
-import { checkGateway, modelProblem, parseGatewayUrl, servedOf } from '../app/gateway-check.js';
-import { keyFromEnvironment, keyProblem } from '../app/key.js';
-import { defaultModel } from '../app/model.js';
-import { hasChanges, pendingConsents, planReview, type Choice, type SessionDeps } from '../app/session.js';
-import { checkWritten } from '../app/verify.js';
-import { relayToStart, startLocalRelay, writeReview, type RelayStatus } from '../app/write.js';
 import { describeEvidence, rowStatus, PRESETS, type TuiResult } from './wizard.js';
 
 class Cancelled extends Error {}
@@ -22,8 +19,10 @@ class Cancelled extends Error {}
 const NO_MODEL = '\u0000none';
 const TYPE_MODEL = '\u0000type';
 
+type Ask = <T>(question: Omit<prompts.PromptObject, 'name'>) => Promise<T>;
+
 export async function runPlain(deps: SessionDeps, terminal: Terminal, print: Printer): Promise<TuiResult> {
-  const ask = async <T>(question: Omit<prompts.PromptObject, 'name'>): Promise<T> => {
+  const ask: Ask = async <T>(question: Omit<prompts.PromptObject, 'name'>): Promise<T> => {
     let cancelled = false;
     const answers = await prompts(
       { ...question, name: 'value', stdin: terminal.stdin, stdout: terminal.stdout },
@@ -37,165 +36,181 @@ export async function runPlain(deps: SessionDeps, terminal: Terminal, print: Pri
     if (cancelled) throw new Cancelled();
     return answers.value as T;
   };
-  try {
-    return await questions(deps, ask, print);
-  } catch (error) {
-    if (error instanceof Cancelled) return { kind: 'cancelled' };
-    throw error;
+  const flow = new Flow(deps, { print });
+  let shown: Step | undefined;
+  for (;;) {
+    const state = flow.state;
+    const step = state.step;
+    if (step !== shown) {
+      announce(state, shown, print, deps.env);
+      shown = step;
+    }
+    if (step.at === 'finished') return step.result;
+    // An unexpected error ends the run as any command's does (main reports it).
+    if (step.at === 'failed') throw step.error;
+    if (isBusy(step)) {
+      await flow.next(state);
+      continue;
+    }
+    const event = await question(state, ask, deps.env).catch((error: unknown) => {
+      if (error instanceof Cancelled) return { type: 'cancel' } as const;
+      throw error;
+    });
+    flow.dispatch(event);
   }
 }
 
-type Ask = <T>(question: Omit<prompts.PromptObject, 'name'>) => Promise<T>;
-
-async function questions(deps: SessionDeps, ask: Ask, print: Printer): Promise<TuiResult> {
-  const env = deps.env;
-  const envKey = keyFromEnvironment(env);
-  let key = envKey;
-  let urls: GatewayUrls | undefined;
-  let models: string[] = [];
-  let served: Served = {};
-
-  const askKey = async (): Promise<string> => {
-    const typed = await ask<string>({
-      type: 'password',
-      message: `The key for ${urls?.openai ?? 'the gateway'} (never shown; SETUP_GATEWAY_KEY skips this)`,
-      validate: (v: string) => (keyProblem(v.trim()) ? `The key: ${keyProblem(v.trim())}.` : true),
-    });
-    return typed.trim();
-  };
-
-  // Step 1: gateway, key, live check (retry, another key, another gateway, or go on unchecked).
-  gateway: for (;;) {
-    const presetId = await ask<string>({
-      type: 'select',
-      message: 'Which gateway should your coding agents use?',
-      choices: PRESETS.map((p) => ({ title: p.label, description: p.url ?? 'type its URL', value: p.id })),
-    });
-    const preset = PRESETS.find((p) => p.id === presetId);
-    const url =
-      preset?.url ??
-      (await ask<string>({
-        type: 'text',
-        message: "The gateway's URL (with or without /v1)",
-        validate: (v: string) => {
-          const parsed = parseGatewayUrl(v);
-          return parsed.ok ? true : parsed.error;
-        },
-      }));
-    const parsed = parseGatewayUrl(url);
-    if (!parsed.ok) throw new Error(parsed.error);
-    urls = parsed.urls;
-    if (key && key === envKey) print.out(`Using the key from SETUP_GATEWAY_KEY (${maskKey(key)}).`);
-    key ??= await askKey();
-    print.addSecret(key);
-    for (;;) {
+/** What a step says as it is entered, before its question (or while its work runs). */
+function announce(state: FlowState, previous: Step | undefined, print: Printer, env: Environment): void {
+  const step = state.step;
+  switch (step.at) {
+    case 'checking': {
+      const { urls, key } = step.gateway;
+      // Once per gateway chosen, not again on a retry.
+      if ((previous?.at === 'gateway' || previous?.at === 'custom-url') && key === state.envKey) print.out(`Using the key from SETUP_GATEWAY_KEY (${maskKey(key)}).`);
+      print.addSecret(key);
       print.out(`Checking ${urls.openai}: listing its models with your key…`);
-      const check = await checkGateway(urls, key, deps);
-      if (check.ok) {
-        models = check.models;
-        served = servedOf(check);
-        print.out(print.paint('green', `✓ ${urls.openai} answered with your key.`) + ` Models (${models.length}): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ` +${models.length - 8} more` : ''}`);
-        for (const p of check.protocols ?? []) print.out(`  ${p.ok ? '✓' : '✗'} ${p.protocol}${p.detail ? ` (${p.detail})` : ''}`);
-        break gateway;
+      return;
+    }
+    case 'checked': {
+      const check = step.check;
+      if (!check.ok) {
+        print.out(print.paint('red', `✗ ${check.reason}`));
+        return;
       }
-      print.out(print.paint('red', `✗ ${check.reason}`));
-      const next = await ask<string>({
+      const models = check.models;
+      print.out(print.paint('green', `✓ ${step.gateway.urls.openai} answered with your key.`) + ` Models (${models.length}): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ` +${models.length - 8} more` : ''}`);
+      for (const p of check.protocols ?? []) print.out(`  ${p.ok ? '✓' : '✗'} ${p.protocol}${p.detail ? ` (${p.detail})` : ''}`);
+      return;
+    }
+    case 'discovering':
+      print.out('Looking for agents on this machine…');
+      return;
+    case 'review':
+      print.out();
+      printLines(print, reviewLines(step.review, env));
+      print.out();
+      return;
+    case 'writing':
+      print.out('Writing…');
+      return;
+    case 'starting-relay':
+      print.out('Starting the local relay…');
+      return;
+    case 'verifying':
+      if (step.relay?.error) print.out(print.paint('red', `✗ The local relay could not start: ${step.relay.error}`));
+      print.out('Checking what was written…');
+      return;
+    case 'finished':
+      if (step.result.kind === 'done') print.out();
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * The step's question, answered as an event. What a typed answer may be is the reducer's to say:
+ * prompts' validation asks it.
+ */
+async function question(state: FlowState, ask: Ask, env: Environment): Promise<FlowEvent> {
+  const step = state.step;
+  const problem = (event: FlowEvent): string | true => {
+    const next = reduce(state, event).step;
+    const error = next.at === step.at && 'error' in next ? next.error : undefined;
+    return typeof error === 'string' ? error : true;
+  };
+  switch (step.at) {
+    case 'gateway': {
+      const id = await ask<string>({
+        type: 'select',
+        message: 'Which gateway should your coding agents use?',
+        choices: PRESETS.map((p) => ({ title: p.label, description: p.url ?? 'type its URL', value: p.id })),
+      });
+      return { type: 'gateway', url: PRESETS.find((p) => p.id === id)?.url ?? null };
+    }
+    case 'custom-url': {
+      const text = await ask<string>({ type: 'text', message: "The gateway's URL (with or without /v1)", validate: (v: string) => problem({ type: 'url', text: v }) });
+      return { type: 'url', text };
+    }
+    case 'key': {
+      const text = await ask<string>({
+        type: 'password',
+        message: `The key for ${step.urls.openai} (never shown; SETUP_GATEWAY_KEY skips this)`,
+        validate: (v: string) => problem({ type: 'key', text: v }),
+      });
+      return { type: 'key', text };
+    }
+    case 'checked': {
+      // A gateway that answered needs no question: on to the agents.
+      if (step.check.ok) return { type: 'after-check', choice: 'go' };
+      const choice = await ask<ReturnType<typeof afterCheckChoices>[number]['value']>({
         type: 'select',
         message: 'What now?',
-        choices: [
-          { title: 'Try again', value: 'retry' },
-          { title: 'Use another key', value: 'key' },
-          { title: 'Choose another gateway', value: 'gateway' },
-          { title: 'Continue without checking (no model list)', value: 'go' },
-        ],
+        choices: afterCheckChoices(step.check).map((c) => ({ title: c.label, value: c.value })),
       });
-      if (next === 'key') {
-        key = await askKey();
-        print.addSecret(key);
-      } else if (next === 'gateway') {
-        continue gateway;
-      } else if (next === 'go') {
-        break gateway;
-      }
+      return { type: 'after-check', choice };
     }
-  }
-  if (!urls || !key) throw new Error('internal: no gateway chosen');
-
-  // Step 2: agents (detected ones pre-selected) and a model for each.
-  print.out('Looking for agents on this machine…');
-  const rows = await discoverAgents(deps, urls, key, models);
-  const ids = await ask<string[]>({
-    type: 'multiselect',
-    message: `Which agents should use ${urls.openai}?`,
-    instructions: false,
-    hint: 'space select, a all, enter confirm',
-    min: 1,
-    choices: rows.map((r) => ({
-      title: `${r.recipe.name}: ${rowStatus(r)}`,
-      description: r.found ? describeEvidence(r.evidence, env) : 'not found here; select it to configure it anyway',
-      value: r.recipe.id,
-      selected: preselected(r),
-    })),
-  });
-  const choices: Choice[] = [];
-  for (const row of rows.filter((r) => ids.includes(r.recipe.id))) {
-    const recipe = row.recipe;
-    const choicesList = [
-      ...(recipe.model === 'optional' ? [{ title: `no model: ${recipe.name}'s own default`, value: NO_MODEL }] : []),
-      ...models.map((m) => ({ title: m, value: m })),
-      { title: 'Type a model id…', value: TYPE_MODEL },
-    ];
-    const preferred = defaultModel(recipe, models) ?? NO_MODEL;
-    let model = await ask<string>({
-      type: 'autocomplete',
-      message: `Model for ${recipe.name}${recipe.model === 'required' ? '' : ' (optional)'} (type to filter)`,
-      choices: choicesList,
-      initial: Math.max(0, choicesList.findIndex((c) => c.value === preferred)),
-      limit: 10,
-      suggest: async (input: string, all: prompts.Choice[]) =>
-        all.filter((c) => c.value === NO_MODEL || c.value === TYPE_MODEL || c.title.toLowerCase().includes(String(input).toLowerCase())),
-    });
-    if (model === TYPE_MODEL) {
-      model = (
-        await ask<string>({
-          type: 'text',
-          message: `Model id for ${recipe.name}, as the gateway names it`,
-          validate: (v: string) => (modelProblem(v.trim()) ? `The model id: ${modelProblem(v.trim())}.` : true),
-        })
-      ).trim();
+    case 'agents': {
+      const ids = await ask<string[]>({
+        type: 'multiselect',
+        message: `Which agents should use ${step.connection.urls.openai}?`,
+        instructions: false,
+        hint: 'space select, a all, enter confirm',
+        min: 1,
+        choices: step.rows.map((r) => ({
+          title: `${r.recipe.name}: ${rowStatus(r)}`,
+          description: r.found ? describeEvidence(r.evidence, env) : 'not found here; select it to configure it anyway',
+          value: r.recipe.id,
+          selected: preselected(r),
+        })),
+      });
+      return { type: 'agents', ids };
     }
-    choices.push({ recipe, evidence: row.evidence, model: model === NO_MODEL ? undefined : model });
-  }
-
-  // Step 3: consents, then the review of every change.
-  let review = await planReview(deps, urls, key, choices, new Set(), served);
-  const consents = pendingConsents(review, env);
-  if (consents.length) {
-    const granted = new Set<string>();
-    for (const c of consents) {
-      if (await ask<boolean>({ type: 'confirm', message: `${c.name}, ${c.file}: ${c.question}`, initial: true })) granted.add(c.agent);
+    case 'model': {
+      const recipe = step.selection.agents[step.index]?.recipe;
+      if (!recipe) throw new Error(`internal: no agent at ${step.index}`);
+      const choices = [
+        ...(recipe.model === 'optional' ? [{ title: `no model: ${recipe.name}'s own default`, value: NO_MODEL }] : []),
+        ...step.selection.models.map((m) => ({ title: m, value: m })),
+        { title: 'Type a model id…', value: TYPE_MODEL },
+      ];
+      const preferred = step.selection.picked[recipe.id] ?? NO_MODEL;
+      const model = await ask<string>({
+        type: 'autocomplete',
+        message: `Model for ${recipe.name}${recipe.model === 'required' ? '' : ' (optional)'} (type to filter)`,
+        choices,
+        initial: Math.max(0, choices.findIndex((c) => c.value === preferred)),
+        limit: 10,
+        suggest: async (input: string, all: prompts.Choice[]) =>
+          all.filter((c) => c.value === NO_MODEL || c.value === TYPE_MODEL || c.title.toLowerCase().includes(String(input).toLowerCase())),
+      });
+      if (model === TYPE_MODEL) return { type: 'type-model' };
+      return { type: 'model', model: model === NO_MODEL ? undefined : model };
     }
-    review = await planReview(deps, urls, key, choices, granted, served);
-  }
-  print.out();
-  printLines(print, reviewLines(review, env));
-  print.out();
-  if (!hasChanges(review)) return { kind: 'nothing', review };
-  if (!(await ask<boolean>({ type: 'confirm', message: 'Write these changes?', initial: true }))) return { kind: 'cancelled' };
-
-  // Step 4: apply, check.
-  print.out('Writing…');
-  const written = await writeReview(review, deps);
-  let relay: RelayStatus | undefined;
-  if (await relayToStart(written, deps)) {
-    if (await ask<boolean>({ type: 'confirm', message: `Start the local relay now? (${review.relay.url}, for the agents that go through it)`, initial: true })) {
-      print.out('Starting the local relay…');
-      relay = await startLocalRelay(review, deps, print);
-      if (relay.error) print.out(print.paint('red', `✗ The local relay could not start: ${relay.error}`));
+    case 'model-text': {
+      const recipe = step.selection.agents[step.index]?.recipe;
+      const text = await ask<string>({
+        type: 'text',
+        message: `Model id for ${recipe?.name ?? 'the agent'}, as the gateway names it`,
+        validate: (v: string) => problem({ type: 'model-id', text: v }),
+      });
+      return { type: 'model-id', text };
     }
+    case 'consent': {
+      const c = step.questions[step.index];
+      if (!c) throw new Error(`internal: no consent question at ${step.index}`);
+      return { type: 'consent', yes: await ask<boolean>({ type: 'confirm', message: `${c.name}, ${c.file}: ${c.question}`, initial: true }) };
+    }
+    case 'review':
+      // Nothing to write: the run ends with what each agent is (no question).
+      if (!hasChanges(step.review)) return { type: 'confirm' };
+      return (await ask<boolean>({ type: 'confirm', message: 'Write these changes?', initial: true })) ? { type: 'confirm' } : { type: 'cancel' };
+    case 'relay-offer': {
+      const yes = await ask<boolean>({ type: 'confirm', message: `Start the local relay now? (${step.review.relay.url}, for the agents that go through it)`, initial: true });
+      return { type: 'start-relay', yes };
+    }
+    default:
+      throw new Error(`internal: no question at ${step.at}`);
   }
-  print.out('Checking what was written…');
-  const outcome = await checkWritten(review, written, deps, relay);
-  print.out();
-  return { kind: 'done', review, outcome };
 }

@@ -18,6 +18,7 @@ import type { TuiResult } from '../../src/tui/wizard.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { modelsFetch } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
+import { waitForFrame, waitUntil, type FrameMatch } from '../support/wait.js';
 
 const KEY = 'sk-test-tui-secret-7781';
 const GATEWAY = 'http://gw.test:4000/v1';
@@ -43,9 +44,14 @@ interface Session {
   frame(): string;
   frames: string[];
   results: TuiResult[];
-  press(...keys: string[]): Promise<void>;
-  type(text: string): Promise<void>;
-  until(match: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
+  /**
+   * Sends keys. ink handles a key as it is written (the screen on display gets it, its state and
+   * the next frame are updated before write returns), so nothing is waited for here; the test
+   * then waits for the frame it expects.
+   */
+  press(...keys: string[]): void;
+  type(text: string): void;
+  until(match: FrameMatch, timeoutMs?: number): Promise<string>;
   resize(columns: number, rows: number): void;
 }
 
@@ -63,29 +69,14 @@ function start(overrides: Partial<SessionDeps> = {}, env: Record<string, string>
     frame: () => r.lastFrame() ?? '',
     frames: r.frames,
     results,
-    async press(...keys) {
-      for (const k of keys) {
-        r.stdin.write(k);
-        await new Promise((resolve) => setTimeout(resolve, 15));
-      }
+    press(...keys) {
+      for (const k of keys) r.stdin.write(k);
     },
-    async type(text) {
+    type(text) {
       r.stdin.write(text);
-      await new Promise((resolve) => setTimeout(resolve, 15));
     },
-    async until(match, timeoutMs = 4000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const f = session.frame();
-        if (typeof match === 'string' ? f.includes(match) : match instanceof RegExp ? match.test(f) : match(f)) {
-          // A screen is drawn before React runs its effects, where ink subscribes to keys: let them run.
-          await settle();
-          return f;
-        }
-        if (Date.now() > deadline) throw new Error(`screen never showed ${String(match)}; last frame:\n${f}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    // The first screen is drawn once the keyboard is read (KeysProvider): a frame on display takes keys.
+    until: (match, timeoutMs) => waitForFrame(r.lastFrame, match, timeoutMs),
     resize(columns, rows) {
       Object.defineProperty(r.stdout, 'columns', { configurable: true, get: () => columns });
       Object.defineProperty(r.stdout, 'rows', { configurable: true, get: () => rows });
@@ -97,11 +88,6 @@ function start(overrides: Partial<SessionDeps> = {}, env: Record<string, string>
   return session;
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 async function homeEntries(): Promise<string[]> {
   return (await readdir(t.home, { recursive: true })).filter((e) => !e.startsWith('bin')).sort();
 }
@@ -109,12 +95,12 @@ async function homeEntries(): Promise<string[]> {
 /** From the first screen to the agents list, with the key taken from the environment. */
 async function toAgents(s: Session): Promise<void> {
   await s.until('Which gateway');
-  await s.press(K.up, K.enter);
+  s.press(K.up, K.enter);
   await s.until('URL:');
-  await s.type(GATEWAY);
-  await s.press(K.enter);
+  s.type(GATEWAY);
+  s.press(K.enter);
   await s.until('answered with your key');
-  await s.press(K.enter);
+  s.press(K.enter);
   await s.until('Which agents');
 }
 
@@ -124,51 +110,51 @@ describe('the TUI at 80×24', () => {
     let f = await s.until('Which gateway should your coding agents use?');
     expect(f).toContain('CodeRouter');
     expect(f).toContain('https://openrouter.ai/api/v1');
-    await s.press(K.up); // wraps to "Custom URL"
+    s.press(K.up); // wraps to "Custom URL"
     await s.until('› Custom URL');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('URL:');
-    await s.type('not a url');
-    await s.press(K.enter);
+    s.type('not a url');
+    s.press(K.enter);
     await s.until('is not a URL');
-    await s.press(K.ctrlU);
-    await s.type(GATEWAY);
-    await s.press(K.enter);
+    s.press(K.ctrlU);
+    s.type(GATEWAY);
+    s.press(K.enter);
     f = await s.until('The key for http://gw.test:4000/v1');
-    await s.type(KEY);
+    s.type(KEY);
     f = await s.until('Key: •••');
     expect(f).not.toContain(KEY);
-    await s.press(K.enter);
+    s.press(K.enter);
     f = await s.until('answered with your key');
     expect(f).toContain('Models (3): auto, gw-model, other-model');
     expect(f).toContain('Key: sk-…7781');
-    await s.press(K.enter);
+    s.press(K.enter);
     f = await s.until('Which agents should use http://gw.test:4000/v1?');
     // Claude Code is detected (a binary in the temp home's PATH) and pre-selected; Codex is not.
     expect(f).toMatch(/› \[x\] Claude Code\s+direct to its vendor; will change 2 files/);
     expect(f).toMatch(/\[ \] Codex CLI\s+not installed/);
     expect(f).toContain('Claude Code: ~/bin/claude');
-    await s.press(K.down, K.space);
+    s.press(K.down, K.space);
     await s.until('[x] Codex CLI');
-    await s.press(K.enter);
+    s.press(K.enter);
     f = await s.until('Model for Claude Code (1 of 2)');
     expect(f).toMatch(/› auto/);
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('Model for Codex CLI (2 of 2)');
-    await s.type('/');
-    await s.type('other');
+    s.type('/');
+    s.type('other');
     f = await s.until('Filter: other');
     expect(f).toContain('› other-model');
     expect(f).not.toContain('gw-model');
-    await s.press(K.enter);
+    s.press(K.enter);
     f = await s.until('Gateway http://gw.test:4000/v1');
     expect(f).toContain('Claude Code · model auto · will write 2 files');
     expect(f).toContain('+    "ANTHROPIC_AUTH_TOKEN": "sk-…7781",');
     expect(await homeEntries()).toEqual([]); // nothing written before the confirmation
-    await s.press(K.pageDown);
+    s.press(K.pageDown);
     f = await s.until('Codex CLI · model other-model · will write 1 file');
-    await s.press(K.enter);
-    await until(() => s.results.length > 0);
+    s.press(K.enter);
+    await ended(s);
     const [result] = s.results;
     expect(result?.kind).toBe('done');
     if (result?.kind !== 'done') return;
@@ -189,7 +175,7 @@ describe('the TUI at 80×24', () => {
   it('uses SETUP_GATEWAY_KEY without asking for it', async () => {
     const s = start({}, { SETUP_GATEWAY_KEY: KEY });
     await s.until('Which gateway');
-    await s.press(K.enter); // CodeRouter
+    s.press(K.enter); // CodeRouter
     const f = await s.until('answered with your key');
     expect(f).toContain('https://www.coderouter.io/api/v1 answered');
     expect(f).toContain('Key: sk-…7781 (from SETUP_GATEWAY_KEY)');
@@ -208,12 +194,9 @@ describe('the TUI at 80×24', () => {
   });
 });
 
-async function until(check: () => boolean, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Until the run has ended (onExit called). */
+function ended(s: Session): Promise<TuiResult[]> {
+  return waitUntil(() => (s.results.length > 0 ? s.results : undefined), () => `the run to end; last frame:\n${s.frame()}`);
 }
 
 describe('cancelling', () => {
@@ -224,9 +207,9 @@ describe('cancelling', () => {
       key: K.esc,
       reach: async (s) => {
         await s.until('Which gateway');
-        await s.press(K.up, K.enter);
+        s.press(K.up, K.enter);
         await s.until('URL:');
-        await s.type('q');
+        s.type('q');
         await s.until('URL: q');
       },
     },
@@ -235,7 +218,7 @@ describe('cancelling', () => {
       key: K.ctrlC,
       reach: async (s) => {
         await s.until('Which gateway');
-        await s.press(K.enter);
+        s.press(K.enter);
         await s.until('Key:');
       },
     },
@@ -245,7 +228,7 @@ describe('cancelling', () => {
       key: 'q',
       reach: async (s) => {
         await toAgents(s);
-        await s.press(K.enter);
+        s.press(K.enter);
         await s.until('Model for Claude Code');
       },
     },
@@ -254,9 +237,9 @@ describe('cancelling', () => {
       key: K.esc,
       reach: async (s) => {
         await toAgents(s);
-        await s.press(K.enter);
+        s.press(K.enter);
         await s.until('Model for Claude Code');
-        await s.press(K.enter);
+        s.press(K.enter);
         await s.until('will write 2 files');
       },
     },
@@ -266,8 +249,8 @@ describe('cancelling', () => {
       const env: Record<string, string> = c.at.includes('key input') ? {} : { SETUP_GATEWAY_KEY: KEY };
       const s = start({}, env);
       await c.reach(s);
-      await s.press(c.key);
-      await until(() => s.results.length > 0);
+      s.press(c.key);
+      await ended(s);
       expect(s.results).toEqual([{ kind: 'cancelled' }]);
       expect(await homeEntries()).toEqual([]);
     });
@@ -284,10 +267,10 @@ describe('a gateway that fails', () => {
     };
     const s = start({ fetch: flaky }, { SETUP_GATEWAY_KEY: KEY });
     await s.until('Which gateway');
-    await s.press(K.enter);
+    s.press(K.enter);
     let f = await s.until('✗ GET https://www.coderouter.io/api/v1/models failed: ECONNREFUSED');
     expect(f).toContain('› Try again');
-    await s.press(K.enter);
+    s.press(K.enter);
     f = await s.until('answered with your key');
     expect(f).toContain('Models (1): auto');
     expect(calls).toBe(2);
@@ -301,12 +284,12 @@ describe('a gateway that fails', () => {
     };
     const s = start({ fetch: byKey }, { SETUP_GATEWAY_KEY: 'sk-wrong-key-0000' });
     await s.until('Which gateway');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until(/rejected\s+the key/);
-    await s.press(K.down, K.enter);
+    s.press(K.down, K.enter);
     await s.until('Key:');
-    await s.type(KEY);
-    await s.press(K.enter);
+    s.type(KEY);
+    s.press(K.enter);
     const f = await s.until('answered with your key');
     expect(f).toContain('Key: sk-…7781');
   });
@@ -315,19 +298,19 @@ describe('a gateway that fails', () => {
     const down: Fetch = async () => new Response('bad gateway', { status: 502 });
     const s = start({ fetch: down }, { SETUP_GATEWAY_KEY: KEY });
     await s.until('Which gateway');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('answered HTTP 502');
-    await s.press(K.up, K.enter); // the last choice
+    s.press(K.up, K.enter); // the last choice
     await s.until('Which agents');
-    await s.press(K.down, K.space, K.up, K.space, K.enter); // Codex only
+    s.press(K.down, K.space, K.up, K.space, K.enter); // Codex only
     let f = await s.until('Model for Codex CLI (1 of 1)');
     expect(f).toContain('› Type a model id…');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('Model:');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('The model id: the model id is empty.');
-    await s.type('typed/model-1');
-    await s.press(K.enter);
+    s.type('typed/model-1');
+    s.press(K.enter);
     f = await s.until('Codex CLI · model typed/model-1 · will write 1 file');
     expect(f).toContain('+model = "typed/model-1"');
   });
@@ -339,12 +322,12 @@ describe('consent and nothing to do', () => {
     await writeFile(path.join(t.home, '.claude', 'settings.json'), `${JSON.stringify({ env: { ANTHROPIC_API_KEY: 'sk-ant-old-00000000' } }, null, 2)}\n`);
     const s = start({}, { SETUP_GATEWAY_KEY: KEY });
     await toAgents(s);
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('Model for Claude Code');
-    await s.press(K.enter);
+    s.press(K.enter);
     let f = await s.until('Claude Code, ~/.claude/settings.json');
     expect(f).toMatch(/ANTHROPIC_API_KEY .* Remove it\?/s);
-    await s.press('y');
+    s.press('y');
     f = await s.until('will write 2 files');
     // The removed key is another secret of the user's: masked too.
     expect(f).toMatch(/-\s+"ANTHROPIC_API_KEY": "sk-…0000"/);
@@ -354,24 +337,24 @@ describe('consent and nothing to do', () => {
   it('an agent already routed here: the review says so and enter ends with nothing written', async () => {
     const s1 = start({}, { SETUP_GATEWAY_KEY: KEY });
     await toAgents(s1);
-    await s1.press(K.enter);
+    s1.press(K.enter);
     await s1.until('Model for Claude Code');
-    await s1.press(K.enter);
+    s1.press(K.enter);
     await s1.until('will write 2 files');
-    await s1.press(K.enter);
-    await until(() => s1.results.length > 0);
+    s1.press(K.enter);
+    await ended(s1);
     expect(s1.results[0]?.kind).toBe('done');
 
     const s = start({}, { SETUP_GATEWAY_KEY: KEY });
     await toAgents(s);
     expect(s.frame()).toMatch(/\[x\] Claude Code\s+already routed here/);
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('Model for Claude Code');
-    await s.press(K.enter);
+    s.press(K.enter);
     const f = await s.until('Nothing to write.');
     expect(f).toContain('Claude Code · model auto · already routed here: nothing to write');
-    await s.press(K.enter);
-    await until(() => s.results.length > 0);
+    s.press(K.enter);
+    await ended(s);
     expect(s.results[0]?.kind).toBe('nothing');
   });
 
@@ -379,24 +362,24 @@ describe('consent and nothing to do', () => {
     const broken = async () => Promise.reject(new Error('the disk went away'));
     const s = start({ probe: { exists: broken, isExecutableFile: broken, readText: broken, realpath: broken, listDir: broken } }, { SETUP_GATEWAY_KEY: KEY });
     await s.until('Which gateway');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('answered with your key');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('Something went wrong: the disk went away');
-    await s.press('q');
-    await until(() => s.results.length > 0);
+    s.press('q');
+    await ended(s);
     expect(s.results).toEqual([{ kind: 'error', message: 'the disk went away' }]);
   });
 
   it('checks that cannot run after the write still end with the report of what was written', async () => {
     const s = start({ verify: async () => Promise.reject(new Error('the checker broke')) }, { SETUP_GATEWAY_KEY: KEY });
     await toAgents(s);
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('Model for Claude Code');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('will write 2 files');
-    await s.press(K.enter);
-    await until(() => s.results.length > 0);
+    s.press(K.enter);
+    await ended(s);
     const [result] = s.results;
     expect(result?.kind).toBe('done');
     if (result?.kind !== 'done') return;
@@ -427,25 +410,25 @@ describe('the TUI with a gateway that does not serve Anthropic messages', () => 
       { SETUP_GATEWAY_KEY: KEY },
     );
     await s.until('Which gateway');
-    await s.press(K.up, K.enter);
+    s.press(K.up, K.enter);
     await s.until('URL:');
-    await s.type(`${mock.url}/v1`);
-    await s.press(K.enter);
+    s.type(`${mock.url}/v1`);
+    s.press(K.enter);
     let f = await s.until('answered with your key');
     expect(f).toContain('✗ Anthropic messages (not served)');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('Which agents');
-    await s.press(K.enter);
+    s.press(K.enter);
     await s.until('Model for Claude Code');
-    await s.press(K.enter);
+    s.press(K.enter);
     f = await s.until('via the local relay');
     expect(f).toContain('via the local relay http://127.0.0.1:4850');
-    await s.press(K.enter);
+    s.press(K.enter);
     f = await s.until('Start the local relay now?');
     expect(f).toMatch(/Claude Code goes through the local relay at http:\/\/127\.0\.0\.1:4850/);
     expect(starts).toEqual([]);
-    await s.press('y');
-    await waitFor(() => s.results.length > 0);
+    s.press('y');
+    await ended(s);
     expect(starts).toEqual([`http://127.0.0.1:4850 -> ${mock.url}/v1`]);
     const result = s.results[0];
     expect(result?.kind).toBe('done');
@@ -456,11 +439,3 @@ describe('the TUI with a gateway that does not serve Anthropic messages', () => 
     expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: RELAY_LOCAL_TOKEN });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition never met');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

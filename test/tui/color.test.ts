@@ -3,6 +3,7 @@
 // comes from the TUI alone.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { waitForFrame } from '../support/wait.js';
 
 process.env.FORCE_COLOR = '1';
 
@@ -27,12 +28,7 @@ const COLOUR = /\u001b\[(?:3\d|4\d|9\d|10\d|2)(?:;[\d;]*)?m/;
 async function firstScreen(color: boolean): Promise<string> {
   t = await makeTempHome();
   const r = render(h(ColorContext.Provider, { value: color }, h(App, { deps: { env: t.env, fetch: globalThis.fetch, version: '0' }, onExit: () => {} })));
-  const deadline = Date.now() + 3000;
-  while (!(r.lastFrame() ?? '').includes('Which gateway')) {
-    if (Date.now() > deadline) throw new Error(`no first screen: ${r.lastFrame()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const frame = r.lastFrame() ?? '';
+  const frame = await waitForFrame(r.lastFrame, 'Which gateway');
   r.unmount();
   return frame;
 }

@@ -10,6 +10,7 @@ import type { Fetch } from '../../src/core/gateway.js';
 import type { Terminal } from '../../src/tui/terminal.js';
 import { modelsFetch } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
+import { waitUntil } from '../support/wait.js';
 
 const KEY = 'sk-test-plain-secret-4242';
 const K = { down: '\u001b[B', up: '\u001b[A', enter: '\r', esc: '\u001b' };
@@ -67,24 +68,17 @@ function run(argv: string[], opts: { fetch?: Fetch; env?: Record<string, string>
     closed,
     output: () => out,
     async answer(text, ...keys) {
-      const deadline = Date.now() + 4000;
-      for (;;) {
-        const rest = out.slice(seen);
-        const m = typeof text === 'string' ? (rest.includes(text) ? { index: rest.indexOf(text), length: text.length } : null) : (() => {
-          const r = text.exec(rest);
-          return r ? { index: r.index, length: r[0].length } : null;
-        })();
-        if (m) {
-          seen += m.index + m.length;
-          break;
-        }
-        if (Date.now() > deadline) throw new Error(`never asked ${String(text)}; output:\n${out}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      for (const k of keys) {
-        keyboard.write(k);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      // prompts draws a question once it listens to the keyboard: keys sent after it is shown reach it.
+      seen += await waitUntil(
+        () => {
+          const rest = out.slice(seen);
+          if (typeof text === 'string') return rest.includes(text) ? rest.indexOf(text) + text.length : undefined;
+          const m = text.exec(rest);
+          return m ? m.index + m[0].length : undefined;
+        },
+        () => `the question ${String(text)}; output:\n${out}`,
+      );
+      for (const k of keys) keyboard.write(k);
     },
   };
 }

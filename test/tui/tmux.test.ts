@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { assertCliBuilt, cliPath } from '../support/run-agent.js';
 import { putBinary } from '../support/temp-home.js';
+import { matches, waitUntil } from '../support/wait.js';
 
 const KEY = 'sk-test-tmux-route-9137';
 // A private tmux server: never the user's sessions, never their ~/.tmux.conf.
@@ -95,18 +96,19 @@ async function startCli(extraEnv: Record<string, string>, opts: { stdinIsAPipe?:
   const pane: Pane = {
     name,
     screen: (opts = {}) => tmux('capture-pane', '-p', '-t', name, ...(opts.escapes ? ['-e'] : []), ...(opts.history ? ['-S', '-'] : [])),
-    async until(text, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const s = pane.screen();
-        if (typeof text === 'string' ? s.includes(text) : text.test(s)) {
-          // ink subscribes to keys right after drawing: give it a moment before the next key.
-          await new Promise((resolve) => setTimeout(resolve, 150));
-          return s;
-        }
-        if (Date.now() > deadline) throw new Error(`the screen never showed ${String(text)}:\n${s}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    // A screen the TUI has drawn takes keys: it draws its first one once it reads the keyboard,
+    // and each next one after the keys for it are in place.
+    until: (text, timeoutMs = 20_000) => {
+      let last = '';
+      return waitUntil(
+        () => {
+          last = pane.screen();
+          return matches(last, text) ? last : undefined;
+        },
+        () => `the screen to show ${String(text)}:\n${last}`,
+        timeoutMs,
+        50,
+      );
     },
     keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
     text: (literal) => void tmux('send-keys', '-t', name, '-l', literal),

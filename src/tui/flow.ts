@@ -1,0 +1,321 @@
+// The interactive mode's flow as a pure step reducer: where the run is (a step, carrying what was
+// answered so far), what can happen there (an answer, an async result, cancel), and the one slow
+// thing a step waits for (its effect). No I/O, no React, no prompts: the ink screens (app.tsx,
+// screens/) and the line-by-line mode (plain.ts) both drive this reducer through the same runner
+// (runner.ts), so the two modes ask the same questions in the same order and cannot drift.
+import type { AgentRow } from '../app/agents.js';
+import { modelProblem, parseGatewayUrl, servedOf, type GatewayCheck } from '../app/gateway-check.js';
+import { keyProblem } from '../app/key.js';
+import { defaultModel } from '../app/model.js';
+import type { Served } from '../app/route.js';
+import { hasChanges, type Choice, type ConsentQuestion, type Review } from '../app/session.js';
+import type { Outcome } from '../app/verify.js';
+import type { RelayStatus, Written } from '../app/write.js';
+import type { GatewayUrls } from '../core/profile.js';
+import { maskKey } from '../core/secrets.js';
+import type { TuiResult } from './wizard.js';
+
+/** A gateway and the key to use with it. */
+export interface Gateway {
+  urls: GatewayUrls;
+  key: string;
+}
+
+/** A gateway after its check: the models it lists and the protocols it serves (none known when unchecked). */
+export interface Connection extends Gateway {
+  /** Absent when the user went on without a successful check. */
+  check?: GatewayCheck;
+  models: string[];
+  served: Served;
+}
+
+/** The agents chosen, in the list's order, and the model picked for each so far (undefined: its own default). */
+export interface Selection extends Connection {
+  agents: AgentRow[];
+  picked: Readonly<Record<string, string | undefined>>;
+}
+
+export type AfterCheck = 'retry' | 'key' | 'gateway' | 'go';
+
+export type Step =
+  /** Choose a gateway. `key`: the key already known (SETUP_GATEWAY_KEY, or typed before). */
+  | { at: 'gateway'; key?: string }
+  | { at: 'custom-url'; key?: string; error?: string }
+  | { at: 'key'; urls: GatewayUrls; error?: string }
+  | { at: 'checking'; gateway: Gateway }
+  | { at: 'checked'; gateway: Gateway; check: GatewayCheck }
+  | { at: 'discovering'; connection: Connection }
+  | { at: 'agents'; connection: Connection; rows: AgentRow[] }
+  | { at: 'model'; selection: Selection; index: number }
+  | { at: 'model-text'; selection: Selection; index: number; error?: string }
+  /** Reading the files and planning; `consentsAsked`: the consent questions were answered already. */
+  | { at: 'planning'; selection: Selection; granted: ReadonlySet<string>; consentsAsked: boolean }
+  | { at: 'consent'; selection: Selection; questions: ConsentQuestion[]; index: number; granted: ReadonlySet<string> }
+  | { at: 'review'; selection: Selection; review: Review }
+  | { at: 'writing'; review: Review }
+  | { at: 'relay-offer'; review: Review; written: Written }
+  | { at: 'starting-relay'; review: Review; written: Written }
+  | { at: 'verifying'; review: Review; written: Written; relay?: RelayStatus }
+  /** Something unexpected failed; the screen shows it until the user leaves. */
+  | { at: 'failed'; error: unknown; message: string }
+  | { at: 'finished'; result: TuiResult };
+
+export type StepAt = Step['at'];
+
+export interface FlowState {
+  /** SETUP_GATEWAY_KEY, when it holds a usable key: the key question is skipped. */
+  envKey?: string;
+  step: Step;
+}
+
+export type FlowEvent =
+  /** Esc, Ctrl-C, q, or a prompt aborted. */
+  | { type: 'cancel' }
+  /** A gateway from the list: its URL, or null for "type your own". */
+  | { type: 'gateway'; url: string | null }
+  | { type: 'url'; text: string }
+  | { type: 'key'; text: string }
+  | { type: 'after-check'; choice: AfterCheck }
+  | { type: 'agents'; ids: readonly string[] }
+  /** A model from the list (undefined: the agent's own default). */
+  | { type: 'model'; model: string | undefined }
+  /** "Type a model id…" */
+  | { type: 'type-model' }
+  | { type: 'model-id'; text: string }
+  | { type: 'consent'; yes: boolean }
+  /** Enter on the review (write, or leave when there is nothing to write), or on a failure (leave). */
+  | { type: 'confirm' }
+  | { type: 'start-relay'; yes: boolean }
+  // Results of the effects, fed back by the runner.
+  | { type: 'checked'; check: GatewayCheck }
+  | { type: 'discovered'; rows: AgentRow[] }
+  /** `questions`: the consents the plan still needs (pendingConsents). */
+  | { type: 'planned'; review: Review; questions: ConsentQuestion[] }
+  | { type: 'written'; written: Written; offerRelay: boolean }
+  | { type: 'relay-started'; relay: RelayStatus }
+  | { type: 'verified'; outcome: Outcome }
+  | { type: 'failed'; error: unknown };
+
+/** The slow work a step waits for; the runner performs it and answers with an event. */
+export type Effect =
+  | { kind: 'check'; gateway: Gateway }
+  | { kind: 'discover'; gateway: Gateway; models: string[] }
+  | { kind: 'plan'; gateway: Gateway; choices: Choice[]; granted: ReadonlySet<string>; served: Served }
+  | { kind: 'write'; review: Review }
+  | { kind: 'start-relay'; review: Review }
+  | { kind: 'verify'; review: Review; written: Written; relay?: RelayStatus };
+
+export function initialState(envKey: string | undefined): FlowState {
+  return envKey ? { envKey, step: { at: 'gateway', key: envKey } } : { step: { at: 'gateway' } };
+}
+
+/** Steps that write: nothing may interrupt them, not even cancel. */
+export const UNINTERRUPTIBLE: ReadonlySet<StepAt> = new Set(['writing', 'starting-relay', 'verifying']);
+
+/** The choices after a check: go on when it passed; otherwise retry, another key, another gateway, or go on unchecked. */
+export function afterCheckChoices(check: GatewayCheck): Array<{ value: AfterCheck; label: string }> {
+  if (check.ok) return [{ value: 'go', label: 'Continue: choose the agents' }];
+  return [
+    { value: 'retry', label: 'Try again' },
+    { value: 'key', label: 'Use another key' },
+    { value: 'gateway', label: 'Choose another gateway' },
+    { value: 'go', label: 'Continue without checking (no model list)' },
+  ];
+}
+
+/** Where the run goes on `event`. Events that do not belong to the current step change nothing (a late result, a stray key). */
+export function reduce(state: FlowState, event: FlowEvent): FlowState {
+  const step = state.step;
+  const to = (next: Step): FlowState => ({ ...state, step: next });
+  if (step.at === 'finished') return state;
+  if (event.type === 'cancel') {
+    if (UNINTERRUPTIBLE.has(step.at)) return state;
+    return to({ at: 'finished', result: step.at === 'failed' ? { kind: 'error', message: step.message } : { kind: 'cancelled' } });
+  }
+  if (event.type === 'failed') {
+    if (!isBusy(step)) return state;
+    return to({ at: 'failed', error: event.error, message: event.error instanceof Error ? event.error.message : String(event.error) });
+  }
+  /** A gateway URL is chosen: check it, asking for the key first when none is known. */
+  const withUrls = (urls: GatewayUrls, key: string | undefined): Step => (key ? { at: 'checking', gateway: { urls, key } } : { at: 'key', urls });
+
+  switch (step.at) {
+    case 'gateway': {
+      if (event.type !== 'gateway') return state;
+      if (event.url === null) return to(step.key ? { at: 'custom-url', key: step.key } : { at: 'custom-url' });
+      const parsed = parseGatewayUrl(event.url);
+      if (!parsed.ok) return to({ at: 'failed', error: new Error(parsed.error), message: parsed.error });
+      return to(withUrls(parsed.urls, step.key));
+    }
+    case 'custom-url': {
+      if (event.type !== 'url') return state;
+      const parsed = parseGatewayUrl(event.text);
+      if (!parsed.ok) return to({ ...step, error: parsed.error });
+      return to(withUrls(parsed.urls, step.key));
+    }
+    case 'key': {
+      if (event.type !== 'key') return state;
+      const key = event.text.trim();
+      const problem = keyProblem(key);
+      if (problem) return to({ at: 'key', urls: step.urls, error: `The key: ${problem}.` });
+      return to({ at: 'checking', gateway: { urls: step.urls, key } });
+    }
+    case 'checking':
+      return event.type === 'checked' ? to({ at: 'checked', gateway: step.gateway, check: event.check }) : state;
+    case 'checked': {
+      if (event.type !== 'after-check' || !afterCheckChoices(step.check).some((c) => c.value === event.choice)) return state;
+      switch (event.choice) {
+        case 'retry':
+          return to({ at: 'checking', gateway: step.gateway });
+        case 'key':
+          return to({ at: 'key', urls: step.gateway.urls });
+        case 'gateway':
+          return to({ at: 'gateway', key: step.gateway.key });
+        case 'go':
+          return to({
+            at: 'discovering',
+            connection: { ...step.gateway, check: step.check, models: step.check.ok ? step.check.models : [], served: servedOf(step.check) },
+          });
+      }
+    }
+    case 'discovering':
+      return event.type === 'discovered' ? to({ at: 'agents', connection: step.connection, rows: event.rows }) : state;
+    case 'agents': {
+      if (event.type !== 'agents') return state;
+      const agents = step.rows.filter((r) => event.ids.includes(r.recipe.id));
+      if (agents.length === 0) return state;
+      const picked = Object.fromEntries(agents.map((r) => [r.recipe.id, defaultModel(r.recipe, step.connection.models)]));
+      return to({ at: 'model', selection: { ...step.connection, agents, picked }, index: 0 });
+    }
+    case 'model':
+      if (event.type === 'type-model') return to({ at: 'model-text', selection: step.selection, index: step.index });
+      return event.type === 'model' ? to(nextModel(step.selection, step.index, event.model)) : state;
+    case 'model-text': {
+      if (event.type !== 'model-id') return state;
+      const model = event.text.trim();
+      const problem = modelProblem(model);
+      if (problem) return to({ ...step, error: `The model id: ${problem}.` });
+      return to(nextModel(step.selection, step.index, model));
+    }
+    case 'planning': {
+      if (event.type !== 'planned') return state;
+      const questions = step.consentsAsked ? [] : event.questions;
+      if (questions.length) return to({ at: 'consent', selection: step.selection, questions, index: 0, granted: step.granted });
+      return to({ at: 'review', selection: step.selection, review: event.review });
+    }
+    case 'consent': {
+      if (event.type !== 'consent') return state;
+      const question = step.questions[step.index];
+      const granted = new Set(step.granted);
+      if (event.yes && question) granted.add(question.agent);
+      if (step.index + 1 < step.questions.length) return to({ ...step, index: step.index + 1, granted });
+      // Every answer is in: plan again, with the edits that were allowed.
+      return to({ at: 'planning', selection: step.selection, granted, consentsAsked: true });
+    }
+    case 'review':
+      if (event.type !== 'confirm') return state;
+      return to(hasChanges(step.review) ? { at: 'writing', review: step.review } : { at: 'finished', result: { kind: 'nothing', review: step.review } });
+    case 'writing':
+      if (event.type !== 'written') return state;
+      return to(event.offerRelay ? { at: 'relay-offer', review: step.review, written: event.written } : { at: 'verifying', review: step.review, written: event.written });
+    case 'relay-offer':
+      if (event.type !== 'start-relay') return state;
+      return to(event.yes ? { at: 'starting-relay', review: step.review, written: step.written } : { at: 'verifying', review: step.review, written: step.written });
+    case 'starting-relay':
+      return event.type === 'relay-started' ? to({ at: 'verifying', review: step.review, written: step.written, relay: event.relay }) : state;
+    case 'verifying':
+      return event.type === 'verified' ? to({ at: 'finished', result: { kind: 'done', review: step.review, outcome: event.outcome } }) : state;
+    case 'failed':
+      return event.type === 'confirm' ? to({ at: 'finished', result: { kind: 'error', message: step.message } }) : state;
+  }
+}
+
+function nextModel(selection: Selection, index: number, model: string | undefined): Step {
+  const next: Selection = { ...selection, picked: { ...selection.picked, [selection.agents[index]?.recipe.id ?? '']: model } };
+  if (index + 1 < selection.agents.length) return { at: 'model', selection: next, index: index + 1 };
+  return { at: 'planning', selection: next, granted: new Set(), consentsAsked: false };
+}
+
+/** The effect a step waits for, or undefined when it waits for the user. */
+export function effectOf(step: Step): Effect | undefined {
+  switch (step.at) {
+    case 'checking':
+      return { kind: 'check', gateway: step.gateway };
+    case 'discovering':
+      return { kind: 'discover', gateway: gatewayOf(step.connection), models: step.connection.models };
+    case 'planning':
+      return { kind: 'plan', gateway: gatewayOf(step.selection), choices: choicesOf(step.selection), granted: step.granted, served: step.selection.served };
+    case 'writing':
+      return { kind: 'write', review: step.review };
+    case 'starting-relay':
+      return { kind: 'start-relay', review: step.review };
+    case 'verifying':
+      return { kind: 'verify', review: step.review, written: step.written, ...(step.relay ? { relay: step.relay } : {}) };
+    default:
+      return undefined;
+  }
+}
+
+export function isBusy(step: Step): boolean {
+  return effectOf(step) !== undefined;
+}
+
+function gatewayOf(connection: Gateway): Gateway {
+  return { urls: connection.urls, key: connection.key };
+}
+
+export function choicesOf(selection: Selection): Choice[] {
+  return selection.agents.map((r) => ({ recipe: r.recipe, evidence: r.evidence, model: selection.picked[r.recipe.id] }));
+}
+
+/** The gateway and key of a step, once chosen. */
+export function gatewayAt(step: Step): Gateway | undefined {
+  switch (step.at) {
+    case 'checking':
+    case 'checked':
+      return step.gateway;
+    case 'discovering':
+    case 'agents':
+      return step.connection;
+    case 'model':
+    case 'model-text':
+    case 'planning':
+    case 'consent':
+    case 'review':
+      return step.selection;
+    default:
+      return undefined;
+  }
+}
+
+export interface TrailEntry {
+  label: string;
+  answer: string;
+}
+
+/**
+ * What was answered before this step, one line per question (clack-style), for the screens after
+ * the gateway check: the gateway, the key, the agents, the models picked so far.
+ */
+export function trailOf(state: FlowState): TrailEntry[] {
+  const step = state.step;
+  const connection = step.at === 'agents' ? step.connection : undefined;
+  const selection = step.at === 'model' || step.at === 'model-text' || step.at === 'planning' || step.at === 'consent' ? step.selection : undefined;
+  const gateway = connection ?? selection;
+  if (!gateway) return [];
+  const trail: TrailEntry[] = [
+    { label: 'Gateway', answer: `${gateway.urls.openai}${checkSummary(gateway)}` },
+    { label: 'Key', answer: `${maskKey(gateway.key)}${gateway.key === state.envKey ? ' (from SETUP_GATEWAY_KEY)' : ''}` },
+  ];
+  if (!selection) return trail;
+  trail.push({ label: 'Agents', answer: selection.agents.map((r) => r.recipe.name).join(', ') });
+  const answered = step.at === 'model' || step.at === 'model-text' ? step.index : selection.agents.length;
+  const models = selection.agents.slice(0, answered).map((r) => `${r.recipe.name} ${selection.picked[r.recipe.id] ?? '(its default)'}`);
+  if (models.length) trail.push({ label: 'Models', answer: models.join(' · ') });
+  return trail;
+}
+
+function checkSummary(connection: Connection): string {
+  if (!connection.check?.ok) return ' (not checked)';
+  return ` (✓ ${connection.models.length} model${connection.models.length === 1 ? '' : 's'})`;
+}
