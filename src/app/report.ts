@@ -89,10 +89,12 @@ export function printReports(print: Printer, reports: AgentReport[], profile: Pr
   print.out(summary + (runId ? `. Undo with: setup-gateway undo --id ${runId}` : '.'));
 }
 
-/** A diff, indented, added lines green and removed ones red. */
+/** A diff's line colour: added green, removed red, the rest (headers, context, modes) dim. */
+export function diffColor(line: string): 'green' | 'red' | 'dim' {
+  return line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : 'dim';
+}
+
+/** A diff, indented and coloured. */
 export function printDiff(print: Printer, diff: string, indent: string): void {
-  for (const line of diff.trimEnd().split('\n')) {
-    const color = line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : 'dim';
-    print.out(`${indent}${print.paint(color, line)}`);
-  }
+  for (const line of diff.trimEnd().split('\n')) print.out(`${indent}${print.paint(diffColor(line), line)}`);
 }

@@ -8,11 +8,11 @@ import { createProfile, type GatewayUrls, type Profile } from '../core/profile.j
 import type { FsProbe } from '../core/probe.js';
 import type { Evidence, Recipe } from '../core/recipe.js';
 import { maskKey, maskSecrets } from '../core/secrets.js';
-import { takeSnapshot } from '../core/snapshot.js';
+import { takeSnapshot, type Snapshot } from '../core/snapshot.js';
 import type { ProtocolProbe } from './gateway-check.js';
 import type { RelayStarter } from './relay-run.js';
 import { reportFor } from './report.js';
-import { routeAgents, type RelayRoute, type Served } from './route.js';
+import { routeAgents, type RelayMode, type RelayRoute, type RelayRouting, type Served } from './route.js';
 
 /** What a session needs from the outside world; tests inject every part. */
 export interface SessionDeps {
@@ -75,6 +75,42 @@ export function profileFor(urls: GatewayUrls, key: string, choices: readonly Cho
   return profile;
 }
 
+/** What planning a session needs: the agents, the gateway profile, what detection found, how to route. */
+export interface SessionRequest {
+  recipes: readonly Recipe[];
+  profile: Profile;
+  env: Environment;
+  evidence: (agentId: string) => readonly Evidence[];
+  /** What the gateway serves (its probe); an agent whose protocol it does not serve goes through the relay. */
+  served: Served;
+  relay: RelayMode;
+  /** The relay's port when none runs yet (the default port otherwise). */
+  relayPort?: number;
+}
+
+export interface PlannedSession {
+  routing: RelayRouting;
+  /** Every file the agents may read, read once. */
+  snapshot: Snapshot;
+  /** Plans the agents (all, or `only`) against the snapshot with these consents: pure, so it can run again after asking. */
+  plan(consent: (agentId: string) => boolean, only?: readonly Recipe[]): AgentPlan[];
+}
+
+/**
+ * The read step of `apply` and the interactive mode alike: decide the relay routes, read every
+ * file the agents may touch (each with the profile it is planned with), and plan against that.
+ */
+export async function planSession(request: SessionRequest): Promise<PlannedSession> {
+  const { recipes, profile, env, evidence } = request;
+  const routing = await routeAgents(recipes, profile, request.served, request.relay, env, request.relayPort);
+  const snapshot = await takeSnapshot(recipes.flatMap((r) => filesToRead(r, routing.profileFor(r.id), env, evidence(r.id))));
+  return {
+    routing,
+    snapshot,
+    plan: (consent, only = recipes) => planAgents(only, { profile, profileFor: routing.profileFor, env, snapshot, consent, evidence }),
+  };
+}
+
 /**
  * Plans the chosen agents exactly as `apply` does; nothing is written. An agent whose protocol
  * the gateway does not serve (`served`, from the check) is planned against the local relay.
@@ -82,11 +118,10 @@ export function profileFor(urls: GatewayUrls, key: string, choices: readonly Cho
 export async function planReview(deps: SessionDeps, urls: GatewayUrls, key: string, choices: Choice[], granted: ReadonlySet<string>, served: Served = {}): Promise<Review> {
   const profile = profileFor(urls, key, choices);
   const evidence = (id: string) => choices.find((c) => c.recipe.id === id)?.evidence ?? [];
-  const recipes = choices.map((c) => c.recipe);
-  const routing = await routeAgents(recipes, profile, served, 'auto', deps.env);
-  const snapshot = await takeSnapshot(choices.flatMap((c) => filesToRead(c.recipe, routing.profileFor(c.recipe.id), deps.env, c.evidence)));
-  const plans = planAgents(recipes, { profile, profileFor: routing.profileFor, env: deps.env, snapshot, consent: (id) => granted.has(id), evidence });
-  return { profile, choices, plans, granted, served, relay: { routes: routing.routes, url: routing.url, running: Boolean(routing.running) } };
+  const session = await planSession({ recipes: choices.map((c) => c.recipe), profile, env: deps.env, evidence, served, relay: 'auto' });
+  const plans = session.plan((id) => granted.has(id));
+  const { routes, url, running } = session.routing;
+  return { profile, choices, plans, granted, served, relay: { routes, url, running: Boolean(running) } };
 }
 
 export function pendingConsents(review: Review, env: Environment): ConsentQuestion[] {

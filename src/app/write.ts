@@ -1,11 +1,14 @@
 // Writing a reviewed session with the one applier (journal, backups, atomic writes), and the
 // local relay that agents routed through it need afterwards.
 import { applyChanges } from '../core/apply.js';
-import { stateDir } from '../core/environment.js';
+import { stateDir, type Environment } from '../core/environment.js';
+import type { AgentPlan } from '../core/plan.js';
+import type { Profile } from '../core/profile.js';
 import { maskSecrets } from '../core/secrets.js';
 import { quietPrinter, type Printer } from './io.js';
 import { runningRelay, startRelay } from './relay-run.js';
 import { reportFor, type AgentReport } from './report.js';
+import type { RelayRoute } from './route.js';
 import type { Review, SessionDeps } from './session.js';
 
 export interface Written {
@@ -22,19 +25,35 @@ export interface RelayStatus {
   error?: string;
 }
 
-/** Writes the reviewed plans with the one applier (journal, backups, atomic writes). */
-export async function writeReview(review: Review, deps: SessionDeps): Promise<Written> {
-  const outcome = await applyChanges(
-    review.plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes })),
-    { stateDir: stateDir(deps.env), toolVersion: deps.version, baseUrl: review.profile.urls.openai },
-  );
-  const mask = (text: string) => maskSecrets(text, [review.profile.key]);
-  const reports = review.plans.map((p) => {
-    const r = reportFor(p, deps.env, false, outcome.failed[p.recipe.id]);
-    const route = review.relay.routes.find((x) => x.agent === p.recipe.id);
-    return { ...r, messages: r.messages.map(mask), notes: r.notes.map(mask), ...(route && r.status !== 'failed' ? { relay: { url: review.relay.url, reason: route.reason } } : {}) };
+/**
+ * Writes the plans with the one applier (journal, backups, atomic writes), or in a dry run only
+ * reports them with their diffs; each agent's report says whether it goes through the relay.
+ */
+export async function writePlans(
+  plans: readonly AgentPlan[],
+  profile: Profile,
+  relay: { routes: readonly RelayRoute[]; url: string },
+  world: { env: Environment; version: string },
+  dryRun = false,
+): Promise<Written> {
+  const outcome = dryRun
+    ? { runId: null, failed: {} as Record<string, string> }
+    : await applyChanges(
+        plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes })),
+        { stateDir: stateDir(world.env), toolVersion: world.version, baseUrl: profile.urls.openai },
+      );
+  const mask = (text: string) => maskSecrets(text, [profile.key]);
+  const reports = plans.map((p): AgentReport => {
+    const r = reportFor(p, world.env, dryRun, outcome.failed[p.recipe.id]);
+    const route = relay.routes.find((x) => x.agent === p.recipe.id);
+    return { ...r, messages: r.messages.map(mask), notes: r.notes.map(mask), ...(route && r.status !== 'failed' ? { relay: { url: relay.url, reason: route.reason } } : {}) };
   });
   return { runId: outcome.runId, reports };
+}
+
+/** Writes the reviewed plans (the interactive mode, after the user confirmed the review). */
+export async function writeReview(review: Review, deps: SessionDeps): Promise<Written> {
+  return writePlans(review.plans, review.profile, review.relay, deps);
 }
 
 /** Agents written to go through the local relay. */
@@ -48,17 +67,29 @@ export async function relayToStart(written: Written, deps: SessionDeps): Promise
 }
 
 /**
- * Starts the local relay for the reviewed gateway (the key in its environment only). `print`
- * gets the relay's own lines; by default they are dropped (the TUI has no place for them).
- * A relay that cannot start is reported, not thrown: the files are written whatever happens.
+ * The local relay for agents written to go through it: the one running, else started now when
+ * `agree` says so (the key in its environment only). `print` gets the relay's own lines (dropped
+ * by default). A relay that cannot start is reported, not thrown: the files are written anyway.
  */
-export async function startLocalRelay(review: Review, deps: SessionDeps, print?: Printer): Promise<RelayStatus> {
-  const url = review.relay.url;
-  const out = print ?? quietPrinter();
+export async function ensureRelay(
+  url: string,
+  profile: Profile,
+  deps: Pick<SessionDeps, 'env' | 'startRelay'>,
+  agree: () => Promise<boolean>,
+  print: Printer = quietPrinter(),
+): Promise<RelayStatus> {
+  const running = await runningRelay(deps.env);
+  if (running) return { url: running.url, running: true, started: false, pid: running.pid };
+  if (!(await agree())) return { url, running: false, started: false };
   try {
-    const state = await (deps.startRelay ?? startRelay)(deps.env, review.profile, url, out);
+    const state = await (deps.startRelay ?? startRelay)(deps.env, profile, url, print);
     return state ? { url: state.url, running: true, started: true, pid: state.pid } : { url, running: false, started: false, error: 'the relay did not start' };
   } catch (error) {
-    return { url, running: false, started: false, error: maskSecrets(error instanceof Error ? error.message : String(error), [review.profile.key]) };
+    return { url, running: false, started: false, error: maskSecrets(error instanceof Error ? error.message : String(error), [profile.key]) };
   }
+}
+
+/** Starts the local relay for the reviewed gateway, once the user said yes (see `ensureRelay`). */
+export async function startLocalRelay(review: Review, deps: SessionDeps, print?: Printer): Promise<RelayStatus> {
+  return ensureRelay(review.relay.url, review.profile, deps, async () => true, print);
 }

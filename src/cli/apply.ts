@@ -1,23 +1,16 @@
 // `setup-gateway apply`: configure agents without questions (beyond a consent prompt on a
 // terminal). Detect → plan → (dry run: show) → apply → report.
 import { z } from 'zod';
-import { findRecipe, recipes as allRecipes } from '../../recipes/index.js';
-import { applyChanges } from '../core/apply.js';
-import { detectAll, type Evidence } from '../core/detect.js';
-import type { Environment } from '../core/environment.js';
-import { displayPath, stateDir } from '../core/environment.js';
-import { ExitCode, UsageError } from '../core/errors.js';
-import { listModels, type ModelList } from '../core/gateway.js';
-import { filesToRead, planAgents, type AgentPlan } from '../core/plan.js';
-import { createProfile, type Profile } from '../core/profile.js';
-import type { Recipe } from '../core/recipe.js';
-import { takeSnapshot } from '../core/snapshot.js';
-import { parseCommand } from './args.js';
+import { applyAgents } from '../app/apply.js';
 import { Printer } from '../app/io.js';
+import { resolveKey } from '../app/key.js';
+import { relayStartCommand } from '../app/relay-run.js';
+import { printReports } from '../app/report.js';
+import type { RelayStatus } from '../app/write.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import type { Profile } from '../core/profile.js';
+import { parseCommand } from './args.js';
 import type { CliIO } from './io.js';
-import { probeServed, routeAgents } from '../app/route.js';
-import { relayStartCommand, runningRelay, startRelay } from '../app/relay-run.js';
-import { printReports, reportFor, type AgentReport } from '../app/report.js';
 
 export const applyHelp = `Usage: setup-gateway apply --base-url URL [options]
 
@@ -59,7 +52,6 @@ const OptionsSchema = z.object({
     .refine((n) => n > 0 && n <= 65535, 'must be between 1 and 65535')
     .optional(),
 });
-type Options = z.infer<typeof OptionsSchema>;
 
 export const applyFlags = {
   'base-url': { type: 'string' },
@@ -77,171 +69,51 @@ export const applyFlags = {
 
 export async function applyCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
   const options = parseCommand('apply', argv, applyFlags, OptionsSchema);
-  const key = await resolveKey(options, io);
-  print.addSecret(key);
+  const key = await resolveKey('apply', options, { env: io.environment().env, readStdin: () => io.readStdin() });
+  if (!key) throw new UsageError('apply: a gateway key is required.', ['Pass --key-env VAR, --key-stdin, --key KEY, or set SETUP_GATEWAY_KEY.']);
+  print.addSecret(key.value);
   const env = io.environment();
-  const profile = createProfile({ baseUrl: options['base-url'], key, ...splitModels(options.model) });
-  const { recipes, evidence } = await selectRecipes(options.agent, env);
-  if (recipes.length === 0) {
+  // Questions only where someone can answer them, and never into a JSON document.
+  const ask = io.interactive && !options.json ? (question: string) => io.confirm(question) : undefined;
+  const result = await applyAgents(
+    {
+      baseUrl: options['base-url'],
+      key: key.value,
+      models: options.model,
+      agents: options.agent,
+      dryRun: options['dry-run'],
+      yes: options.yes,
+      relay: options.relay,
+      ...(options['relay-port'] !== undefined ? { relayPort: options['relay-port'] } : {}),
+    },
+    {
+      env,
+      fetch: io.fetch,
+      version: io.version,
+      ...(ask ? { confirm: ask } : {}),
+      // In --json mode the relay's own lines would break the one JSON document.
+      print: options.json ? new Printer({ ...io, stdout: { write() {} } }, false) : print,
+    },
+  );
+  if (result.kind === 'no-agents') {
     print.err('No supported agent was detected. Name one with --agent (see `setup-gateway recipes`).');
     return ExitCode.failure;
   }
-
-  const reports = new Map<string, AgentReport>();
-  const ready = await resolveModels(recipes, profile, io, reports);
-  const relay = await routeThroughRelay(ready, profile, options, io, env);
-  const snapshot = await takeSnapshot(ready.flatMap((r) => filesToRead(r, relay.profileFor(r.id), env, evidence(r.id))));
-  const planWith = (consent: (id: string) => boolean) =>
-    planAgents(ready, { profile, profileFor: relay.profileFor, env, snapshot, consent, evidence });
-  let plans = planWith(() => options.yes);
-  const asked = await askConsents(plans, options, io, env);
-  if (asked.size > 0) plans = planWith((id) => options.yes || asked.has(id));
-
-  for (const plan of plans) for (const secret of plan.secrets) print.addSecret(secret);
-  let runId: string | null = null;
-  if (!options['dry-run']) {
-    const outcome = await applyChanges(
-      plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes })),
-      { stateDir: stateDir(env), toolVersion: io.version, baseUrl: profile.urls.openai },
-    );
-    runId = outcome.runId;
-    for (const plan of plans) reports.set(plan.recipe.id, reportFor(plan, env, options['dry-run'], outcome.failed[plan.recipe.id]));
-  } else {
-    for (const plan of plans) reports.set(plan.recipe.id, reportFor(plan, env, true));
-  }
-  for (const route of relay.routes) {
-    const report = reports.get(route.agent);
-    if (report && report.status !== 'failed') report.relay = { url: relay.url, reason: route.reason };
-  }
-  const relayStatus = relay.routes.length && !options['dry-run'] ? await ensureRelay(relay.url, profile, options, io, print) : undefined;
-
-  const ordered = recipes.map((r) => reports.get(r.id)).filter((r): r is AgentReport => Boolean(r));
-  const failed = ordered.some((r) => r.status === 'failed');
+  for (const secret of result.secrets) print.addSecret(secret);
+  const relay = result.relay ? { ...result.relay, message: relayMessage(result.relay, result.profile) } : undefined;
   if (options.json) {
-    print.json({ ok: !failed, dryRun: options['dry-run'], runId, gateway: profile.urls, agents: ordered, ...(relayStatus ? { relay: relayStatus } : {}) });
+    print.json({ ok: !result.failed, dryRun: options['dry-run'], runId: result.runId, gateway: result.profile.urls, agents: result.reports, ...(relay ? { relay } : {}) });
   } else {
-    printReports(print, ordered, profile, options['dry-run'], runId, env);
-    if (relayStatus) print.out(relayStatus.message);
+    printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env);
+    if (relay) print.out(relay.message);
   }
-  return failed ? ExitCode.failure : ExitCode.ok;
+  return result.failed ? ExitCode.failure : ExitCode.ok;
 }
 
-/** Decides which agents go through the local relay (see route.ts) and gives each its profile. */
-async function routeThroughRelay(ready: Recipe[], profile: Profile, options: Options, io: CliIO, env: Environment) {
-  const served = options.relay === 'auto' ? await probeServed(ready, profile, io.fetch) : {};
-  return routeAgents(ready, profile, served, options.relay, env, options['relay-port']);
-}
-
-/**
- * Agents now point at the relay: say whether it runs, and start it when the user agrees
- * (`--yes`, or yes at the prompt). The key reaches the relay in its environment only.
- */
-async function ensureRelay(url: string, profile: Profile, options: Options, io: CliIO, print: Printer) {
-  const env = io.environment();
-  const running = await runningRelay(env);
-  if (running) return { url: running.url, running: true, started: false, message: `The local relay is running at ${running.url} (pid ${running.pid}).` };
-  const command = relayStartCommand(profile, url);
-  const agree = options.yes || (io.interactive && !options.json && (await io.confirm(`Start the local relay at ${url} now?`)));
-  if (!agree) {
-    return {
-      url,
-      running: false,
-      started: false,
-      message: `The local relay must run for these agents. Start it with SETUP_GATEWAY_KEY set: ${command} (or keep it running at login: setup-gateway relay install-service --upstream ${profile.urls.openai}).`,
-    };
-  }
-  // In --json mode the relay's own lines would break the one JSON document.
-  const quiet = options.json ? new Printer({ ...io, stdout: { write() {} } }, false) : print;
-  const started = await startRelay(env, profile, url, quiet);
-  return { url, running: Boolean(started), started: true, message: started ? `Started the local relay at ${started.url} (pid ${started.pid}); stop it with \`setup-gateway relay stop\`.` : 'The local relay did not start.' };
-}
-
-async function resolveKey(options: Options, io: CliIO): Promise<string> {
-  const sources = [options.key !== undefined, options['key-env'] !== undefined, options['key-stdin']].filter(Boolean).length;
-  if (sources > 1) throw new UsageError('apply: give the key one way only: --key, --key-env or --key-stdin.');
-  if (options.key !== undefined) return options.key;
-  const env = io.environment().env;
-  if (options['key-env']) {
-    const value = env[options['key-env']];
-    if (!value) throw new UsageError(`apply: --key-env ${options['key-env']}: that environment variable is not set or empty.`);
-    return value;
-  }
-  if (options['key-stdin']) return (await io.readStdin()).replace(/[\r\n]+$/, '').trim();
-  const fromEnv = env.SETUP_GATEWAY_KEY;
-  if (fromEnv) return fromEnv;
-  throw new UsageError('apply: a gateway key is required.', ['Pass --key-env VAR, --key-stdin, --key KEY, or set SETUP_GATEWAY_KEY.']);
-}
-
-/** `--model m` sets the default; `--model codex=m` one agent's model. */
-function splitModels(values: readonly string[]): { model?: string; models: Record<string, string> } {
-  const models: Record<string, string> = {};
-  let model: string | undefined;
-  for (const value of values) {
-    const eq = value.indexOf('=');
-    const agent = eq > 0 ? value.slice(0, eq) : '';
-    if (agent && findRecipe(agent)) models[agent] = value.slice(eq + 1);
-    else model = value;
-  }
-  return { ...(model !== undefined ? { model } : {}), models };
-}
-
-/** The agents named, or every detected one; with what detection found for each. */
-async function selectRecipes(ids: readonly string[], env: Environment): Promise<{ recipes: Recipe[]; evidence: (id: string) => Evidence[] }> {
-  const unknown = ids.filter((id) => !findRecipe(id));
-  if (unknown.length) {
-    throw new UsageError(`apply: unknown agent ${unknown.map((u) => `"${u}"`).join(', ')}.`, [`Known agents: ${allRecipes.map((r) => r.id).join(', ')}.`]);
-  }
-  const named = [...new Set(ids)].map((id) => findRecipe(id) as Recipe);
-  const detections = await detectAll(named.length ? named : allRecipes, env);
-  const byId = new Map(detections.map((d) => [d.recipe.id, d.evidence]));
-  // An explicit-only recipe (shell-env) is configured when named, never because it was "found".
-  const recipes = named.length ? named : detections.filter((d) => d.found && !d.recipe.explicitOnly).map((d) => d.recipe);
-  return { recipes, evidence: (id) => byId.get(id) ?? [] };
-}
-
-/**
- * Agents that cannot work without a model get one: the gateway's `auto` when it offers it,
- * otherwise they fail with the list of what the gateway offers.
- */
-async function resolveModels(recipes: Recipe[], profile: Profile, io: CliIO, reports: Map<string, AgentReport>): Promise<Recipe[]> {
-  let list: Promise<ModelList> | undefined;
-  const ready: Recipe[] = [];
-  for (const recipe of recipes) {
-    if (recipe.model === 'optional' || profile.models[recipe.id] || profile.model) {
-      ready.push(recipe);
-      continue;
-    }
-    list ??= listModels(profile.urls, profile.key, io.fetch);
-    const models = await list;
-    if (models.ok && models.models.includes('auto')) {
-      profile.models[recipe.id] = 'auto';
-      ready.push(recipe);
-      continue;
-    }
-    const offered = models.ok
-      ? models.models.length
-        ? `The gateway offers: ${models.models.join(', ')}.`
-        : 'The gateway lists no models.'
-      : `Could not list the gateway's models (${models.reason}).`;
-    reports.set(recipe.id, {
-      id: recipe.id,
-      name: recipe.name,
-      status: 'failed',
-      files: [],
-      messages: [`${recipe.name} needs a model: pass --model ID (or --model ${recipe.id}=ID). ${offered}`],
-      notes: [],
-    });
-  }
-  return ready;
-}
-
-async function askConsents(plans: AgentPlan[], options: Options, io: CliIO, env: Environment): Promise<Set<string>> {
-  const granted = new Set<string>();
-  if (options.yes || options.json || options['dry-run'] || !io.interactive) return granted;
-  for (const plan of plans) {
-    for (const c of plan.consents.filter((x) => !x.granted)) {
-      if (await io.confirm(`${plan.recipe.name}, ${displayPath(env, c.file)}: ${c.question}`)) granted.add(plan.recipe.id);
-    }
-  }
-  return granted;
+/** What apply says about the local relay its agents now point at. */
+function relayMessage(relay: RelayStatus, profile: Profile): string {
+  if (relay.running && relay.started) return `Started the local relay at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}; stop it with \`setup-gateway relay stop\`.`;
+  if (relay.running) return `The local relay is running at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}.`;
+  const start = `Start it with SETUP_GATEWAY_KEY set: ${relayStartCommand(profile, relay.url)} (or keep it running at login: setup-gateway relay install-service --upstream ${profile.urls.openai}).`;
+  return relay.error ? `The local relay did not start (${relay.error}). ${start}` : `The local relay must run for these agents. ${start}`;
 }

@@ -4,15 +4,15 @@
 import { z } from 'zod';
 import { findRecipe, recipes as allRecipes } from '../../recipes/index.js';
 import { applyChanges } from '../core/apply.js';
-import { unifiedDiff } from '../core/diff.js';
 import { displayPath, stateDir } from '../core/environment.js';
 import { ExitCode, UsageError } from '../core/errors.js';
-import { octal, type AgentPlan } from '../core/plan.js';
 import { failed, renderReport, reportJson, summarize, supportsUnicode, type Paint } from '../doctor/render.js';
 import { readRelayStatus } from '../doctor/relay.js';
 import { DEFAULT_TIMEOUT_MS, planFixes, runDoctor, type DoctorOptions, type DoctorReport } from '../doctor/run.js';
 import { parseCommand } from './args.js';
 import type { Printer } from '../app/io.js';
+import { resolveKey } from '../app/key.js';
+import { changesDiff, diffColor } from '../app/report.js';
 import type { CliIO } from './io.js';
 
 export const doctorHelp = `Usage: setup-gateway doctor [options]
@@ -90,7 +90,7 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
     throw new UsageError(`doctor: unknown agent ${unknown.map((u) => `"${u}"`).join(', ')}.`, [`Known agents: ${allRecipes.map((r) => r.id).join(', ')}.`]);
   }
   if (options['probe-completion'] && options.offline) throw new UsageError('doctor: --probe-completion needs the network; drop --offline.');
-  const key = await resolveKey(options, io);
+  const key = await resolveKey('doctor', options, { env: io.environment().env, readStdin: () => io.readStdin() });
   if (key) print.addSecret(key.value);
   const env = io.environment();
   const doctorOptions: DoctorOptions = {
@@ -133,33 +133,6 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
   return failed(after.findings, options.strict) ? ExitCode.failure : ExitCode.ok;
 }
 
-async function resolveKey(options: Options, io: CliIO): Promise<DoctorOptions['key']> {
-  const given = [options.key !== undefined, options['key-env'] !== undefined, options['key-stdin']].filter(Boolean).length;
-  if (given > 1) throw new UsageError('doctor: give the key one way only: --key, --key-env or --key-stdin.');
-  const env = io.environment().env;
-  let value: string | undefined;
-  let from = '';
-  let source: 'flag' | 'env' = 'flag';
-  if (options.key !== undefined) {
-    value = options.key;
-    from = '--key';
-  } else if (options['key-env']) {
-    value = env[options['key-env']];
-    if (!value) throw new UsageError(`doctor: --key-env ${options['key-env']}: that environment variable is not set or empty.`);
-    from = `--key-env ${options['key-env']}`;
-  } else if (options['key-stdin']) {
-    value = (await io.readStdin()).replace(/[\r\n]+$/, '').trim();
-    from = '--key-stdin';
-  } else if (env.SETUP_GATEWAY_KEY) {
-    value = env.SETUP_GATEWAY_KEY;
-    from = 'SETUP_GATEWAY_KEY';
-    source = 'env';
-  }
-  if (value === undefined) return undefined;
-  if (!value || /[\s\u0000-\u001f\u007f]/.test(value)) throw new UsageError(`doctor: the key from ${from} is empty or contains whitespace.`);
-  return { value, from, source };
-}
-
 interface FixOutcome {
   applied: boolean;
   json: Record<string, unknown>;
@@ -184,13 +157,10 @@ async function runFix(report: DoctorReport, options: Options, io: CliIO, print: 
     say('No file needs changing: what is left (if anything) needs a fix by hand, as described above.');
     return { applied: false, json: { applied: false, reason: 'nothing to change', agents: [] } };
   }
-  const agents = changing.map((p) => ({ id: p.recipe.id, files: p.changes.map((c) => c.path), diff: diffOf(p, ctx.env), messages: p.messages }));
+  const agents = changing.map((p) => ({ id: p.recipe.id, files: p.changes.map((c) => c.path), diff: changesDiff(p.changes, ctx.env), messages: p.messages }));
   for (const a of agents) {
     say(`${a.id}:`);
-    for (const line of a.diff.trimEnd().split('\n')) {
-      const color = line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : 'dim';
-      say(`    ${paint(color, line)}`);
-    }
+    for (const line of a.diff.trimEnd().split('\n')) say(`    ${paint(diffColor(line), line)}`);
   }
   let go = options.yes;
   if (!go && io.interactive && !options.json) go = await io.confirm(`Apply these changes to ${agents.length} agent${agents.length === 1 ? '' : 's'}?`);
@@ -209,14 +179,3 @@ async function runFix(report: DoctorReport, options: Options, io: CliIO, print: 
   if (outcome.runId) say(`Undo with: setup-gateway undo --id ${outcome.runId}`);
   return { applied: Boolean(outcome.runId), json: { applied: Boolean(outcome.runId), runId: outcome.runId, agents, failed: outcome.failed } };
 }
-
-function diffOf(plan: AgentPlan, env: DoctorReport['ctx']['env']): string {
-  return plan.changes
-    .map((c) => {
-      const label = displayPath(env, c.path);
-      const mode = c.beforeMode !== c.mode ? `mode ${c.beforeMode === null ? 'new' : octal(c.beforeMode)} → ${octal(c.mode)}: ${label}\n` : '';
-      return mode + unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
-    })
-    .join('');
-}
-

@@ -9,11 +9,12 @@ import { applyChanges } from '../core/apply.js';
 import { configHome, displayPath, type Environment, inHome, stateDir } from '../core/environment.js';
 import { ExitCode, SetupError, UsageError } from '../core/errors.js';
 import type { FileChange } from '../core/plan.js';
-import { isLoopbackHost, KeySchema, normalizeBaseUrl } from '../core/profile.js';
+import { isLoopbackHost, normalizeBaseUrl } from '../core/profile.js';
 import { readFileState } from '../core/snapshot.js';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
 import { parseCommand } from './args.js';
 import type { Printer } from '../app/io.js';
+import { KEY_VARIABLE, resolveKey } from '../app/key.js';
 import { RELAY_STATE_ENV, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay, type RelayState } from '../app/relay-run.js';
 import type { CliIO } from './io.js';
 
@@ -54,7 +55,7 @@ const ProtocolSchema = z.enum(['openai', 'anthropic', 'auto']);
 const OptionsSchema = z.object({
   upstream: z.array(z.string()).default([]),
   'upstream-protocol': ProtocolSchema.default('auto'),
-  'key-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').default('SETUP_GATEWAY_KEY'),
+  'key-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
   port: z
     .string()
     .regex(/^\d{1,5}$/, 'must be a port number')
@@ -103,11 +104,11 @@ export async function relayCommand(argv: readonly string[], io: CliIO, print: Pr
     case 'status':
       return status(env, print, options.json, io);
     case 'start':
-      return start(env, rest, options, print);
+      return start(env, rest, options, print, io);
     case 'install-service':
       return installService(env, rest, options, print, io);
     case 'run':
-      return runForeground(env, options, print, io.version);
+      return runForeground(env, options, print, io);
   }
 }
 
@@ -116,13 +117,11 @@ function invalidAction(word: string): never {
 }
 
 /** The relay options from the flags and the environment; checks what would otherwise fail later. */
-function relayOptions(env: Environment, options: Options, print: Printer): StartRelayOptions {
-  const key = env.env[options['key-env']];
-  if (!key) {
-    throw new UsageError(`relay: the gateway key is missing: set ${options['key-env']}${options['key-env'] === 'SETUP_GATEWAY_KEY' ? ' (or name another variable with --key-env)' : ''}.`);
-  }
-  const checked = KeySchema.safeParse(key);
-  if (!checked.success) throw new UsageError(`relay: ${options['key-env']}: ${checked.error.issues[0]?.message ?? 'invalid key'}.`);
+async function relayOptions(env: Environment, options: Options, print: Printer, io: CliIO): Promise<StartRelayOptions> {
+  // Only --key-env: the relay runs on, in the background or as a service, reading its key from its environment.
+  const found = await resolveKey('relay', { 'key-env': options['key-env'] }, { env: env.env, readStdin: () => io.readStdin() });
+  if (!found) throw new UsageError(`relay: the gateway key is missing: set ${KEY_VARIABLE} (or name another variable with --key-env).`);
+  const key = found.value;
   print.addSecret(key);
   const upstreams = options.upstream.length > 0 ? options.upstream : env.env.SETUP_GATEWAY_UPSTREAM ? [env.env.SETUP_GATEWAY_UPSTREAM] : [];
   if (upstreams.length === 0) throw new UsageError('relay: --upstream URL is required (the gateway, e.g. https://gateway.example.com/v1).');
@@ -151,8 +150,8 @@ function relayOptions(env: Environment, options: Options, print: Printer): Start
   };
 }
 
-async function runForeground(env: Environment, options: Options, print: Printer, version: string): Promise<number> {
-  const relayOpts = relayOptions(env, options, print);
+async function runForeground(env: Environment, options: Options, print: Printer, io: CliIO): Promise<number> {
+  const relayOpts = await relayOptions(env, options, print, io);
   let relay: RunningRelay;
   try {
     relay = await startRelay(relayOpts);
@@ -166,7 +165,7 @@ async function runForeground(env: Environment, options: Options, print: Printer,
   print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
   const stateFile = env.env[RELAY_STATE_ENV];
   if (stateFile) {
-    const state: RelayState = { pid: process.pid, url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], startedAt: new Date().toISOString(), log: path.join(path.dirname(stateFile), 'relay.log'), version };
+    const state: RelayState = { pid: process.pid, url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], startedAt: new Date().toISOString(), log: path.join(path.dirname(stateFile), 'relay.log'), version: io.version };
     await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   }
   await new Promise<void>((resolve) => {
@@ -187,8 +186,8 @@ async function runForeground(env: Environment, options: Options, print: Printer,
 // ------------------------------------------------------------------------------ background
 
 /** `relay start`: checked here (a mistake found in the background would only show in its log), then started. */
-async function start(env: Environment, flags: readonly string[], options: Options, print: Printer): Promise<number> {
-  if (!(await runningRelay(env))) relayOptions(env, options, print);
+async function start(env: Environment, flags: readonly string[], options: Options, print: Printer, io: CliIO): Promise<number> {
+  if (!(await runningRelay(env))) await relayOptions(env, options, print, io);
   await startBackgroundRelay(env, flags, print);
   return ExitCode.ok;
 }
@@ -239,7 +238,7 @@ function envFileValue(s: string): string {
 }
 
 async function installService(env: Environment, flags: readonly string[], options: Options, print: Printer, io: CliIO): Promise<number> {
-  const relayOpts = relayOptions(env, options, print);
+  const relayOpts = await relayOptions(env, options, print, io);
   const key = relayOpts.key;
   const [node, script] = selfCommand();
   // The service reads the key from its own environment, under the default name.

@@ -8,6 +8,7 @@ import type { Environment } from '../core/environment.js';
 import { displayPath, stateDir } from '../core/environment.js';
 import type { Fetch } from '../core/gateway.js';
 import { listJournals } from '../core/journal.js';
+import { expectedModel } from '../core/model.js';
 import { planAgent, planAgents, type AgentPlan } from '../core/plan.js';
 import { normalizeBaseUrl, type GatewayUrls, type Profile } from '../core/profile.js';
 import { gatewayFindings, isProbeProtocol, neededProtocols, PROTOCOLS } from './gateway.js';
@@ -105,7 +106,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   if (gateway.urls && gateway.key) {
     const profile: Profile = { urls: gateway.urls, key: gateway.key, models: {} };
     for (const a of agents) {
-      const model = a.model ?? (a.recipe.model === 'required' && ctx.net?.modelIds?.includes('auto') ? 'auto' : undefined);
+      const model = expectedModel(a.recipe, a.model, ctx.net?.modelIds);
       if (model) profile.models[a.recipe.id] = model;
     }
     ctx.profile = profile;

@@ -6,7 +6,7 @@
 import type { AgentRow } from '../app/agents.js';
 import { modelProblem, parseGatewayUrl, servedOf, type GatewayCheck } from '../app/gateway-check.js';
 import { keyProblem } from '../app/key.js';
-import { defaultModel } from '../app/model.js';
+import { proposedModel } from '../app/model.js';
 import type { Served } from '../app/route.js';
 import { hasChanges, type Choice, type ConsentQuestion, type Review } from '../app/session.js';
 import type { Outcome } from '../app/verify.js';
@@ -184,7 +184,7 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
       if (event.type !== 'agents') return state;
       const agents = step.rows.filter((r) => event.ids.includes(r.recipe.id));
       if (agents.length === 0) return state;
-      const picked = Object.fromEntries(agents.map((r) => [r.recipe.id, defaultModel(r.recipe, step.connection.models)]));
+      const picked = Object.fromEntries(agents.map((r) => [r.recipe.id, proposedModel(r.recipe, step.connection.models)]));
       return to({ at: 'model', selection: { ...step.connection, agents, picked }, index: 0 });
     }
     case 'model':

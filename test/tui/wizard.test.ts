@@ -15,7 +15,7 @@ import { reviewLines } from '../../src/tui/text.js';
 import { discoverAgents, type AgentRow } from '../../src/app/agents.js';
 import { checkGateway, parseGatewayUrl, servedOf } from '../../src/app/gateway-check.js';
 import { keyFromEnvironment } from '../../src/app/key.js';
-import { defaultModel } from '../../src/app/model.js';
+import { proposedModel } from '../../src/app/model.js';
 import { pendingConsents, planReview, reviewSections, type SessionDeps } from '../../src/app/session.js';
 import { checkWritten, noDrift } from '../../src/app/verify.js';
 import { relayToStart, startLocalRelay, writeReview } from '../../src/app/write.js';
@@ -157,11 +157,11 @@ describe('step 2: agents and their current state', () => {
     if (state?.kind === 'error') expect(state.message).toMatch(/settings\.json:1:\d+/);
   });
 
-  it('defaults to the gateway auto model; a required model otherwise takes the first listed', () => {
-    expect(defaultModel(claudeCode, ['x', 'auto'])).toBe('auto');
-    expect(defaultModel(claudeCode, ['x'])).toBeUndefined();
-    expect(defaultModel(codex, ['x', 'y'])).toBe('x');
-    expect(defaultModel(codex, [])).toBeUndefined();
+  it('proposes the gateway auto model; a required model otherwise the first listed', () => {
+    expect(proposedModel(claudeCode, ['x', 'auto'])).toBe('auto');
+    expect(proposedModel(claudeCode, ['x'])).toBeUndefined();
+    expect(proposedModel(codex, ['x', 'y'])).toBe('x');
+    expect(proposedModel(codex, [])).toBeUndefined();
   });
 });
 
