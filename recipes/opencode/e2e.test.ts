@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentVersions, opencodeBin } from '../agents/paths.js';
-import { E2E_TIMEOUT, useE2e } from '../support/e2e.js';
-import { agentEnv, runProcess, type ProcessRun, type TempWorld } from '../support/run-agent.js';
+import { agentVersions, opencodeBin } from '../../test/agents/paths.js';
+import { E2E_TIMEOUT, useE2e } from '../../test/support/e2e.js';
+import { agentEnv, runProcess, type ProcessRun, type TempWorld } from '../../test/support/run-agent.js';
 
 const REPLY = 'MOCK-GATEWAY-REPLY opencode 31f8: the route works';
 const KEY = `sk-test-"q'#$x\\y-e2e`;

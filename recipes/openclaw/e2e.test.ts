@@ -14,9 +14,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentVersions, openclawEntry, runtimeNode } from '../agents/paths.js';
-import { E2E_TIMEOUT, useE2e } from '../support/e2e.js';
-import { agentEnv, runProcess, type ProcessRun, type TempWorld } from '../support/run-agent.js';
+import { agentVersions, openclawEntry, runtimeNode } from '../../test/agents/paths.js';
+import { E2E_TIMEOUT, useE2e } from '../../test/support/e2e.js';
+import { agentEnv, runProcess, type ProcessRun, type TempWorld } from '../../test/support/run-agent.js';
 
 const REPLY = 'MOCK-GATEWAY-REPLY openclaw 9b4e: the route works';
 const KEY = 'sk-test-"q\'#$x\\y-${HOME}-e2e';
