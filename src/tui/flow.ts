@@ -130,6 +130,8 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
   if (step.at === 'finished') return state;
   if (event.type === 'cancel') {
     if (UNINTERRUPTIBLE.has(step.at)) return state;
+    // The files are written by then: leaving the relay question declines it, the run goes on to its checks.
+    if (step.at === 'relay-offer') return reduce(state, { type: 'start-relay', yes: false });
     return to({ at: 'finished', result: step.at === 'failed' ? { kind: 'error', message: step.message } : { kind: 'cancelled' } });
   }
   if (event.type === 'failed') {

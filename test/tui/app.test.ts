@@ -438,4 +438,41 @@ describe('the TUI with a gateway that does not serve Anthropic messages', () => 
     const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
     expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: RELAY_LOCAL_TOKEN });
   });
+
+  it('Esc at the relay question, after writing, declines the relay: the run still ends with what was written', async () => {
+    const starts: string[] = [];
+    const s = start(
+      {
+        fetch,
+        probeProtocols,
+        startRelay: async (_env, _profile, url) => {
+          starts.push(url);
+          return undefined;
+        },
+      },
+      { SETUP_GATEWAY_KEY: KEY },
+    );
+    await s.until('Which gateway');
+    s.press(K.up, K.enter);
+    await s.until('URL:');
+    s.type(`${mock.url}/v1`);
+    s.press(K.enter);
+    await s.until('answered with your key');
+    s.press(K.enter);
+    await s.until('Which agents');
+    s.press(K.enter);
+    await s.until('Model for Claude Code');
+    s.press(K.enter);
+    await s.until('via the local relay');
+    s.press(K.enter);
+    await s.until('Start the local relay now?');
+    s.press(K.esc);
+    const [result] = await ended(s);
+    expect(starts).toEqual([]);
+    expect(result?.kind).toBe('done');
+    if (result?.kind !== 'done') return;
+    expect(result.outcome.runId).toMatch(/\S/);
+    expect(result.outcome.relay).toMatchObject({ running: false, started: false });
+    expect(result.outcome.nextSteps[0]).toMatch(/Start the local relay before using Claude Code/);
+  });
 });

@@ -255,7 +255,6 @@ describe('cancel, failures, late results', () => {
     { at: 'planning', selection: SELECTION, granted: new Set(), consentsAsked: false },
     { at: 'consent', selection: SELECTION, questions: QUESTIONS, index: 1, granted: new Set() },
     { at: 'review', selection: SELECTION, review: r },
-    { at: 'relay-offer', review: r, written: WRITTEN },
   ];
   for (const step of questionSteps) {
     it(`cancel at ${step.at} ends the run cancelled`, () => {
@@ -272,6 +271,10 @@ describe('cancel, failures, late results', () => {
       const state = at(step);
       expect(reduce(state, { type: 'cancel' })).toBe(state);
     }
+  });
+
+  it('cancel at the relay question, after writing, declines the relay: the run goes on to check what was written', () => {
+    expect(reduce(at({ at: 'relay-offer', review: r, written: WRITTEN }), { type: 'cancel' }).step).toEqual({ at: 'verifying', review: r, written: WRITTEN });
   });
 
   it('a result that comes after cancel changes nothing', () => {
