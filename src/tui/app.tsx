@@ -7,7 +7,7 @@ import { render, useApp } from 'ink';
 import { Fragment, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { SessionDeps } from '../app/session.js';
 import { bodyHeight, ColorContext, KeysProvider, trailRows, useKeys, useTerminalSize } from './components.js';
-import { trailOf, UNINTERRUPTIBLE, type FlowState, type Step, type StepAt } from './flow.js';
+import { trailOf, type FlowState, type Step, type StepAt } from './flow.js';
 import { Flow } from './runner.js';
 import { AgentsScreen } from './screens/agents.js';
 import { BusyScreen } from './screens/busy.js';
@@ -61,9 +61,9 @@ function Session({ deps, onExit }: { deps: SessionDeps; onExit: (result: TuiResu
     exit();
   }, [state]);
 
+  // Cancel wherever the flow takes it (not while writing: the reducer ignores it there).
   useKeys((input, key) => {
     const at = flow.state.step.at;
-    if (UNINTERRUPTIBLE.has(at)) return;
     if (key.escape || (key.ctrl && input === 'c') || (input === 'q' && !TYPING.has(at))) flow.dispatch({ type: 'cancel' });
   });
 
