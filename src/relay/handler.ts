@@ -201,9 +201,17 @@ export class Relay {
     return { status: 502, info };
   }
 
-  /** The route this gateway allows for the client, and the request to send it. */
+  /** The best route whose gateway side this upstream serves, and the request to send it. */
   private async prepare(x: Inference, upstream: Upstream, model: string): Promise<Prepared> {
-    const route = await this.routeTo(upstream, x.adapter);
+    let route: Route | undefined;
+    const routes = routesFor(x.adapter);
+    for (const r of routes) {
+      if (await this.gateways.serves(upstream, upstreamOf(r))) {
+        route = r;
+        break;
+      }
+    }
+    if (!route) throw new ClientError(502, `${upstream.name} ${upstream.root} serves none of ${routes.map((r) => upstreamOf(r).upstreamPath).join(', ')}.`);
     if (route.kind === 'pass') {
       const { url } = x.req;
       const q = url.indexOf('?');
@@ -214,13 +222,6 @@ export class Relay {
     const client = route.client.client.accept(x.body, { model, requested: x.requested, upstreamName: upstream.name, options: this.options });
     const gateway = route.send.send(client.request, this.options, model);
     return { kind: 'translate', upstream: route.upstream, path: route.upstream.upstreamPath, body: gateway.body, client, gateway };
-  }
-
-  /** The best route whose gateway side this upstream serves. */
-  private async routeTo(upstream: Upstream, client: Adapter): Promise<Route> {
-    const routes = routesFor(client);
-    for (const route of routes) if (await this.gateways.serves(upstream, upstreamOf(route))) return route;
-    throw new ClientError(502, `${upstream.name} ${upstream.root} serves none of ${routes.map((r) => upstreamOf(r).upstreamPath).join(', ')}.`);
   }
 
   /** A successful translated reply: a stream re-encoded as it comes, or a JSON body. */

@@ -54,23 +54,25 @@ export interface GatewayRequest {
 }
 
 export class Gateways {
-  readonly list: readonly Upstream[];
+  /** The first gateway (the one that answers the model list and token counts), then the fallbacks. */
+  readonly list: readonly [Upstream, ...Upstream[]];
 
   constructor(private readonly options: GatewaysOptions) {
     const all = Array.isArray(options.upstream) ? options.upstream : [options.upstream];
-    if (all.length === 0) throw new Error('relay: no upstream');
-    this.list = all.map((u: string | UpstreamOptions, i) => {
+    const make = (u: string | UpstreamOptions, i: number): Upstream => {
       const o: UpstreamOptions = typeof u === 'string' ? { url: u } : u;
       const protocol = o.protocol ?? options.protocol ?? 'auto';
       const serves = new Map<ProtocolId, Promise<boolean>>();
       if (protocol !== 'auto') for (const [id, yes] of Object.entries(CONFIGURED[protocol])) serves.set(id as ProtocolId, Promise.resolve(yes));
       return { name: i === 0 ? 'upstream' : `fallback ${i}`, root: gatewayRoot(o.url), key: o.key ?? options.key, protocol, serves };
-    });
+    };
+    const [first, ...rest] = all.map(make);
+    if (!first) throw new Error('relay: no upstream');
+    this.list = [first, ...rest];
   }
 
-  /** The first gateway: the one that answers the model list and token counts. */
   get primary(): Upstream {
-    return this.list[0] as Upstream;
+    return this.list[0];
   }
 
   request(upstream: Upstream, path: string, r: GatewayRequest): Promise<UpstreamReply> {

@@ -166,7 +166,7 @@ export const anthropic: Adapter = {
         request: r.body,
         usage: true,
         reply: (common) => chatToAnthropicResponse(common, reply),
-        encoder: () => new AnthropicEncoder({ ...reply, inputTokens: estimateInputTokens(body as Partial<ARequest>) }),
+        encoder: () => new AnthropicEncoder({ toolNames: reply.toolNames, model: reply.model, inputTokens: estimateInputTokens(body as Partial<ARequest>) }),
       };
     },
   },
@@ -177,7 +177,7 @@ export const anthropic: Adapter = {
       return {
         body: JSON.stringify(a.body),
         reply: (json) => anthropicToChatResponse(json as unknown as AResponse, ctx),
-        decoder: (consumer, includeUsage) => new AnthropicSource(consumer, { ...ctx, includeUsage }),
+        decoder: (consumer, includeUsage) => new AnthropicSource(consumer, { toolNames: ctx.toolNames, model, includeUsage }),
       };
     },
   },

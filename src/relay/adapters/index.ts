@@ -11,7 +11,9 @@
  *     reply -> its JSON, and its stream encoder fed chat chunks) and, if the relay should reach
  *     gateways that speak only it, `upstream.send` (a chat request -> its body, plus its reply and
  *     its stream decoder back to chat).
- *  2. Add its id to `ProtocolId` (adapter.ts) and the adapter to `ADAPTERS` below.
+ *  2. Add its id to `ProtocolId` (adapter.ts) and the adapter to `ADAPTERS` below. `auto`
+ *     upstreams then probe its `upstreamPath` like the others' (for a configured protocol name,
+ *     say what it serves in `CONFIGURED`, upstreams.ts).
  *  3. Test its functions directly (test/relay/adapters.test.ts) and through the Relay with a
  *     scripted gateway (test/relay/handler.test.ts, streams.test.ts). The route table test then
  *     covers its pairs with every other protocol.
