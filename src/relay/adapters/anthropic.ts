@@ -162,6 +162,8 @@ export const anthropic: Adapter = {
     accept(body, ctx) {
       const r = anthropicToChatRequest({ ...body, model: ctx.model } as ARequest, ctx.options);
       const reply = { toolNames: r.toolNames, model: ctx.model };
+      // Contexts are written out, not spread (`{ ...reply, inputTokens }`): spreads on this path
+      // made V8 keep per-request objects past young collections (measured, see replies.ts).
       return {
         request: r.body,
         usage: true,
