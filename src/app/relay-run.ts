@@ -3,10 +3,11 @@
 // and the command a user types to start it themselves.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { displayPath, stateDir, type Environment } from '../core/environment.js';
 import { SetupError } from '../core/errors.js';
+import type { Fetch } from '../core/gateway.js';
 import type { Profile } from '../core/profile.js';
 import { isAlive, readRelayState, relayStatePath, runningRelay, type RelayState } from '../core/relay-state.js';
 import type { Printer } from './io.js';
@@ -90,6 +91,27 @@ export const startRelay: RelayStarter = async (env, profile, url, print) => {
   await startBackgroundRelay(env, ['--upstream', profile.urls.openai, '--port', relayPort(url), '--quiet'], print, { SETUP_GATEWAY_KEY: profile.key });
   return runningRelay(env);
 };
+
+/**
+ * A relay run in the foreground by `startBackgroundRelay` (RELAY_STATE_ENV set) records itself
+ * where its parent waits for it; returns what removes the record when it stops (nothing to do
+ * for a relay run by hand).
+ */
+export async function recordBackgroundRun(env: Environment, run: Pick<RelayState, 'url' | 'upstream' | 'protocol' | 'version'>): Promise<() => Promise<void>> {
+  const file = env.env[RELAY_STATE_ENV];
+  if (!file) return async () => {};
+  const state: RelayState = { pid: process.pid, startedAt: new Date().toISOString(), log: path.join(path.dirname(file), 'relay.log'), ...run };
+  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  return () => rm(file, { force: true });
+}
+
+/** The background relay, if one runs, and whether it answers. */
+export async function relayHealth(env: Environment, fetch: Fetch): Promise<{ state: RelayState | undefined; healthy: boolean }> {
+  const state = await runningRelay(env);
+  if (!state) return { state, healthy: false };
+  const res = await fetch(`${state.url}/api/hello`, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
+  return { state, healthy: res?.status === 200 };
+}
 
 /** Whether the recorded pid is still our relay (a pid may have been reused since). */
 async function isOurRelay(state: RelayState): Promise<boolean> {

@@ -3,16 +3,16 @@
 // applies through the same engine as `apply` (diff first, confirmation unless --yes, undo-able).
 import { z } from 'zod';
 import { findRecipe, recipes as allRecipes } from '../../recipes/index.js';
-import { applyChanges } from '../core/apply.js';
-import { displayPath, stateDir } from '../core/environment.js';
+import { displayPath } from '../core/environment.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { failed, renderReport, reportJson, summarize, supportsUnicode, type Paint } from '../doctor/render.js';
 import { readRelayStatus } from '../doctor/relay.js';
-import { DEFAULT_TIMEOUT_MS, planFixes, runDoctor, type DoctorOptions, type DoctorReport } from '../doctor/run.js';
+import { DEFAULT_TIMEOUT_MS, runDoctor, type DoctorOptions, type DoctorReport } from '../doctor/run.js';
 import { parseCommand } from './args.js';
 import type { Printer } from '../app/io.js';
 import { resolveKey } from '../app/key.js';
-import { changesDiff, diffColor } from '../app/report.js';
+import { planDoctorFix, writeDoctorFix } from '../app/doctor-fix.js';
+import { diffColor } from '../app/report.js';
 import type { CliIO } from './io.js';
 
 export const doctorHelp = `Usage: setup-gateway doctor [options]
@@ -139,25 +139,23 @@ interface FixOutcome {
 }
 
 async function runFix(report: DoctorReport, options: Options, io: CliIO, print: Printer, paint: Paint): Promise<FixOutcome> {
-  const { ctx } = report;
+  const env = report.ctx.env;
   const say = (text = '') => {
     if (!options.json) print.out(text);
   };
   say();
   say(paint('bold', 'Fix'));
-  if (!ctx.profile) {
-    const why = !ctx.gateway.urls ? 'no gateway is known (pass --base-url)' : 'no key is known (pass --key-env VAR)';
-    say(`Nothing can be fixed: ${why}.`);
-    return { applied: false, json: { applied: false, reason: why } };
+  const plan = planDoctorFix(report);
+  if (plan.kind === 'unknown-gateway') {
+    say(`Nothing can be fixed: ${plan.why}.`);
+    return { applied: false, json: { applied: false, reason: plan.why } };
   }
-  const plans = planFixes(report);
-  const changing = plans.filter((p) => !p.error && p.changes.length > 0);
-  for (const p of plans.filter((x) => x.error)) say(`${p.recipe.name}: cannot be fixed automatically: ${p.error}`);
-  if (!changing.length) {
+  for (const p of plan.failed) say(`${p.recipe.name}: cannot be fixed automatically: ${p.error}`);
+  const { agents } = plan;
+  if (!agents.length) {
     say('No file needs changing: what is left (if anything) needs a fix by hand, as described above.');
     return { applied: false, json: { applied: false, reason: 'nothing to change', agents: [] } };
   }
-  const agents = changing.map((p) => ({ id: p.recipe.id, files: p.changes.map((c) => c.path), diff: changesDiff(p.changes, ctx.env), messages: p.messages }));
   for (const a of agents) {
     say(`${a.id}:`);
     for (const line of a.diff.trimEnd().split('\n')) say(`    ${paint(diffColor(line), line)}`);
@@ -168,13 +166,10 @@ async function runFix(report: DoctorReport, options: Options, io: CliIO, print: 
     say('Nothing was written. Run again with --fix --yes to apply.');
     return { applied: false, json: { applied: false, reason: 'not confirmed (pass --yes)', agents } };
   }
-  const outcome = await applyChanges(
-    changing.map((p) => ({ agent: p.recipe.id, changes: p.changes })),
-    { stateDir: stateDir(ctx.env), toolVersion: io.version, baseUrl: ctx.profile.urls.openai },
-  );
+  const outcome = await writeDoctorFix(plan, { env, version: io.version });
   for (const a of agents) {
     const failure = outcome.failed[a.id];
-    say(failure ? `${paint('red', 'failed')} ${a.id}: ${failure}` : `${paint('green', 'fixed')} ${a.id}: ${a.files.map((f) => displayPath(ctx.env, f)).join(', ')}`);
+    say(failure ? `${paint('red', 'failed')} ${a.id}: ${failure}` : `${paint('green', 'fixed')} ${a.id}: ${a.files.map((f) => displayPath(env, f)).join(', ')}`);
   }
   if (outcome.runId) say(`Undo with: setup-gateway undo --id ${outcome.runId}`);
   return { applied: Boolean(outcome.runId), json: { applied: Boolean(outcome.runId), runId: outcome.runId, agents, failed: outcome.failed } };

@@ -2,20 +2,17 @@
 // background (`relay start|stop|status`, a state file in the state dir), or as a user service
 // (`relay install-service`: a systemd user unit or a launchd agent, written by the applier so
 // `undo` removes it).
-import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { applyChanges } from '../core/apply.js';
-import { configHome, displayPath, type Environment, inHome, stateDir } from '../core/environment.js';
-import { ExitCode, SetupError, UsageError } from '../core/errors.js';
-import type { FileChange } from '../core/plan.js';
-import { isLoopbackHost, normalizeBaseUrl } from '../core/profile.js';
-import { readFileState } from '../core/snapshot.js';
-import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
-import { parseCommand } from './args.js';
 import type { Printer } from '../app/io.js';
 import { KEY_VARIABLE, resolveKey } from '../app/key.js';
-import { RELAY_STATE_ENV, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay, type RelayState } from '../app/relay-run.js';
+import { recordBackgroundRun, relayHealth, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay } from '../app/relay-run.js';
+import { planRelayService, writeRelayService } from '../app/relay-service.js';
+import { displayPath, type Environment } from '../core/environment.js';
+import { ExitCode, SetupError, UsageError } from '../core/errors.js';
+import { isLoopbackHost, normalizeBaseUrl } from '../core/profile.js';
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
+import { parseCommand } from './args.js';
 import type { CliIO } from './io.js';
 
 export const relayHelp = `Usage: setup-gateway relay [start|stop|status|install-service] [options]
@@ -163,11 +160,7 @@ async function runForeground(env: Environment, options: Options, print: Printer,
   const upstreams = relayOpts.upstream as string[];
   print.out(`setup-gateway relay listening on ${relay.url} -> ${upstreams.join(', ')} (${options['upstream-protocol']})`);
   print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
-  const stateFile = env.env[RELAY_STATE_ENV];
-  if (stateFile) {
-    const state: RelayState = { pid: process.pid, url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], startedAt: new Date().toISOString(), log: path.join(path.dirname(stateFile), 'relay.log'), version: io.version };
-    await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  }
+  const forget = await recordBackgroundRun(env, { url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], version: io.version });
   await new Promise<void>((resolve) => {
     const stopNow = () => {
       process.off('SIGINT', stopNow);
@@ -179,7 +172,7 @@ async function runForeground(env: Environment, options: Options, print: Printer,
   });
   print.err('setup-gateway relay: stopping');
   await relay.close();
-  if (stateFile) await rm(stateFile, { force: true });
+  await forget();
   return ExitCode.ok;
 }
 
@@ -201,12 +194,7 @@ async function stop(env: Environment, print: Printer): Promise<number> {
 }
 
 async function status(env: Environment, print: Printer, json: boolean, io: CliIO): Promise<number> {
-  const state = await runningRelay(env);
-  let healthy = false;
-  if (state) {
-    const res = await io.fetch(`${state.url}/api/hello`, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
-    healthy = res?.status === 200;
-  }
+  const { state, healthy } = await relayHealth(env, io.fetch);
   if (json) {
     print.json({ running: Boolean(state), healthy, ...(state ?? {}) });
   } else if (!state) {
@@ -219,126 +207,21 @@ async function status(env: Environment, print: Printer, json: boolean, io: CliIO
 
 // ------------------------------------------------------------------------------- service
 
-const SERVICE_NAME = 'setup-gateway-relay';
-const LAUNCHD_LABEL = 'dev.setup-gateway.relay';
-
-function xmlEscape(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
-}
-
-/** A systemd unit argument: quoted, with `\`, `"`, `%` and `$` escaped. */
-function systemdQuote(s: string): string {
-  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/%/g, '%%').replace(/\$/g, '$$$$')}"`;
-}
-
-/** A value in a systemd EnvironmentFile: single quotes are literal; a key holding one gets double quotes and escapes. */
-function envFileValue(s: string): string {
-  if (!s.includes("'")) return `'${s}'`;
-  return `"${s.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
-}
-
 async function installService(env: Environment, flags: readonly string[], options: Options, print: Printer, io: CliIO): Promise<number> {
   const relayOpts = await relayOptions(env, options, print, io);
-  const key = relayOpts.key;
-  const [node, script] = selfCommand();
-  // The service reads the key from its own environment, under the default name.
-  const args = ['relay', ...withoutKeyEnv(flags), '--key-env', 'SETUP_GATEWAY_KEY'];
-  const dir = stateDir(env);
-  const files: Array<{ path: string; text: string; secret: boolean; purpose: string }> = [];
-  let steps: string[];
-  if (env.platform === 'linux') {
-    const unit = path.join(configHome(env), 'systemd', 'user', `${SERVICE_NAME}.service`);
-    const envFile = path.join(dir, 'relay.env');
-    files.push({ path: envFile, text: `SETUP_GATEWAY_KEY=${envFileValue(key)}\n`, secret: true, purpose: 'the gateway key for the relay service' });
-    files.push({
-      path: unit,
-      secret: false,
-      purpose: 'systemd user unit for the relay',
-      text: [
-        '[Unit]',
-        'Description=setup-gateway relay (local AI gateway translator)',
-        'After=network-online.target',
-        '',
-        '[Service]',
-        `ExecStart=${[node, script, ...args].map(systemdQuote).join(' ')}`,
-        `EnvironmentFile=${envFile}`,
-        'Restart=on-failure',
-        'RestartSec=2',
-        '',
-        '[Install]',
-        'WantedBy=default.target',
-        '',
-      ].join('\n'),
-    });
-    steps = ['systemctl --user daemon-reload', `systemctl --user enable --now ${SERVICE_NAME}.service`, `journalctl --user -u ${SERVICE_NAME} -f    (its log)`];
-  } else if (env.platform === 'darwin') {
-    const plist = inHome(env, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`);
-    const log = path.join(dir, 'relay.log');
-    files.push({
-      path: plist,
-      secret: true,
-      purpose: 'launchd agent for the relay (holds the key in its environment)',
-      text: [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
-        '<plist version="1.0">',
-        '<dict>',
-        `  <key>Label</key><string>${LAUNCHD_LABEL}</string>`,
-        '  <key>ProgramArguments</key>',
-        '  <array>',
-        ...[node, script, ...args].map((a) => `    <string>${xmlEscape(a)}</string>`),
-        '  </array>',
-        '  <key>EnvironmentVariables</key>',
-        `  <dict><key>SETUP_GATEWAY_KEY</key><string>${xmlEscape(key)}</string></dict>`,
-        '  <key>RunAtLoad</key><true/>',
-        '  <key>KeepAlive</key><true/>',
-        `  <key>StandardOutPath</key><string>${xmlEscape(log)}</string>`,
-        `  <key>StandardErrorPath</key><string>${xmlEscape(log)}</string>`,
-        '</dict>',
-        '</plist>',
-        '',
-      ].join('\n'),
-    });
-    steps = [`launchctl bootstrap gui/$(id -u) ${plist}`, `launchctl kickstart -k gui/$(id -u)/${LAUNCHD_LABEL}    (restart)`];
-  } else {
-    throw new SetupError('relay install-service: user services are supported on Linux (systemd) and macOS (launchd).', ['On Windows, start it at logon with a scheduled task running `setup-gateway relay start`.']);
-  }
-
-  const changes: FileChange[] = [];
-  for (const f of files) {
-    const state = await readFileState(f.path);
-    const after = Buffer.from(f.text, 'utf8');
-    const mode = f.secret ? 0o600 : 0o644;
-    if (state.exists && state.bytes?.equals(after) && state.mode === mode) continue;
-    changes.push({ path: f.path, realPath: state.realPath, symlink: state.symlink, before: state.exists ? (state.bytes ?? null) : null, after, beforeMode: state.exists ? (state.mode ?? null) : null, mode, holdsSecret: f.secret, purpose: f.purpose });
-  }
-  if (script.includes(`${path.sep}_npx${path.sep}`)) {
+  const self = selfCommand();
+  const service = planRelayService(env, flags, relayOpts.key, self);
+  if (self[1].includes(`${path.sep}_npx${path.sep}`)) {
     print.err('Note: setup-gateway runs from npx\'s cache, which may be cleared; install it (npm i -g setup-gateway) for a lasting service.');
   }
+  const { changes, runId } = await writeRelayService(env, service, io.version, (relayOpts.upstream as string[])[0] ?? '');
   if (changes.length === 0) {
     print.out('The relay service files are already up to date.');
   } else {
-    const outcome = await applyChanges([{ agent: 'relay-service', changes }], { stateDir: dir, toolVersion: io.version, baseUrl: (relayOpts.upstream as string[])[0] ?? '' });
-    const failure = outcome.failed['relay-service'];
-    if (failure) throw new SetupError(`relay install-service: ${failure}`);
     for (const c of changes) print.out(`wrote ${displayPath(env, c.path)}${c.holdsSecret ? ' (0600: holds the key)' : ''}`);
-    print.out(`(apply ${outcome.runId}: \`setup-gateway undo --id ${outcome.runId}\` removes these files)`);
+    print.out(`(apply ${runId}: \`setup-gateway undo --id ${runId}\` removes these files)`);
   }
   print.out('To start it now and at every login:');
-  for (const s of steps) print.out(`  ${s}`);
+  for (const s of service.steps) print.out(`  ${s}`);
   return ExitCode.ok;
-}
-
-function withoutKeyEnv(flags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < flags.length; i++) {
-    const f = flags[i] as string;
-    if (f === '--key-env') {
-      i++;
-      continue;
-    }
-    if (f.startsWith('--key-env=')) continue;
-    out.push(f);
-  }
-  return out;
 }
