@@ -25,6 +25,11 @@ export function relayStartCommand(profile: Profile, url: string): string {
   return `setup-gateway relay start --upstream ${profile.urls.openai} --port ${relayPort(url)}`;
 }
 
+/** How a user starts the relay themselves: now, or at every login. */
+export function relayStartAdvice(profile: Profile, url: string): string {
+  return `with SETUP_GATEWAY_KEY set: ${relayStartCommand(profile, url)} (or at every login: setup-gateway relay install-service --upstream ${profile.urls.openai})`;
+}
+
 function relayPort(url: string): string {
   const parsed = new URL(url);
   return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');

@@ -23,7 +23,7 @@ export interface SessionDeps {
   recipes?: readonly Recipe[];
   /** Detection's file-system probe (tests use an in-memory one). */
   probe?: FsProbe;
-  /** A protocol probe (e.g. from src/doctor), used by the gateway check when given. */
+  /** The protocol probe (gateway-check.ts `probeProtocols`), used by the gateway check when given. */
   probeProtocols?: ProtocolProbe;
   /** Checks on what was applied (verify.ts `doctorChecks`); re-planning ("no drift") otherwise. */
   verify?: Verifier;

@@ -6,7 +6,7 @@ import { maskSecrets } from '../core/secrets.js';
 import { readRelayStatus } from '../doctor/relay.js';
 import { DEFAULT_TIMEOUT_MS, runDoctor } from '../doctor/run.js';
 import type { Finding } from '../doctor/types.js';
-import { relayStartCommand, runningRelay } from './relay-run.js';
+import { relayStartAdvice, runningRelay } from './relay-run.js';
 import type { AgentReport } from './report.js';
 import { planReview, type Check, type Review, type SessionDeps, type Verifier } from './session.js';
 import { relayed, type RelayStatus, type Written } from './write.js';
@@ -100,7 +100,7 @@ function nextSteps(review: Review, reports: readonly AgentReport[], relay: Relay
     );
   } else if (viaRelay.length) {
     steps.push(
-      `${relay?.error ? `The local relay could not start (${relay.error}). ` : ''}Start the local relay before using ${viaRelay.join(', ')}, with SETUP_GATEWAY_KEY set: ${relayStartCommand(review.profile, review.relay.url)} (or at every login: setup-gateway relay install-service --upstream ${review.profile.urls.openai}).`,
+      `${relay?.error ? `The local relay could not start (${relay.error}). ` : ''}Start the local relay before using ${viaRelay.join(', ')}, ${relayStartAdvice(review.profile, review.relay.url)}.`,
     );
   }
   const done = reports.filter((r) => r.status === 'updated' || r.status === 'unchanged');

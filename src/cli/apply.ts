@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { applyAgents } from '../app/apply.js';
 import { Printer } from '../app/io.js';
 import { resolveKey } from '../app/key.js';
-import { relayStartCommand } from '../app/relay-run.js';
+import { relayStartAdvice } from '../app/relay-run.js';
 import { printReports } from '../app/report.js';
 import type { RelayStatus } from '../app/write.js';
 import { ExitCode, UsageError } from '../core/errors.js';
@@ -114,6 +114,6 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
 function relayMessage(relay: RelayStatus, profile: Profile): string {
   if (relay.running && relay.started) return `Started the local relay at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}; stop it with \`setup-gateway relay stop\`.`;
   if (relay.running) return `The local relay is running at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}.`;
-  const start = `Start it with SETUP_GATEWAY_KEY set: ${relayStartCommand(profile, relay.url)} (or keep it running at login: setup-gateway relay install-service --upstream ${profile.urls.openai}).`;
+  const start = `Start it ${relayStartAdvice(profile, relay.url)}.`;
   return relay.error ? `The local relay did not start (${relay.error}). ${start}` : `The local relay must run for these agents. ${start}`;
 }
