@@ -13,12 +13,13 @@ import { geminiCli } from './gemini-cli/recipe.js';
 import { goose } from './goose/recipe.js';
 import { openclaw } from './openclaw/recipe.js';
 import { opencode } from './opencode/recipe.js';
+import { qwenCode } from './qwen-code/recipe.js';
 import { rooCode } from './roo-code/recipe.js';
 import { shellEnv } from './shell-env/recipe.js';
 import { windsurf } from './windsurf/recipe.js';
 import { zed } from './zed/recipe.js';
 
-export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, shellEnv];
+export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, qwenCode, shellEnv];
 
 export function findRecipe(id: string): DoctorRecipe | undefined {
   return recipes.find((r) => r.id === id);

@@ -26,6 +26,10 @@ export const opencodeBin = bin('opencode');
 export const continueBin = bin('cn');
 /** OpenClaw's entry script, run with `runtimeNode` (it needs Node >= 24). */
 export const openclawEntry = join(agentsCacheDir, 'node_modules', 'openclaw', 'openclaw.mjs');
+/** Qwen Code's entry script, run with `runtimeNode` (it needs Node >= 22). */
+export const qwenEntry = join(agentsCacheDir, 'node_modules', '@qwen-code', 'qwen-code', 'cli-entry.js');
+/** Kilo Code CLI (`kilo`), from @kilocode/cli (a native binary from a platform package). */
+export const kiloBin = bin('kilo');
 /** The Node pinned in the manifest's `runtimes.node`, installed by install.mjs into the cache. */
 export const runtimeNode = join(agentsCacheDir, 'runtime', 'node_modules', 'node', 'bin', isWindows ? 'node.exe' : 'node');
 
@@ -42,5 +46,7 @@ export const agentVersions = {
   opencode: manifest.dependencies['opencode-ai'] ?? 'unknown',
   continue: manifest.dependencies['@continuedev/cli'] ?? 'unknown',
   openclaw: manifest.dependencies.openclaw ?? 'unknown',
+  qwen: manifest.dependencies['@qwen-code/qwen-code'] ?? 'unknown',
+  kilo: manifest.dependencies['@kilocode/cli'] ?? 'unknown',
   runtimeNode: manifest.runtimes?.node ?? 'unknown',
 };

@@ -1,0 +1,101 @@
+// Qwen Code (npm `@qwen-code/qwen-code`, `qwen`; Node >= 22). Facts checked 2026-12-04 against
+// the docs and the code of the pinned 0.24.4 (its bundled chunks under the package):
+// - https://qwenlm.github.io/qwen-code-docs/en/users/configuration/settings/: the user file is
+//   `~/.qwen/settings.json` on every OS (QWEN_HOME replaces `~/.qwen`; a leading `~` is expanded);
+//   JSON with comments; `.qwen/settings.json` in the project wins over it and system files
+//   (/etc/qwen-code/settings.json, QWEN_CODE_SYSTEM_SETTINGS_PATH) over both. String values may
+//   reference `$NAME` / `${NAME}`, replaced from the environment when NAME is set; there is no
+//   escape, so a key holding such a reference is noted (below).
+// - https://qwenlm.github.io/qwen-code-docs/en/users/configuration/model-providers/:
+//   `modelProviders.openai` is a list of `{id, name, baseUrl, envKey}`; `id` is the model sent;
+//   the key is read from `process.env[envKey]`, never from the entry. `security.auth.selectedType`
+//   `openai` and `model.name` pick the entry (`model.baseUrl` tells apart entries sharing an id).
+// - The settings schema's `env` object sets variables as the lowest-priority fallback (the process
+//   environment and .env files win), so the key goes there under a name of our own that no
+//   shell or .env sets: OPENAI_API_KEY / OPENAI_BASE_URL in the environment do not win over a
+//   modelProviders entry's envKey and baseUrl (modelConfigResolver: the entry comes first).
+// - A file without `"$version": 4` is rewritten by Qwen Code on every start to add it (settings
+//   loader): we set it when absent so the file stays as written (and `undo` can restore it).
+//   `modelProviders` is replaced, not merged, by a project file that has its own.
+import { pathFor, type Environment } from '../../src/core/environment.js';
+import type { Recipe } from '../../src/core/recipe.js';
+
+/** The variable (in settings.json's `env`) our modelProviders entry takes its key from. */
+export const QWEN_KEY_VAR = 'SETUP_GATEWAY_QWEN_API_KEY';
+/** The settings version Qwen Code 0.24 stamps on a file it loads. */
+export const QWEN_SETTINGS_VERSION = 4;
+
+export const qwenCode: Recipe = {
+  id: 'qwen-code',
+  name: 'Qwen Code',
+  protocol: 'openai-chat',
+  model: 'required',
+  checked: '2026-12-04',
+  sources: [
+    'https://qwenlm.github.io/qwen-code-docs/en/users/configuration/settings/',
+    'https://qwenlm.github.io/qwen-code-docs/en/users/configuration/model-providers/',
+    'https://github.com/QwenLM/qwen-code (packages/core/src/models/modelConfigResolver.ts, packages/cli/src/config/settings.ts)',
+  ],
+  checks: {
+    env: [
+      // settings.json's `env` is the last fallback: the same name in the environment wins.
+      { name: QWEN_KEY_VAR, slot: 'key', wins: true },
+      // Only used when our entry gives none: read, but they lose to it.
+      { name: 'OPENAI_API_KEY', slot: 'key', wins: false },
+      { name: 'OPENAI_BASE_URL', slot: 'url', wins: false },
+    ],
+    dotenv: [{ path: '.qwen/.env', in: ['cwd', 'home'] }],
+    projectFiles: [{ path: '.qwen/settings.json', in: ['cwd'], mirrors: 'settings.json' }],
+  },
+  detect: {
+    binaries: ['qwen'],
+    paths: (env) => [qwenDir(env)],
+  },
+  plan({ profile, model, env }) {
+    const id = model ?? '';
+    const url = profile.urls.openai;
+    const dollar = /\$(\w+|\{[^}]+\})/.exec(profile.key);
+    return {
+      files: [
+        {
+          kind: 'structured',
+          path: pathFor(env).join(qwenDir(env), 'settings.json'),
+          format: 'json',
+          ops: [
+            { op: 'setDefault', path: ['$version'], value: QWEN_SETTINGS_VERSION },
+            { op: 'set', path: ['security', 'auth', 'selectedType'], value: 'openai' },
+            // Other models the user listed stay; ours is matched by its id.
+            {
+              op: 'upsert',
+              path: ['modelProviders', 'openai'],
+              match: { key: 'id', value: id },
+              value: { id, name: id, baseUrl: url, envKey: QWEN_KEY_VAR },
+            },
+            { op: 'set', path: ['model', 'name'], value: id },
+            { op: 'set', path: ['model', 'baseUrl'], value: url },
+            { op: 'set', path: ['env', QWEN_KEY_VAR], value: profile.key },
+          ],
+          holdsSecret: true,
+          purpose: `the model in modelProviders.openai (the gateway URL), its key in env.${QWEN_KEY_VAR}, auth type openai`,
+        },
+      ],
+      notes: [
+        'Qwen Code started with --model, --auth-type or --openai-base-url uses those instead.',
+        ...(dollar
+          ? [`The key contains "${dollar[0]}": Qwen Code replaces $NAME in settings.json from the environment when NAME is set, which would change the key it sends.`]
+          : []),
+      ],
+    };
+  },
+};
+
+/** QWEN_HOME (absolute, or `~`-relative), else `~/.qwen`. */
+export function qwenDir(env: Environment): string {
+  const p = pathFor(env);
+  const v = env.env.QWEN_HOME?.trim();
+  if (v) {
+    if (/^~(?=$|[\\/])/.test(v)) return p.join(env.home, v.slice(1));
+    if (p.isAbsolute(v)) return v;
+  }
+  return p.join(env.home, '.qwen');
+}
