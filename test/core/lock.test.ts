@@ -2,6 +2,7 @@
 // another program (same pid, another start time) is taken over; the bare-pid format older
 // versions wrote is still understood.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -102,14 +103,16 @@ describe('withLock', () => {
   });
 });
 
-async function waitForZombie(pid: number): Promise<{ state: string; startTicks: string }> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const fields = procStatFields(await readFile(`/proc/${pid}/stat`, 'utf8'));
-    if (fields?.state === 'Z') return fields;
-    if (Date.now() > deadline) throw new Error(`pid ${pid} did not become a zombie (state ${fields?.state})`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+function waitForZombie(pid: number): Promise<{ state: string; startTicks: string }> {
+  let fields: ReturnType<typeof procStatFields>;
+  // The state changes in the kernel, with no event to wait on: poll /proc with a deadline.
+  return waitUntil(
+    () => {
+      fields = procStatFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      return fields?.state === 'Z' ? fields : undefined;
+    },
+    () => `pid ${pid} to become a zombie (state ${fields?.state})`,
+  );
 }
 
 describe('processStart and the lock format', () => {

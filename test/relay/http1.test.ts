@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { http1Client } from '../../src/relay/http1.js';
 import type { UpstreamReply } from '../../src/relay/upstream-client.js';
+import { waitUntil } from '../support/wait.js';
 
 const servers: Server[] = [];
 /** Server-side sockets: the client keeps its connections alive, so closing a server waits for them. */
@@ -39,15 +40,6 @@ const turn = () => new Promise<void>((r) => setImmediate(r));
 function closed(socket: Socket | undefined): Promise<void> {
   if (!socket) throw new Error('no such connection');
   return socket.closed ? Promise.resolve() : new Promise<void>((r) => socket.once('close', () => r()));
-}
-
-/** Polls `condition` until it holds, failing after a deadline (never a fixed wait). */
-async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 interface Seen {
@@ -301,7 +293,7 @@ describe('http1Client', () => {
     const listeners: Array<() => void> = [];
     const hook = { aborted: false, onAbort: (l: () => void) => (listeners.push(l), () => {}) };
     const pending = http1Client()(url, { ...post, abort: hook });
-    await until(() => (seen.connections[0] ?? '').includes('{"a":1}'), 'the request to arrive');
+    await waitUntil(() => (seen.connections[0] ?? '').includes('{"a":1}'), () => 'the request to arrive');
     const gone = closed(seen.sockets[0]);
     hook.aborted = true;
     for (const l of listeners) l();
