@@ -124,12 +124,13 @@ const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, keepAliveMse
 /** One request; resolves with the time to the first body byte and to the end, in ms. */
 function once(target, stream) {
   const body = stream ? target.streamBody : target.body;
+  const path = stream ? target.streamPath : target.path;
   return new Promise((res, rej) => {
     const t0 = performance.now();
     let first;
     let text = '';
     const req = request(
-      { host: '127.0.0.1', port: target.port, method: 'POST', path: target.path, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...target.headers } },
+      { host: '127.0.0.1', port: target.port, method: 'POST', path, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...target.headers } },
       (r) => {
         r.setEncoding('utf8');
         r.on('data', (d) => {
@@ -215,9 +216,17 @@ const MODEL = 'bench-model';
 const A_BODY = (stream) => JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 256, ...(stream ? { stream: true } : {}), system: 'You are terse.', messages: [{ role: 'user', content: 'Say the sentence about the fox.' }] });
 const O_BODY = (stream) => JSON.stringify({ model: MODEL, max_tokens: 256, ...(stream ? { stream: true } : {}), messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say the sentence about the fox.' }] });
 
+// A Gemini client names the model and the stream in the path (Gemini CLI streams with alt=sse).
+const G_BODY = JSON.stringify({ systemInstruction: { parts: [{ text: 'You are terse.' }] }, contents: [{ role: 'user', parts: [{ text: 'Say the sentence about the fox.' }] }], generationConfig: { maxOutputTokens: 256 } });
+
 function target(name, port, kind, headers = {}) {
+  if (kind === 'gemini') {
+    const base = `/v1beta/models/${MODEL}`;
+    return { name, port, anthropic: false, path: `${base}:generateContent`, streamPath: `${base}:streamGenerateContent?alt=sse`, body: G_BODY, streamBody: G_BODY, headers };
+  }
   const anthropic = kind === 'anthropic';
-  return { name, port, anthropic, path: anthropic ? '/v1/messages' : '/v1/chat/completions', body: anthropic ? A_BODY(false) : O_BODY(false), streamBody: anthropic ? A_BODY(true) : O_BODY(true), headers };
+  const path = anthropic ? '/v1/messages' : '/v1/chat/completions';
+  return { name, port, anthropic, path, streamPath: path, body: anthropic ? A_BODY(false) : O_BODY(false), streamBody: anthropic ? A_BODY(true) : O_BODY(true), headers };
 }
 
 async function main() {
@@ -262,6 +271,7 @@ async function main() {
     bare: target('bare node:http proxy (chat)', barePort, 'chat'),
     relayPass: target('relay, pass-through (chat -> chat)', relayPort, 'chat', { authorization: 'Bearer local' }),
     relayA2O: target('relay, translating (Anthropic -> chat)', relayPort, 'anthropic', { 'x-api-key': 'local', 'anthropic-version': '2023-06-01' }),
+    relayG2O: target('relay, translating (Gemini -> chat)', relayPort, 'gemini', { 'x-goog-api-key': 'local' }),
     ...(ccr ? { ccrA2O: target('claude-code-router, translating (Anthropic -> chat)', ccrPort, 'anthropic', { 'x-api-key': 'local', 'anthropic-version': '2023-06-01' }) } : {}),
   };
   for (const t of Object.values(targets)) await check(t);
@@ -302,7 +312,7 @@ async function main() {
   for (const [key, t] of Object.entries(targets)) line(`  ${t.name}`, `${f(results[key].plain.p50)} / ${f(results[key].plain.p99)}    stream TTFB ${f(results[key].stream.p50)} / ${f(results[key].stream.p99)}`);
   console.log('added over calling the mock directly, ms, p50 / p99');
   const added = {};
-  for (const key of ['bare', 'relayPass', 'relayA2O', 'ccrA2O']) {
+  for (const key of ['bare', 'relayPass', 'relayA2O', 'relayG2O', 'ccrA2O']) {
     if (!results[key]) continue;
     const r = results[key];
     const d = results.direct;
@@ -323,6 +333,7 @@ async function main() {
   console.log(`share of the bare proxy, median of ${ROUNDS} rounds (non-streaming / streaming) [each round]`);
   line('  relay pass-through / bare proxy', `${(share('relayPass') * 100).toFixed(0)}% / ${(shareStream('relayPass') * 100).toFixed(0)}%   [${rounds('relayPass', (r) => r.plain)} / ${rounds('relayPass', (r) => r.stream)}]`);
   line('  relay translating / bare proxy', `${(share('relayA2O') * 100).toFixed(0)}% / ${(shareStream('relayA2O') * 100).toFixed(0)}%   [${rounds('relayA2O', (r) => r.plain)} / ${rounds('relayA2O', (r) => r.stream)}]`);
+  line('  relay translating Gemini / bare proxy', `${(share('relayG2O') * 100).toFixed(0)}% / ${(shareStream('relayG2O') * 100).toFixed(0)}%   [${rounds('relayG2O', (r) => r.plain)} / ${rounds('relayG2O', (r) => r.stream)}]`);
   console.log('peak RSS in MiB (VmHWM, after the whole run)');
   line('  relay', f(rss.relay));
   line('  bare node:http proxy', f(rss.bare));
@@ -335,6 +346,7 @@ async function main() {
   const pct = (x) => `${(x * 100).toFixed(0)}%`;
   verdicts.push([`throughput >= 80% of the bare proxy, pass-through (${pct(share('relayPass'))} / streaming ${pct(shareStream('relayPass'))})`, share('relayPass') >= 0.8 && shareStream('relayPass') >= 0.8]);
   verdicts.push([`throughput >= 80% of the bare proxy, translating (${pct(share('relayA2O'))} / streaming ${pct(shareStream('relayA2O'))})`, share('relayA2O') >= 0.8 && shareStream('relayA2O') >= 0.8]);
+  verdicts.push([`throughput >= 80% of the bare proxy, translating Gemini (${pct(share('relayG2O'))} / streaming ${pct(shareStream('relayG2O'))})`, share('relayG2O') >= 0.8 && shareStream('relayG2O') >= 0.8]);
   if (results.ccrA2O) {
     const r = results.relayA2O;
     const c = results.ccrA2O;

@@ -95,6 +95,8 @@ export function chatToAnthropicRequest(req: ORequest, opts: TranslateOptions = {
   if (system.length > 0) body.system = system.join('\n\n');
   if (typeof req.temperature === 'number') body.temperature = Math.min(1, Math.max(0, req.temperature));
   if (typeof req.top_p === 'number') body.top_p = req.top_p;
+  // Not in the chat form, but a Gemini client's topK rides along for Anthropic gateways.
+  if (typeof req.top_k === 'number') body.top_k = req.top_k;
   const stop = typeof req.stop === 'string' ? [req.stop] : Array.isArray(req.stop) ? req.stop : [];
   if (stop.length > 0) body.stop_sequences = stop;
 
@@ -128,6 +130,7 @@ export function chatToAnthropicRequest(req: ORequest, opts: TranslateOptions = {
       body.thinking = { type: 'enabled', budget_tokens: b };
       delete body.temperature; // thinking requires the default temperature
       delete body.top_p;
+      delete body.top_k;
     }
   }
   if (req.stream === true) body.stream = true;

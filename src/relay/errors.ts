@@ -3,7 +3,7 @@
 import { isRecord, tryParseJson } from './util.js';
 
 /** The protocol a client speaks, which decides the shape of every error it receives. */
-export type ClientProtocol = 'anthropic' | 'openai';
+export type ClientProtocol = 'anthropic' | 'openai' | 'gemini';
 
 const ANTHROPIC_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
@@ -50,7 +50,31 @@ export function openaiErrorBody(status: number, info: ErrorInfo): { error: { mes
   return { error: { message: info.message, type: info.type ?? openaiErrorType(status), param: info.param ?? null, code: info.code ?? null } };
 }
 
+/** Google's canonical status names for HTTP statuses (google.rpc.Code, as the Gemini API reports them). */
+const GOOGLE_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  500: 'INTERNAL',
+  501: 'UNIMPLEMENTED',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+export function googleStatus(status: number): string {
+  return GOOGLE_STATUS[status] ?? (status >= 500 ? (status === 502 ? 'UNAVAILABLE' : 'INTERNAL') : 'INVALID_ARGUMENT');
+}
+
+export function geminiErrorBody(status: number, info: ErrorInfo): { error: { code: number; message: string; status: string } } {
+  return { error: { code: status, message: info.message, status: googleStatus(status) } };
+}
+
 export function errorBody(client: ClientProtocol, status: number, info: ErrorInfo): unknown {
+  if (client === 'gemini') return geminiErrorBody(status, info);
   return client === 'anthropic' ? anthropicErrorBody(status, info) : openaiErrorBody(status, info);
 }
 

@@ -28,6 +28,8 @@ type PathRoute =
   | { kind: 'probe' }
   | { kind: 'models' }
   | { kind: 'count_tokens' }
+  /** A route the client protocol's adapter answers itself (Gemini's model list and token count). */
+  | { kind: 'local'; adapter: Adapter; side: 'models' | 'count'; model: string | undefined }
   | { kind: 'inference'; adapter: Adapter; model: string | undefined }
   | { kind: 'not_found' }
   | { kind: 'method_not_allowed'; allow: string };
@@ -116,6 +118,9 @@ export class Relay {
         case 'count_tokens':
           await countTokens(this.gateways, req, parseBody(req.body), (m) => this.modelChain(m)[0] ?? m, sink);
           return;
+        case 'local':
+          await this.local(req, sink, route.adapter, route.side, route.model);
+          return;
         case 'inference':
           await this.inference(req, sink, route.adapter, route.model, started);
           return;
@@ -133,6 +138,21 @@ export class Relay {
         sink.end();
       }
     }
+  }
+
+  /** What an adapter answers itself: a token count, or the first gateway's models in its shape. */
+  private async local(req: RelayRequest, sink: RelaySink, adapter: Adapter, side: 'models' | 'count', model: string | undefined): Promise<void> {
+    const local = adapter.local;
+    if (!local) throw new ClientError(404, `The relay has no route for ${req.method} ${req.url.split('?')[0]}.`);
+    if (side === 'count') {
+      sendJson(sink, 200, JSON.stringify(local.countTokens(parseBody(req.body))));
+      return;
+    }
+    await listModels(this.gateways, req, sink, adapter.errors, (models) => {
+      // A name the model map sends elsewhere is served, listed or not.
+      if (model !== undefined && !models.some((m) => m.id === model) && this.modelChain(model)[0] !== model) models.push({ id: model });
+      return local.models(models, model);
+    });
   }
 
   private async inference(req: RelayRequest, sink: RelaySink, adapter: Adapter, pathModel: string | undefined, started: number): Promise<void> {
@@ -219,7 +239,7 @@ export class Relay {
       const path = x.pathModel !== undefined ? route.adapter.upstreamPath + (q === -1 ? '' : url.slice(q)) : url.startsWith('/v1/') ? url : `/v1${url}`;
       return { kind: 'pass', adapter: route.adapter, path, body: x.body.model === model ? x.req.body : JSON.stringify({ ...x.body, model }) };
     }
-    const client = route.client.client.accept(x.body, { model, requested: x.requested, upstreamName: upstream.name, options: this.options });
+    const client = route.client.client.accept(x.body, { model, requested: x.requested, upstreamName: upstream.name, upstream: route.upstream.id, url: x.req.url, options: this.options });
     const gateway = route.send.send(client.request, this.options, model);
     return { kind: 'translate', upstream: route.upstream, path: route.upstream.upstreamPath, body: gateway.body, client, gateway };
   }
@@ -228,7 +248,7 @@ export class Relay {
   private async translated(x: Inference, response: UpstreamReply, client: ClientTurn, gateway: UpstreamTurn): Promise<void> {
     const sink = x.sink;
     if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      await translateStream(sink, response, gateway.decoder(client.encoder(), client.usage), this.pings);
+      await translateStream(sink, response, gateway.decoder(client.encoder(), client.usage), this.pings, client.contentType);
       return;
     }
     const text = await response.text();
@@ -238,12 +258,12 @@ export class Relay {
       return;
     }
     const common = gateway.reply(json);
-    if (x.body.stream === true) {
+    if (client.request.stream === true) {
       // The upstream ignored `stream`: replay its reply as a stream in the client's format.
       const encoder = client.encoder();
       let out = '';
       for (const c of chatResponseToChunks(common)) out += encoder.chunk(c);
-      sendStream(sink, response, out + encoder.done());
+      sendStream(sink, response, out + encoder.done(), client.contentType);
       return;
     }
     sendJson(sink, response.status, JSON.stringify(client.reply(common)), translatedHeaders(response.headers));
@@ -263,7 +283,9 @@ function routeOf(method: string, path: string): PathRoute {
   if (p === '/models') return method === 'GET' ? { kind: 'models' } : { kind: 'method_not_allowed', allow: 'GET' };
   const found = p === '/messages/count_tokens' ? undefined : adapterFor(p);
   if (p !== '/messages/count_tokens' && !found) return { kind: 'not_found' };
+  if (found?.side === 'models') return method === 'GET' ? { kind: 'local', adapter: found.adapter, side: 'models', model: found.model } : { kind: 'method_not_allowed', allow: 'GET' };
   if (method !== 'POST') return { kind: 'method_not_allowed', allow: 'POST' };
+  if (found?.side === 'count') return { kind: 'local', adapter: found.adapter, side: 'count', model: found.model };
   return found ? { kind: 'inference', adapter: found.adapter, model: found.model } : { kind: 'count_tokens' };
 }
 

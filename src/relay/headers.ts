@@ -23,6 +23,7 @@ const NOT_UPSTREAM = new Set([
   'accept-encoding',
   'authorization',
   'x-api-key',
+  'x-goog-api-key',
   'api-key',
   'cookie',
   'origin',

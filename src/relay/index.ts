@@ -1,5 +1,6 @@
 // The embedded relay: one local endpoint that speaks Anthropic Messages, OpenAI Chat
-// Completions, Responses and legacy completions, in front of a gateway that speaks one of them.
+// Completions, Responses, legacy completions and the Gemini API, in front of a gateway that
+// speaks Anthropic Messages or chat completions (or passes its own protocol through).
 //
 //   const relay = await startRelay({ upstream: 'https://gateway.example.com', key, port: 0 });
 //   // Claude Code: ANTHROPIC_BASE_URL=relay.url; OpenAI clients: `${relay.url}/v1`

@@ -37,14 +37,14 @@ export function sendError(sink: RelaySink, client: ClientProtocol, status: numbe
 const SSE_TYPE = 'text/event-stream; charset=utf-8';
 
 /** A translated stream written at once (the gateway answered JSON to a streaming request). */
-export function sendStream(sink: RelaySink, response: UpstreamReply, frames: string): void {
-  sink.head(200, { 'content-type': SSE_TYPE, 'cache-control': 'no-cache', ...translatedHeaders(response.headers) });
+export function sendStream(sink: RelaySink, response: UpstreamReply, frames: string, contentType = SSE_TYPE): void {
+  sink.head(200, { 'content-type': contentType, 'cache-control': 'no-cache', ...translatedHeaders(response.headers) });
   sink.end(frames);
 }
 
 /** Streams a translated reply: parse, translate, write; pings while the upstream is silent. */
-export async function translateStream(sink: RelaySink, response: UpstreamReply, t: StreamTranslator, pings: PingClock | undefined): Promise<void> {
-  sink.head(200, { 'content-type': SSE_TYPE, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...translatedHeaders(response.headers) });
+export async function translateStream(sink: RelaySink, response: UpstreamReply, t: StreamTranslator, pings: PingClock | undefined, contentType = SSE_TYPE): Promise<void> {
+  sink.head(200, { 'content-type': contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...translatedHeaders(response.headers) });
   const parser = new SseParser();
   const watch = pings?.watch(() => {
     if (!sink.aborted) void sink.write(t.ping);

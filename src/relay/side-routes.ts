@@ -3,7 +3,7 @@
 // else an estimate).
 import { ClientError, type ClientProtocol, parseErrorBody } from './errors.js';
 import { passthroughHeaders, translatedHeaders } from './headers.js';
-import { estimateInputTokens, hybridModelList, parseModelList } from './local.js';
+import { estimateInputTokens, hybridModelList, type ModelEntry, parseModelList } from './local.js';
 import { describeFetchError } from './net.js';
 import { type RelaySink, sendError, sendJson } from './replies.js';
 import type { ARequest } from './types.js';
@@ -19,9 +19,14 @@ interface SideRequest {
   body: Uint8Array;
 }
 
-export async function listModels(gateways: Gateways, req: SideRequest, sink: RelaySink, client: ClientProtocol): Promise<void> {
+/**
+ * The first gateway's model list, as the hybrid OpenAI/Anthropic payload or through `format` (a
+ * protocol's own shape; undefined answers 404). With `format` the client's query is not forwarded:
+ * it is in that protocol's terms (and Gemini's holds the client's key).
+ */
+export async function listModels(gateways: Gateways, req: SideRequest, sink: RelaySink, client: ClientProtocol, format?: (models: ModelEntry[]) => unknown): Promise<void> {
   const upstream = gateways.primary;
-  const q = req.url.indexOf('?');
+  const q = format ? -1 : req.url.indexOf('?');
   let response: UpstreamReply;
   try {
     response = await gateways.request(upstream, `/v1/models${q === -1 ? '' : req.url.slice(q)}`, { method: 'GET', incoming: req.headers, anthropic: upstream.protocol === 'anthropic', abort: sink });
@@ -36,8 +41,13 @@ export async function listModels(gateways: Gateways, req: SideRequest, sink: Rel
     return;
   }
   const models = parseModelList(tryParseJson(text));
-  if (!models) sendError(sink, client, 502, { message: 'the upstream model list is not a list' });
-  else sendJson(sink, 200, JSON.stringify(hybridModelList(models)));
+  if (!models) {
+    sendError(sink, client, 502, { message: 'the upstream model list is not a list' });
+    return;
+  }
+  const payload = format ? format(models) : hybridModelList(models);
+  if (payload === undefined) sendError(sink, client, 404, { message: `${upstream.name} ${upstream.root} does not list that model.` });
+  else sendJson(sink, 200, JSON.stringify(payload));
 }
 
 export async function countTokens(gateways: Gateways, req: SideRequest, body: Record<string, unknown>, model: (requested: string) => string, sink: RelaySink): Promise<void> {

@@ -2,7 +2,7 @@
 // to and from the common form (chat completions), stream encoders and decoders, error frames;
 // and the route table over every (client, gateway) pair.
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, adapterFor, anthropic, chat, completions, responses, routeBetween, routesFor, upstreamOf, type Adapter, type ClientContext } from '../../src/relay/adapters/index.js';
+import { ADAPTERS, adapterFor, anthropic, chat, completions, gemini, responses, routeBetween, routesFor, upstreamOf, type Adapter, type ClientContext } from '../../src/relay/adapters/index.js';
 import { chatResponseToChunks } from '../../src/relay/adapters/chat.js';
 import { ClientError } from '../../src/relay/errors.js';
 import { SseParser } from '../../src/relay/sse.js';
@@ -10,7 +10,7 @@ import type { StreamTranslator } from '../../src/relay/streams.js';
 import type { OResponse } from '../../src/relay/types.js';
 import { anthropicSse, chatSse, frames, ochunk, stableIds } from './helpers.js';
 
-const ctx = (over: Partial<ClientContext> = {}): ClientContext => ({ model: 'up-model', requested: 'client-model', upstreamName: 'upstream', options: {}, ...over });
+const ctx = (over: Partial<ClientContext> = {}): ClientContext => ({ model: 'up-model', requested: 'client-model', upstreamName: 'upstream', upstream: 'chat', url: '/v1/chat/completions', options: {}, ...over });
 
 const common: OResponse = {
   id: 'chatcmpl-up',
@@ -37,9 +37,9 @@ describe('the route table', () => {
   const pairs = ADAPTERS.flatMap((c) => ADAPTERS.map((u) => [c, u] as const));
 
   it('has one adapter per protocol, each answering its own paths', () => {
-    expect(ADAPTERS.map((a) => a.id).sort()).toEqual(['anthropic', 'chat', 'completions', 'responses']);
+    expect(ADAPTERS.map((a) => a.id).sort()).toEqual(['anthropic', 'chat', 'completions', 'gemini', 'responses']);
     expect(new Set(ADAPTERS.map((a) => a.upstreamPath)).size).toBe(ADAPTERS.length);
-    for (const a of ADAPTERS) expect(adapterFor(a.upstreamPath.replace(/^\/v1/, ''))?.adapter).toBe(a);
+    for (const a of ADAPTERS) expect(adapterFor(a.upstreamPath.replace(/^\/v1(?=\/)/, ''))?.adapter).toBe(a);
     expect(adapterFor('/messages/count_tokens')).toBeUndefined();
     expect(adapterFor('/models')).toBeUndefined();
   });
@@ -63,10 +63,19 @@ describe('the route table', () => {
       'completions -> anthropic': 'translate',
       'completions -> responses': 'none',
       'completions -> completions': 'pass',
+      'completions -> gemini': 'none',
+      'chat -> gemini': 'none',
+      'anthropic -> gemini': 'none',
+      'responses -> gemini': 'none',
+      'gemini -> chat': 'translate',
+      'gemini -> anthropic': 'translate',
+      'gemini -> responses': 'none',
+      'gemini -> completions': 'none',
+      'gemini -> gemini': 'none',
     });
     for (const [c, u] of pairs) {
       const route = routeBetween(c, u);
-      expect(route === undefined, `${c.id} -> ${u.id}`).toBe(c !== u && u.upstream === undefined);
+      expect(route === undefined, `${c.id} -> ${u.id}`).toBe(c === u ? c.passThrough === false : u.upstream === undefined);
       if (route) expect(upstreamOf(route)).toBe(u);
     }
   });
@@ -77,7 +86,9 @@ describe('the route table', () => {
     expect(order(chat)).toEqual(['chat', 'anthropic']);
     expect(order(responses)).toEqual(['responses', 'chat', 'anthropic']);
     expect(order(completions)).toEqual(['completions', 'chat', 'anthropic']);
-    for (const a of ADAPTERS) expect(routesFor(a)[0]).toEqual({ kind: 'pass', adapter: a });
+    // Gemini is only ever translated: a gateway with a Gemini face is reached directly.
+    expect(order(gemini)).toEqual(['chat', 'anthropic']);
+    for (const a of ADAPTERS) if (a !== gemini) expect(routesFor(a)[0]).toEqual({ kind: 'pass', adapter: a });
   });
 });
 

@@ -56,7 +56,7 @@ export function chunkedBody(pieces: Array<string | Uint8Array>, opts: { signal?:
       }
       if (opts.hang) {
         // Silent until the relay gives up on us (client abort).
-        await new Promise<void>((resolve) => opts.signal?.addEventListener('abort', () => resolve(), { once: true }));
+        if (!opts.signal?.aborted) await new Promise<void>((resolve) => opts.signal?.addEventListener('abort', () => resolve(), { once: true }));
         controller.error(opts.signal?.reason ?? new Error('aborted'));
         return;
       }

@@ -9,14 +9,17 @@
 import type { TranslateOptions } from '../common.js';
 import type { ClientProtocol, ErrorInfo } from '../errors.js';
 import type { ChatConsumer, StreamTranslator } from '../streams.js';
+import type { ModelEntry } from '../local.js';
 import type { ORequest, OResponse } from '../types.js';
 
-export type ProtocolId = 'anthropic' | 'chat' | 'responses' | 'completions';
+export type ProtocolId = 'anthropic' | 'chat' | 'responses' | 'completions' | 'gemini';
 
 /** A client-side path (without `/v1`) this protocol answers, and the model the path itself names. */
 export interface EndpointMatch {
   /** `/engines/{id}/completions` names its model in the path. */
   model?: string;
+  /** Not an inference but a route the protocol's `local` side answers (Gemini's model list and token count). */
+  side?: 'models' | 'count';
 }
 
 /** What one attempt needs to know to translate a client's request. */
@@ -27,6 +30,10 @@ export interface ClientContext {
   requested: string;
   /** The upstream, as named in error messages (`upstream https://gw`). */
   upstreamName: string;
+  /** The protocol of the gateway this attempt goes to (what it can take besides the common form). */
+  upstream: ProtocolId;
+  /** The client's request URL, path and query (Gemini names the stream kind there). */
+  url: string;
   options: TranslateOptions;
 }
 
@@ -39,6 +46,8 @@ export interface ClientTurn {
   encoder(): ChatConsumer;
   /** Whether the encoder wants the usage chunk (chat clients only when they asked for it). */
   readonly usage: boolean;
+  /** The content type of this client's stream, when it is not SSE (Gemini's JSON-array stream). */
+  readonly contentType?: string | undefined;
 }
 
 /** A common-form request as this protocol's body, and how to read the gateway's answer back. */
@@ -61,6 +70,14 @@ export interface UpstreamSide {
   send(request: ORequest, options: TranslateOptions, model: string): UpstreamTurn;
 }
 
+/** What a protocol answers itself besides inference (its paths say so with `EndpointMatch.side`). */
+export interface LocalSide {
+  /** A token count for this protocol's count request (an estimate). */
+  countTokens(body: Record<string, unknown>): unknown;
+  /** The gateway's models in this protocol's shape, or one of them (`model`; undefined when unknown). */
+  models(list: ModelEntry[], model: string | undefined): unknown;
+}
+
 export interface Adapter {
   readonly id: ProtocolId;
   /** Matches a client-side path (without `/v1`) this protocol answers. */
@@ -69,6 +86,8 @@ export interface Adapter {
   readonly upstreamPath: string;
   /** Whether requests to a gateway speaking it carry Anthropic's auth and version headers. */
   readonly anthropicHeaders: boolean;
+  /** False when a gateway speaking it is never passed through (the relay only translates this protocol). */
+  readonly passThrough?: false;
   /** The shape of the errors its clients get. */
   readonly errors: ClientProtocol;
   /** A keep-alive frame its clients' SSE parsers accept. */
@@ -78,6 +97,8 @@ export interface Adapter {
   readonly client: ClientSide;
   /** Present when the relay can send a common-form request to a gateway speaking it. */
   readonly upstream?: UpstreamSide;
+  /** Present when some of its paths are answered by the relay itself. */
+  readonly local?: LocalSide;
 }
 
 /** The check Anthropic and chat requests share: a list of message objects. */

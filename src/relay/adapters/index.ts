@@ -18,20 +18,21 @@
  *     scripted gateway (test/relay/handler.test.ts, streams.test.ts). The route table test then
  *     covers its pairs with every other protocol.
  */
-import type { Adapter, UpstreamSide } from './adapter.js';
+import type { Adapter, EndpointMatch, UpstreamSide } from './adapter.js';
 import { anthropic } from './anthropic.js';
 import { chat } from './chat.js';
 import { completions } from './completions.js';
+import { gemini } from './gemini.js';
 import { responses } from './responses.js';
 
-export type { Adapter, ClientContext, ClientSide, ClientTurn, EndpointMatch, ProtocolId, UpstreamSide, UpstreamTurn } from './adapter.js';
-export { anthropic, chat, completions, responses };
+export type { Adapter, ClientContext, ClientSide, ClientTurn, EndpointMatch, LocalSide, ProtocolId, UpstreamSide, UpstreamTurn } from './adapter.js';
+export { anthropic, chat, completions, gemini, responses };
 
 /**
  * Every protocol. The order is the preference among translations: chat first, being the common
  * form (one translation instead of two).
  */
-export const ADAPTERS: readonly Adapter[] = [chat, anthropic, responses, completions];
+export const ADAPTERS: readonly Adapter[] = [chat, anthropic, responses, completions, gemini];
 
 export type Route =
   /** The gateway speaks the client's protocol: bytes go through (the model may be rewritten). */
@@ -41,7 +42,7 @@ export type Route =
 
 /** The route from a client speaking `client` to a gateway speaking `upstream`, if there is one. */
 export function routeBetween(client: Adapter, upstream: Adapter): Route | undefined {
-  if (client === upstream) return { kind: 'pass', adapter: client };
+  if (client === upstream) return client.passThrough === false ? undefined : { kind: 'pass', adapter: client };
   return upstream.upstream ? { kind: 'translate', client, upstream, send: upstream.upstream } : undefined;
 }
 
@@ -55,10 +56,10 @@ export function routesFor(client: Adapter): readonly Route[] {
 }
 
 /** The adapter answering a client-side path (without `/v1`), and what the path says. */
-export function adapterFor(path: string): { adapter: Adapter; model?: string } | undefined {
+export function adapterFor(path: string): { adapter: Adapter; model: string | undefined; side: EndpointMatch['side'] } | undefined {
   for (const adapter of ADAPTERS) {
     const match = adapter.endpoint(path);
-    if (match) return match.model === undefined ? { adapter } : { adapter, model: match.model };
+    if (match) return { adapter, model: match.model, side: match.side };
   }
   return undefined;
 }
