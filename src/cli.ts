@@ -21,6 +21,10 @@ if (argv[0] === '--version' || argv[0] === '-v') {
     environment: fromProcess,
     stdout: process.stdout,
     stderr: process.stderr,
+    // Read at each line: a resized terminal wraps at its new width.
+    get columns() {
+      return process.stdout.isTTY ? process.stdout.columns : undefined;
+    },
     async readStdin() {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -2,7 +2,8 @@
 // scroll inside it, a text input that can mask, a spinner. Colour goes through `useTone`, so
 // NO_COLOR turns every colour and dim off while the layout stays the same.
 import { Box, Text, useInput, useStdout, type Key, type TextProps } from 'ink';
-import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { wrapLine } from '../core/wrap.js';
 import type { TrailEntry } from './flow.js';
 import type { Line, Tone } from './text.js';
 
@@ -78,12 +79,51 @@ export function KeysProvider({ children }: { children: ReactNode }) {
   const handlers = useRef(new Set<{ current: KeyHandler }>()).current;
   const [reading, setReading] = useState(false);
   const dispatch = useCallback((input: string, key: Key) => {
-    for (const handler of [...handlers]) if (handlers.has(handler)) handler.current(input, key);
+    for (const [one, oneKey] of splitKeys(input, key)) for (const handler of [...handlers]) if (handlers.has(handler)) handler.current(one, oneKey);
   }, []);
   useInput(dispatch);
   // Runs after useInput's effects (declared first), which put the terminal in raw mode and listen.
   useEffect(() => setReading(true), []);
   return <KeysContext.Provider value={handlers}>{reading ? children : null}</KeysContext.Provider>;
+}
+
+const NO_KEY = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+} as const;
+
+/**
+ * The keys of one read, one by one. ink splits escape sequences (arrows, page keys) into their
+ * own events but hands a run of plain characters over as one input: `Space Enter` typed fast or
+ * arriving together over a slow link is " \r", three presses of `a` are "aaa". Each is a key
+ * press of its own; a paste is its characters in order, which a text input appends one by one.
+ */
+export function splitKeys(input: string, key: Key): Array<[string, Key]> {
+  const chars = [...input];
+  if (chars.length <= 1 || key.ctrl || key.meta) return [[input, key]];
+  return chars.map((ch): [string, Key] => {
+    const base: Key = { ...key, ...NO_KEY };
+    if (ch === '\r' || ch === '\n') return ['', { ...base, return: true }];
+    if (ch === '\u007f' || ch === '\b') return ['', { ...base, backspace: true }];
+    if (ch === '\t') return ['', { ...base, tab: true }];
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x20) return [String.fromCharCode(code + 96), { ...base, ctrl: true }];
+    return [ch, { ...base, shift: /[A-Z]/.test(ch) }];
+  });
 }
 
 /** `useInput` for the components below: through KeysProvider when there is one, else ink's own. */
@@ -545,8 +585,13 @@ export function Spinner({ label }: { label: string }) {
   );
 }
 
-/** Lines of text that scroll: arrows, page keys, space, home, end. */
-export function ScrollView({ lines, height, isActive = true }: { lines: readonly Line[]; height: number; isActive?: boolean }) {
+/**
+ * Lines of text that scroll: arrows, page keys, space, home, end. A line wider than `width` is
+ * word-wrapped (its continuation lines hang under its text), never cut: these are the lines the
+ * user approves.
+ */
+export function ScrollView({ lines: given, width, height, isActive = true }: { lines: readonly Line[]; width: number; height: number; isActive?: boolean }) {
+  const lines = useMemo(() => given.flatMap((line) => wrapLine(line.text, width).map((text) => ({ ...line, text }))), [given, width]);
   const top = useLive(0);
   const fits = lines.length <= height;
   const rows = fits ? height : Math.max(1, height - 1);
