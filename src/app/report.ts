@@ -62,6 +62,13 @@ const COLOR = { updated: 'green', unchanged: 'dim', skipped: 'dim', manual: 'yel
 
 /** The reports as `apply` prints them; the interactive mode's summary prints the same. */
 export function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment): void {
+  printAgentReports(print, reports, profile, dryRun, env);
+  print.out();
+  print.out(outcomeLine(reports, dryRun, runId));
+}
+
+/** Each agent's report, under the gateway it was configured for. */
+export function printAgentReports(print: Printer, reports: readonly AgentReport[], profile: Profile, dryRun: boolean, env: Environment): void {
   print.out(`${dryRun ? 'Dry run: nothing is written. ' : ''}Gateway ${profile.urls.openai} (key ${maskKey(profile.key)})`);
   print.out();
   const width = Math.max(...reports.map((r) => r.id.length));
@@ -78,7 +85,10 @@ export function printReports(print: Printer, reports: AgentReport[], profile: Pr
     if (r.status === 'updated' && !dryRun) for (const n of r.notes) print.out(print.paint('dim', `    note: ${n}`));
     if (r.diff) printDiff(print, r.diff, '    ');
   }
-  print.out();
+}
+
+/** The run in one line: how many agents got what, and how to undo it. */
+export function outcomeLine(reports: readonly AgentReport[], dryRun: boolean, runId: string | null): string {
   const count = (s: AgentStatus) => reports.filter((r) => r.status === s).length;
   const summary = [
     `${count('updated')} ${dryRun ? 'to update' : 'updated'}`,
@@ -86,7 +96,7 @@ export function printReports(print: Printer, reports: AgentReport[], profile: Pr
     ...(count('manual') ? [`${count('manual')} need manual steps`] : []),
     ...(count('failed') ? [`${count('failed')} failed`] : []),
   ].join(', ');
-  print.out(summary + (runId ? `. Undo with: setup-gateway undo --id ${runId}` : '.'));
+  return summary + (runId ? `. Undo with: setup-gateway undo --id ${runId}` : '.');
 }
 
 /** A diff's line colour: added green, removed red, the rest (headers, context, modes) dim. */

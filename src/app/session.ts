@@ -37,6 +37,8 @@ export interface Check {
   agent: string;
   ok: boolean;
   detail: string;
+  /** An agent set up by hand whose steps are not done yet: a warning, not a failure. */
+  pending?: boolean;
 }
 
 export type Verifier = (review: Review, deps: SessionDeps) => Promise<Check[]>;

@@ -1,6 +1,6 @@
 // The interactive mode's texts that are not questions: the review (shown in the TUI's scroll
 // view, or printed line by line by --plain) and the summary printed when it is done. No React.
-import { printReports, reportFor } from '../app/report.js';
+import { outcomeLine, printAgentReports, printReports, reportFor } from '../app/report.js';
 import type { Printer } from '../app/io.js';
 import type { Environment } from '../core/environment.js';
 import { maskKey } from '../core/secrets.js';
@@ -89,19 +89,30 @@ export function printLines(print: Printer, lines: readonly Line[]): void {
   }
 }
 
-/** The end of a run: what each agent got, the checks on what was written, what to do next. */
+/**
+ * The end of a run: what each agent got, the checks on what was written, what to do next, and
+ * last, in one line, the outcome with its undo command (what stays in view when the run is done).
+ */
 export function printSummary(print: Printer, review: Review, outcome: Outcome, env: Environment): void {
-  printReports(print, outcome.reports, review.profile, false, outcome.runId, env);
+  printAgentReports(print, outcome.reports, review.profile, false, env);
   if (outcome.checks.length) {
     print.out();
     print.out(print.paint('bold', 'Checks'));
-    for (const c of outcome.checks) print.out(`  ${c.ok ? print.paint('green', '✓') : print.paint('red', '✗')} ${c.agent}: ${c.detail}`);
+    for (const c of outcome.checks) {
+      const mark = c.pending ? print.paint('yellow', '!') : c.ok ? print.paint('green', '✓') : print.paint('red', '✗');
+      print.out(`  ${mark} ${c.agent}: ${c.detail}`);
+    }
   }
   if (outcome.nextSteps.length) {
     print.out();
     print.out(print.paint('bold', 'Next steps'));
     outcome.nextSteps.forEach((step, i) => print.out(`  ${i + 1}. ${step}`));
   }
+  print.out();
+  const done = outcome.failed ? print.paint('red', 'Done, with failures:') : print.paint('green', 'Done:');
+  print.out(`${done} ${outcomeLine(outcome.reports, false, null)}`);
+  // On a line of its own, so it can be copied whole at any width.
+  if (outcome.runId) print.out(`Undo with: setup-gateway undo --id ${outcome.runId}`);
 }
 
 /** When the review had nothing to write: what each agent is, as `apply` reports it. */

@@ -8,11 +8,13 @@ import { createElement as h } from 'react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claudeCode } from '../../recipes/claude-code/recipe.js';
 import { codex } from '../../recipes/codex/recipe.js';
+import { cursor } from '../../recipes/cursor/recipe.js';
 import type { Fetch } from '../../src/core/gateway.js';
 import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
 import { App } from '../../src/tui/app.js';
 import { ColorContext } from '../../src/tui/components.js';
 import { probeProtocols } from '../../src/app/gateway-check.js';
+import { doctorChecks } from '../../src/app/verify.js';
 import type { SessionDeps } from '../../src/app/session.js';
 import type { TuiResult } from '../../src/tui/wizard.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
@@ -158,6 +160,7 @@ describe('the TUI at 80×24', () => {
     const [result] = s.results;
     expect(result?.kind).toBe('done');
     if (result?.kind !== 'done') return;
+    expect(result.outcome.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.outcome.failed).toBe(false);
     expect(result.outcome.runId).toMatch(/\S/);
     expect(result.outcome.checks.map((c) => c.ok)).toEqual([true, true]);
@@ -474,5 +477,99 @@ describe('the TUI with a gateway that does not serve Anthropic messages', () => 
     expect(result.outcome.runId).toMatch(/\S/);
     expect(result.outcome.relay).toMatchObject({ running: false, started: false });
     expect(result.outcome.nextSteps[0]).toMatch(/Start the local relay before using Claude Code/);
+  });
+});
+
+describe('the review at 80×24 (issue 14)', () => {
+  it("wraps the lines to approve instead of cutting them: Cursor's loopback warning and its steps are whole", async () => {
+    const s = start({ recipes: [claudeCode, cursor] }, { SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway');
+    s.press(K.up, K.enter);
+    await s.until('URL:');
+    s.type('http://127.0.0.1:4000/v1');
+    s.press(K.enter);
+    await s.until('answered with your key');
+    s.press(K.enter);
+    await s.until('Which agents');
+    s.press(K.down, K.space, K.enter);
+    await s.until('Model for Claude Code');
+    s.press(K.enter);
+    await s.until('Model for Cursor');
+    s.press(K.enter);
+    // Every page of the review, down to its last line.
+    let f = await s.until('enter write these files');
+    const pages = [f];
+    while (/lines \d+–(\d+) of (\d+)/.exec(f)?.slice(1, 3).reduce((a, b) => (a === b ? '' : 'more')) === 'more') {
+      const before = f;
+      s.press(K.pageDown);
+      f = await s.until((frame) => frame !== before);
+      pages.push(f);
+    }
+    const lines = pages.join('\n').split('\n');
+    expect(lines.join('\n')).toContain('Cursor · ');
+    for (const line of lines) {
+      expect([...line].length).toBeLessThanOrEqual(80);
+      expect(line.trimEnd()).not.toMatch(/…$/);
+    }
+    // The warning reads whole once its lines are joined, its continuation hanging under its text.
+    const joined = lines.map((l) => l.trim()).join(' ');
+    expect(joined).toContain("Cursor sends these requests from Cursor's own servers, not from this computer, so they cannot reach it.");
+  });
+});
+
+describe('a first run with an agent set up by hand (issue 14)', () => {
+  it("succeeds: Cursor's steps not done yet are a warning, not a failure", async () => {
+    // A gateway that serves every protocol (an empty conversation is refused with 400, as real ones do).
+    const models = modelsFetch(['auto', 'gw-model']);
+    const fetch: Fetch = async (input, init) =>
+      (init?.method ?? 'GET') === 'POST' ? Response.json({ error: { message: 'messages: empty' } }, { status: 400 }) : models(input, init);
+    const s = start({ recipes: [claudeCode, cursor], verify: doctorChecks, fetch, probeProtocols }, { SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway');
+    s.press(K.up, K.enter);
+    await s.until('URL:');
+    s.type('http://127.0.0.1:4000/v1');
+    s.press(K.enter);
+    await s.until('answered with your key');
+    s.press(K.enter);
+    await s.until('Which agents');
+    s.press(K.down, K.space, K.enter);
+    await s.until('Model for Claude Code');
+    s.press(K.enter);
+    await s.until('Model for Cursor');
+    s.press(K.enter);
+    await s.until('enter write these files');
+    s.press(K.enter);
+    await waitUntil(() => s.results.length > 0 || undefined, () => `the run to end:\n${s.frame()}`);
+    const result = s.results[0];
+    if (result?.kind !== 'done') throw new Error(`expected done, got ${result?.kind}`);
+    const cursorCheck = result.outcome.checks.find((c) => c.agent === 'cursor');
+    expect(cursorCheck).toMatchObject({ ok: true, pending: true });
+    expect(cursorCheck?.detail).toMatch(/manual steps are not done yet/);
+    expect(result.outcome.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.outcome.failed).toBe(false);
+  });
+});
+
+describe('several keys in one read (issue 14)', () => {
+  it('handles each: "Space Enter" together selects and confirms; "aaa" toggles all three times', async () => {
+    const s = start({}, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(s);
+    s.press(K.down);
+    await s.until('› [ ] Codex CLI');
+    s.type('aaa'); // all on, all off, all on
+    await s.until(/\[x\] Claude Code[\s\S]*\[x\] Codex CLI/);
+    s.type(' '); // Codex off
+    await s.until('› [ ] Codex CLI');
+    s.type(' \r'); // Codex on, and on to the models
+    await s.until('Model for Claude Code (1 of 2)');
+  });
+
+  it('a typed answer and its Enter in one read: the URL is taken and submitted', async () => {
+    const s = start({}, { SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway');
+    s.press(K.up, K.enter);
+    await s.until('URL:');
+    s.type(`${GATEWAY}\r`);
+    await s.until('answered with your key');
   });
 });
