@@ -188,7 +188,8 @@ describe('the TUI at 80×24', () => {
     const s = start({ recipes: undefined }, { SETUP_GATEWAY_KEY: KEY });
     await toAgents(s);
     s.resize(60, 12);
-    let f = await s.until(/↓ \d+ more/);
+    // With every agent, the list may scroll at 80×24 already: wait for the 60×12 frame.
+    let f = await s.until((frame) => /↓ \d+ more/.test(frame) && frame.split('\n').length <= 11);
     expect(f.split('\n').length).toBeLessThanOrEqual(11);
     for (const line of f.split('\n')) expect([...line].length).toBeLessThanOrEqual(60);
     s.resize(100, 40);
