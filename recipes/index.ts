@@ -11,6 +11,7 @@ import { copilot } from './copilot/recipe.js';
 import { cursor } from './cursor/recipe.js';
 import { geminiCli } from './gemini-cli/recipe.js';
 import { goose } from './goose/recipe.js';
+import { kiloCode } from './kilo-code/recipe.js';
 import { openclaw } from './openclaw/recipe.js';
 import { opencode } from './opencode/recipe.js';
 import { qwenCode } from './qwen-code/recipe.js';
@@ -19,7 +20,7 @@ import { shellEnv } from './shell-env/recipe.js';
 import { windsurf } from './windsurf/recipe.js';
 import { zed } from './zed/recipe.js';
 
-export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, qwenCode, shellEnv];
+export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, shellEnv];
 
 export function findRecipe(id: string): DoctorRecipe | undefined {
   return recipes.find((r) => r.id === id);

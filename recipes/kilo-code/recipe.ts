@@ -1,0 +1,99 @@
+// Kilo Code CLI (npm `@kilocode/cli`, `kilo` / `kilocode`; 7.x is built on opencode). Facts checked
+// 2026-12-04 against the docs and the pinned 7.7.7 binary (`kilo debug paths`, its bundled code):
+// - https://kilo.ai/docs/cli and the CLI's config loader: the global folder is
+//   `$XDG_CONFIG_HOME/kilo`, else `~/.config/kilo` on every platform (`kilo debug paths`);
+//   KILO_CONFIG_DIR replaces it. JSON with comments and trailing commas. Files there are merged in
+//   the order config.json, kilo.json, kilo.jsonc, opencode.json, opencode.jsonc (later wins).
+// - The CLI itself writes its global settings to the first existing of kilo.jsonc, kilo.json,
+//   opencode.jsonc, opencode.json, config.json, else kilo.jsonc (`globalTarget` in its config
+//   code): we edit the same file.
+// - Providers have opencode's shape (https://kilo.ai/docs/providers/openai-compatible,
+//   Kilo-Org/kilocode discussion #15441): `provider.<id>` with `npm: "@ai-sdk/openai-compatible"`
+//   (Chat Completions), `name`, `options.baseURL` (…/v1), `options.apiKey`, `models.<id>.name`;
+//   `model: "<provider>/<model>"` picks it (split at the first `/`).
+// - Project files (`kilo.json(c)`, `opencode.json(c)`, `.kilo/`, `.kilocode/` up to the git root)
+//   and KILO_CONFIG / KILO_CONFIG_CONTENT are merged after the global file, so their keys win;
+//   KILO_DISABLE_PROJECT_CONFIG turns the project files off.
+// - Observed with 7.7.7: like opencode, a loaded file without `$schema` gets one written into it;
+//   we set `https://app.kilo.ai/config.json` (the value it writes) so the file stays as written.
+// - Observed with 7.7.7: the first start of Kilo 7 on a machine (no `.bash-permission-migrated` in
+//   the config folder) adds `permission.bash: "allow"` to every existing global file, ours too, to
+//   keep what older versions allowed. After that first run `undo` finds the file changed.
+import { configHome, pathFor, type Environment } from '../../src/core/environment.js';
+import type { Recipe } from '../../src/core/recipe.js';
+
+/** Our provider id: `<id>/<model>` selects it. */
+export const KILO_PROVIDER_ID = 'setup-gateway';
+/** What Kilo writes into a config without `$schema`. */
+export const KILO_SCHEMA = 'https://app.kilo.ai/config.json';
+
+export const kiloCode: Recipe = {
+  id: 'kilo-code',
+  name: 'Kilo Code CLI',
+  protocol: 'openai-chat',
+  model: 'required',
+  checked: '2026-12-04',
+  sources: [
+    'https://kilo.ai/docs/cli',
+    'https://kilo.ai/docs/providers/openai-compatible',
+    'https://github.com/Kilo-Org/kilocode/discussions/15441',
+    'https://github.com/Kilo-Org/kilocode (packages/opencode/src/config, packages/opencode/src/global)',
+  ],
+  checks: {
+    env: [
+      { name: 'KILO_CONFIG', wins: true },
+      { name: 'KILO_CONFIG_CONTENT', wins: true },
+    ],
+    projectFiles: [
+      { path: 'kilo.json', in: ['cwd', 'git-root'], mirrors: 'kilo.jsonc' },
+      { path: 'kilo.jsonc', in: ['cwd', 'git-root'], mirrors: 'kilo.jsonc' },
+      { path: '.kilo/kilo.jsonc', in: ['cwd', 'git-root'], mirrors: 'kilo.jsonc' },
+      { path: '.kilo/kilo.json', in: ['cwd', 'git-root'], mirrors: 'kilo.jsonc' },
+      { path: 'opencode.json', in: ['cwd', 'git-root'], mirrors: 'kilo.jsonc' },
+    ],
+  },
+  detect: {
+    binaries: ['kilo', 'kilocode'],
+    paths: (env) => [kiloConfigDir(env)],
+  },
+  plan({ profile, model, env }) {
+    const join = pathFor(env).join;
+    const dir = kiloConfigDir(env);
+    const provider = ['provider', KILO_PROVIDER_ID];
+    const id = model ?? '';
+    return {
+      files: [
+        {
+          kind: 'structured',
+          path: join(dir, 'kilo.jsonc'),
+          preferExisting: ['kilo.jsonc', 'kilo.json', 'opencode.jsonc', 'opencode.json', 'config.json'].map((f) => join(dir, f)),
+          format: 'json',
+          ops: [
+            { op: 'setDefault', path: ['$schema'], value: KILO_SCHEMA },
+            { op: 'set', path: [...provider, 'npm'], value: '@ai-sdk/openai-compatible' },
+            { op: 'set', path: [...provider, 'name'], value: 'AI gateway (setup-gateway)' },
+            { op: 'set', path: [...provider, 'options', 'baseURL'], value: profile.urls.openai },
+            { op: 'set', path: [...provider, 'options', 'apiKey'], value: profile.key },
+            // Other models the user added under our provider stay.
+            { op: 'set', path: [...provider, 'models', id, 'name'], value: id },
+            { op: 'set', path: ['model'], value: `${KILO_PROVIDER_ID}/${id}` },
+          ],
+          holdsSecret: true,
+          purpose: `provider.${KILO_PROVIDER_ID} (openai-compatible, baseURL, apiKey, the model) and model`,
+        },
+      ],
+      notes: [
+        'A project kilo.json(c) or opencode.json, KILO_CONFIG or KILO_CONFIG_CONTENT overrides `model` here.',
+        `If your config lists enabled_providers, add "${KILO_PROVIDER_ID}" to it.`,
+      ],
+    };
+  },
+};
+
+/** KILO_CONFIG_DIR, else `$XDG_CONFIG_HOME/kilo` (`~/.config/kilo`, Windows too). */
+export function kiloConfigDir(env: Environment): string {
+  const p = pathFor(env);
+  const override = env.env.KILO_CONFIG_DIR;
+  if (override && p.isAbsolute(override)) return override;
+  return p.join(configHome(env), 'kilo');
+}
