@@ -4,10 +4,10 @@ import { recipes as registry } from '../../recipes/index.js';
 import { detectAll, type Detection } from '../core/detect.js';
 import type { Environment } from '../core/environment.js';
 import type { AgentPlan } from '../core/plan.js';
-import { createProfile, type GatewayUrls, type Profile } from '../core/profile.js';
+import { createProfile, normalizeBaseUrl, type GatewayUrls, type Profile } from '../core/profile.js';
 import type { Evidence, Recipe } from '../core/recipe.js';
-import type { Snapshot } from '../core/snapshot.js';
-import { fill, locate, readSlots, sentinelPlan, viewFiles } from '../doctor/locate.js';
+import { takeSnapshot, type Snapshot } from '../core/snapshot.js';
+import { extract, fill, locate, readSlots, sentinelPlan, viewFiles } from '../doctor/locate.js';
 import { proposedModel } from './model.js';
 import { planSession, type SessionDeps } from './session.js';
 
@@ -89,11 +89,55 @@ function stateOf(plan: AgentPlan, profile: Profile, snapshot: Snapshot, env: Env
  * vendor) and what this gateway would put there. Cheap: the files are in the snapshot.
  */
 function currentUrls(plan: AgentPlan, profile: Profile, snapshot: Snapshot, env: Environment): Array<{ now: string | null; ours: string }> {
-  const views = viewFiles(sentinelPlan(plan.recipe, env, []), snapshot);
-  return readSlots(locate(views).filter((l) => l.slot === 'url')).map((slot) => ({
+  return urlSlots(plan.recipe, snapshot, env, []).map((slot) => ({
     now: typeof slot.value === 'string' && slot.value ? slot.value : null,
     ours: fill(slot.template, profile, plan.model),
   }));
+}
+
+/** What the agent's files hold where the recipe writes the URL and the model (doctor's `locate`). */
+function urlSlots(recipe: Recipe, snapshot: Snapshot, env: Environment, evidence: readonly Evidence[], slot: 'url' | 'model' = 'url') {
+  const views = viewFiles(sentinelPlan(recipe, env, evidence), snapshot);
+  return readSlots(locate(views).filter((l) => l.slot === slot));
+}
+
+/** Where one agent points now, read from its files (not from our journal). */
+export interface CurrentRoute {
+  recipe: Recipe;
+  found: boolean;
+  /** Each URL setting's value now, as the gateway root (no `/v1`); empty when none is set (its vendor). */
+  urls: string[];
+  /** The model its files name where the recipe writes one, if any. */
+  model?: string;
+}
+
+/**
+ * Every agent of the registry (or those given), with the URLs and model its files hold now where
+ * the recipe writes them. One read of all the files; `status` and `use` build on it.
+ */
+export async function currentRoutes(deps: Pick<SessionDeps, 'env' | 'probe' | 'recipes'>): Promise<CurrentRoute[]> {
+  const list = deps.recipes ?? registry;
+  const detections = await detectAll(list, deps.env, deps.probe);
+  const plans = detections.map((d) => ({ d, plan: sentinelPlan(d.recipe, deps.env, d.evidence) }));
+  const snapshot = await takeSnapshot(plans.flatMap(({ plan }) => plan.files.flatMap((f) => [f.path, ...(f.preferExisting ?? []), ...(f.kind === 'structured' ? (f.unlessExists ?? []) : [])])));
+  return detections.map((d) => {
+    const urls = urlSlots(d.recipe, snapshot, deps.env, d.evidence)
+      .map((s) => (typeof s.value === 'string' && s.value ? gatewayRootOf(s.value) : undefined))
+      .filter((u): u is string => u !== undefined);
+    const model = urlSlots(d.recipe, snapshot, deps.env, d.evidence, 'model')
+      .map((s) => (typeof s.value === 'string' ? extract(s.template, '{model}', s.value) : undefined))
+      .find((m): m is string => Boolean(m));
+    return { recipe: d.recipe, found: d.found, urls: [...new Set(urls)], ...(model ? { model } : {}) };
+  });
+}
+
+/** A URL setting's value as a gateway root (`https://gw/v1` → `https://gw`), or the value as is when it is no URL. */
+function gatewayRootOf(value: string): string {
+  try {
+    return normalizeBaseUrl(value).anthropic;
+  } catch {
+    return value;
+  }
 }
 
 function trimSlash(url: string): string {

@@ -11,6 +11,7 @@ import { listModels, type Fetch, type ModelList } from '../core/gateway.js';
 import { defaultModel, missingModel } from '../core/model.js';
 import type { AgentPlan } from '../core/plan.js';
 import { createProfile, modelFor, type Profile } from '../core/profile.js';
+import { DEFAULT_PROFILE, recordApplied } from '../core/profiles.js';
 import type { Evidence, Recipe } from '../core/recipe.js';
 import type { Printer } from './io.js';
 import type { RelayStarter } from './relay-run.js';
@@ -31,6 +32,8 @@ export interface ApplyRequest {
   yes: boolean;
   relay: RelayMode;
   relayPort?: number;
+  /** The saved profile these settings come from; none: `default`. Recorded for `status` and `use`. */
+  profileName?: string;
 }
 
 export interface ApplyWorld {
@@ -82,6 +85,10 @@ export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Pro
 
   const byId = new Map([...failures, ...written.reports].map((r) => [r.id, r]));
   const reports = recipes.map((r) => byId.get(r.id)).filter((r): r is AgentReport => Boolean(r));
+  if (!request.dryRun) {
+    const applied = reports.filter((r) => r.status === 'updated' || r.status === 'unchanged').map((r) => r.id);
+    if (applied.length) await recordApplied(env, { profile: request.profileName ?? DEFAULT_PROFILE, baseUrl: profile.urls.openai, runId: written.runId, agents: applied });
+  }
   return {
     kind: 'done',
     profile,

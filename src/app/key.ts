@@ -1,6 +1,9 @@
 // The gateway key: where it comes from and whether it is usable, one rule for `apply`, `doctor`,
-// `relay` and the interactive mode. Sources, first given wins: --key, --key-env VAR, --key-stdin
-// (at most one of them), then SETUP_GATEWAY_KEY. One validation (KeySchema) for all of them.
+// `relay`, `profile` and the interactive mode. Sources, first given wins: --key, --key-env VAR,
+// --key-stdin, --key-file PATH (at most one of them), then SETUP_GATEWAY_KEY. One validation
+// (KeySchema) for all of them. A saved profile's key reference (`env:VAR`, `file:PATH`) resolves
+// through the same rule.
+import { readFile } from 'node:fs/promises';
 import type { Environment } from '../core/environment.js';
 import { UsageError } from '../core/errors.js';
 import { KeySchema } from '../core/profile.js';
@@ -13,6 +16,8 @@ export interface KeyFlags {
   key?: string | undefined;
   'key-env'?: string | undefined;
   'key-stdin'?: boolean | undefined;
+  /** Only `profile add` offers it: the key is the file's first line. */
+  'key-file'?: string | undefined;
 }
 
 /** A usable key, with where it came from in the user's words (`--key-env GW_KEY`, `SETUP_GATEWAY_KEY`). */
@@ -27,6 +32,8 @@ export interface KeyWorld {
   env: Environment['env'];
   /** All of standard input, for --key-stdin. */
   readStdin(): Promise<string>;
+  /** A file's text, for --key-file and `file:` references (node:fs by default). */
+  readFile?: (path: string) => Promise<string>;
 }
 
 /** Why a key cannot be used, or undefined when it can. */
@@ -46,8 +53,11 @@ export function keyFromEnvironment(env: Environment): string | undefined {
  * says what it needs then). `command` prefixes the usage errors (`apply: …`).
  */
 export async function resolveKey(command: string, flags: KeyFlags, world: KeyWorld): Promise<GatewayKey | undefined> {
-  const given = [flags.key !== undefined, flags['key-env'] !== undefined, flags['key-stdin'] === true].filter(Boolean).length;
-  if (given > 1) throw new UsageError(`${command}: give the key one way only: --key, --key-env or --key-stdin.`);
+  const given = [flags.key !== undefined, flags['key-env'] !== undefined, flags['key-stdin'] === true, flags['key-file'] !== undefined].filter(Boolean).length;
+  if (given > 1) {
+    const ways = flags['key-file'] !== undefined ? '--key, --key-env, --key-stdin or --key-file' : '--key, --key-env or --key-stdin';
+    throw new UsageError(`${command}: give the key one way only: ${ways}.`);
+  }
   let found: GatewayKey | undefined;
   if (flags.key !== undefined) {
     found = { value: flags.key, from: '--key', source: 'flag' };
@@ -58,10 +68,44 @@ export async function resolveKey(command: string, flags: KeyFlags, world: KeyWor
     found = { value, from: `--key-env ${name}`, source: 'flag' };
   } else if (flags['key-stdin']) {
     found = { value: (await world.readStdin()).replace(/[\r\n]+$/, '').trim(), from: '--key-stdin', source: 'flag' };
+  } else if (flags['key-file'] !== undefined) {
+    found = { value: await keyFromFile(command, `--key-file ${flags['key-file']}`, flags['key-file'], world), from: `--key-file ${flags['key-file']}`, source: 'flag' };
   } else if (world.env[KEY_VARIABLE]) {
     found = { value: world.env[KEY_VARIABLE], from: KEY_VARIABLE, source: 'env' };
   }
   if (!found) return undefined;
+  const problem = keyProblem(found.value);
+  if (problem) throw new UsageError(`${command}: the key from ${found.from}: ${problem}.`);
+  return found;
+}
+
+/** The first line of a key file, trimmed; a usage error naming the flag or reference when unreadable. */
+async function keyFromFile(command: string, from: string, file: string, world: KeyWorld): Promise<string> {
+  const read = world.readFile ?? ((p: string) => readFile(p, 'utf8'));
+  try {
+    return ((await read(file)).split(/\r?\n/)[0] ?? '').trim();
+  } catch (error) {
+    throw new UsageError(`${command}: ${from}: cannot read the key file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+}
+
+/**
+ * The key a saved profile's reference gives: `env:VAR`, `file:PATH`, or the key kept in the
+ * profile itself; with no reference, SETUP_GATEWAY_KEY. Undefined when none gives one.
+ */
+export async function resolveKeyReference(command: string, reference: string | undefined, world: KeyWorld): Promise<GatewayKey | undefined> {
+  if (reference === undefined) return resolveKey(command, {}, world);
+  let found: GatewayKey;
+  if (reference.startsWith('env:')) {
+    const name = reference.slice(4);
+    const value = world.env[name];
+    if (!value) throw new UsageError(`${command}: the profile's key comes from environment variable ${name}, which is not set or empty.`);
+    found = { value, from: reference, source: 'flag' };
+  } else if (reference.startsWith('file:')) {
+    found = { value: await keyFromFile(command, reference, reference.slice(5), world), from: reference, source: 'flag' };
+  } else {
+    found = { value: reference, from: 'the saved profile', source: 'flag' };
+  }
   const problem = keyProblem(found.value);
   if (problem) throw new UsageError(`${command}: the key from ${found.from}: ${problem}.`);
   return found;

@@ -1,7 +1,9 @@
 // `setup-gateway apply`: configure agents without questions (beyond a consent prompt on a
 // terminal). Detect → plan → (dry run: show) → apply → report.
 import { z } from 'zod';
-import { applyAgents } from '../app/apply.js';
+import { applyAgents, type ApplyRequest } from '../app/apply.js';
+import { applyRequestFor } from '../app/profiles.js';
+import { findProfile, readProfiles } from '../core/profiles.js';
 import { Printer } from '../app/io.js';
 import { resolveKey } from '../app/key.js';
 import { relayStartAdvice } from '../app/relay-run.js';
@@ -13,11 +15,14 @@ import { parseCommand } from './args.js';
 import type { CliIO } from './io.js';
 
 export const applyHelp = `Usage: setup-gateway apply --base-url URL [options]
+       setup-gateway apply --profile NAME [options]
 
 Configure coding agents to use an AI gateway, without questions.
 
 Options:
-  --base-url URL      the gateway, with or without /v1 (required)
+  --base-url URL      the gateway, with or without /v1 (required unless --profile)
+  --profile NAME      a saved profile (see \`setup-gateway profile --help\`): its URL, key
+                      reference, models and relay preference; the flags below win over it
   --key KEY           the gateway key (visible in the process list: prefer the next two)
   --key-env VAR       read the key from environment variable VAR
   --key-stdin         read the key from standard input
@@ -35,7 +40,8 @@ Options:
 `;
 
 const OptionsSchema = z.object({
-  'base-url': z.string({ error: 'is required (e.g. --base-url https://gateway.example.com/v1)' }),
+  'base-url': z.string().optional(),
+  profile: z.string().optional(),
   key: z.string().optional(),
   'key-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
   'key-stdin': z.boolean().default(false),
@@ -44,7 +50,7 @@ const OptionsSchema = z.object({
   'dry-run': z.boolean().default(false),
   yes: z.boolean().default(false),
   json: z.boolean().default(false),
-  relay: z.enum(['auto', 'never', 'always']).default('auto'),
+  relay: z.enum(['auto', 'never', 'always']).optional(),
   'relay-port': z
     .string()
     .regex(/^\d{1,5}$/, 'must be a port number')
@@ -55,6 +61,7 @@ const OptionsSchema = z.object({
 
 export const applyFlags = {
   'base-url': { type: 'string' },
+  profile: { type: 'string' },
   key: { type: 'string' },
   'key-env': { type: 'string' },
   'key-stdin': { type: 'boolean' },
@@ -69,21 +76,17 @@ export const applyFlags = {
 
 export async function applyCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
   const options = parseCommand('apply', argv, applyFlags, OptionsSchema);
-  const key = await resolveKey('apply', options, { env: io.environment().env, readStdin: () => io.readStdin() });
-  if (!key) throw new UsageError('apply: a gateway key is required.', ['Pass --key-env VAR, --key-stdin, --key KEY, or set SETUP_GATEWAY_KEY.']);
-  print.addSecret(key.value);
   const env = io.environment();
+  const base = await gatewayOf(options, io);
+  print.addSecret(base.key);
   // Questions only where someone can answer them, and never into a JSON document.
   const ask = io.interactive && !options.json ? (question: string) => io.confirm(question) : undefined;
   const result = await applyAgents(
     {
-      baseUrl: options['base-url'],
-      key: key.value,
-      models: options.model,
+      ...base,
       agents: options.agent,
       dryRun: options['dry-run'],
       yes: options.yes,
-      relay: options.relay,
       ...(options['relay-port'] !== undefined ? { relayPort: options['relay-port'] } : {}),
     },
     {
@@ -108,6 +111,23 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
     if (relay) print.out(relay.message);
   }
   return result.failed ? ExitCode.failure : ExitCode.ok;
+}
+
+/** The gateway to apply: a saved profile (--profile, the flags win over its fields), or the flags alone. */
+async function gatewayOf(options: z.infer<typeof OptionsSchema>, io: CliIO): Promise<Omit<ApplyRequest, 'agents' | 'dryRun' | 'yes'>> {
+  const world = { env: io.environment().env, readStdin: () => io.readStdin() };
+  if (options.profile !== undefined) {
+    if (options['base-url'] !== undefined) throw new UsageError('apply: give --profile or --base-url, not both.');
+    const saved = findProfile(await readProfiles(io.environment()), options.profile);
+    const { request } = await applyRequestFor(saved, { keyFlags: options, models: options.model, ...(options.relay ? { relay: options.relay } : {}), command: 'apply' }, world);
+    return request;
+  }
+  if (options['base-url'] === undefined) {
+    throw new UsageError('apply: invalid options:', ['base-url: is required (e.g. --base-url https://gateway.example.com/v1), or name a saved profile with --profile NAME']);
+  }
+  const key = await resolveKey('apply', options, world);
+  if (!key) throw new UsageError('apply: a gateway key is required.', ['Pass --key-env VAR, --key-stdin, --key KEY, or set SETUP_GATEWAY_KEY.']);
+  return { baseUrl: options['base-url'], key: key.value, models: options.model, relay: options.relay ?? 'auto' };
 }
 
 /** What apply says about the local relay its agents now point at. */
