@@ -60,7 +60,8 @@ function evidenceOf(detections: readonly Detection[]): (id: string) => Evidence[
   return (id) => byId.get(id) ?? [];
 }
 
-const VENDORS: Record<string, string> = {
+/** Vendors' own API hosts: a URL there is the agent talking to its vendor directly. */
+export const VENDORS: Readonly<Record<string, string>> = {
   'api.anthropic.com': 'Anthropic',
   'api.openai.com': 'OpenAI',
   'generativelanguage.googleapis.com': 'Google',

@@ -25,6 +25,9 @@ const COMMANDS: Record<string, CommandEntry> = {
   recipes: { load: async () => import('./recipes.js').then((m) => ({ run: m.recipesCommand, help: m.recipesHelp })) },
   doctor: { load: async () => import('./doctor.js').then((m) => ({ run: m.doctorCommand, help: m.doctorHelp })) },
   relay: { load: async () => import('./relay.js').then((m) => ({ run: m.relayCommand, help: m.relayHelp })) },
+  profile: { load: async () => import('./profile.js').then((m) => ({ run: m.profileCommand, help: m.profileHelp })) },
+  use: { load: async () => import('./use.js').then((m) => ({ run: m.useCommand, help: m.useHelp })) },
+  status: { load: async () => import('./status.js').then((m) => ({ run: m.statusCommand, help: m.statusHelp })) },
 };
 
 async function loadCommand(entry: CommandEntry): Promise<CommandModule> {
@@ -45,6 +48,9 @@ Commands:
   recipes   the supported agents and what each gets written where
   doctor    check that every configured agent really routes through the gateway (--fix)
   relay     run a local relay that translates between OpenAI and Anthropic APIs (start|stop|status)
+  profile   save gateways by name (add|list|show|remove|rename)
+  use       switch every agent setup-gateway routes to a saved profile, in one undoable step
+  status    where each agent routes now: which profile, the local relay, its vendor
 
 Options:
   -h, --help      show help (also: setup-gateway <command> --help)

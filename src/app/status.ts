@@ -1,0 +1,79 @@
+// `status`: where every agent routes now, read from its files (app/agents.ts currentRoutes, the
+// same reader as the interactive mode's list), named by saved profile, the local relay, its vendor
+// or another gateway. `use` re-applies the agents this says route through setup-gateway.
+import type { Environment } from '../core/environment.js';
+import { normalizeBaseUrl } from '../core/profile.js';
+import { DEFAULT_PROFILE, readApplied, readProfiles, type AppliedRecord, type ProfileStore } from '../core/profiles.js';
+import { readRelayState } from '../core/relay-state.js';
+import { defaultRelayUrl } from '../core/relay-target.js';
+import { currentRoutes, VENDORS, type CurrentRoute } from './agents.js';
+import type { SessionDeps } from './session.js';
+
+/**
+ * One agent's route. `via`: `profile` (a saved profile's gateway, or `default`: the gateway the
+ * last plain apply wrote), `relay` (the local relay), `vendor` (no URL of ours: its vendor's own
+ * endpoint), `other` (a URL that is none of these). Field names are public (`status --json`).
+ */
+export interface AgentStatusLine {
+  id: string;
+  name: string;
+  installed: boolean;
+  via: 'profile' | 'relay' | 'vendor' | 'other';
+  /** The saved profile's name (or `default`) for `profile`; for `relay`, the profile last applied through it, if known. */
+  profile: string | null;
+  /** The URL the files hold (the gateway root), null for `vendor`. */
+  url: string | null;
+  model: string | null;
+  /** Whether setup-gateway routes it now (`profile` or `relay`): what `use` switches. */
+  managed: boolean;
+}
+
+export async function agentStatuses(deps: Pick<SessionDeps, 'env' | 'probe' | 'recipes'>): Promise<AgentStatusLine[]> {
+  const [routes, store, applied, relayUrls] = await Promise.all([currentRoutes(deps), readProfiles(deps.env), readApplied(deps.env), knownRelayUrls(deps.env)]);
+  return routes.filter((r) => r.found || r.urls.length > 0).map((r) => statusOf(r, store, applied, relayUrls));
+}
+
+function statusOf(route: CurrentRoute, store: ProfileStore, applied: AppliedRecord, relayUrls: ReadonlySet<string>): AgentStatusLine {
+  const base = { id: route.recipe.id, name: route.recipe.name, installed: route.found, model: route.model ?? null };
+  const url = route.urls[0];
+  if (url === undefined) return { ...base, via: 'vendor', profile: null, url: null, managed: false };
+  const last = applied.agents[route.recipe.id];
+  if (relayUrls.has(url)) return { ...base, via: 'relay', profile: last?.profile ?? null, url, managed: true };
+  const saved = store.profiles.find((p) => rootOf(p.baseUrl) === url);
+  if (saved) return { ...base, via: 'profile', profile: saved.name, url, managed: true };
+  if (last && last.profile === DEFAULT_PROFILE && rootOf(last.baseUrl) === url) return { ...base, via: 'profile', profile: DEFAULT_PROFILE, url, managed: true };
+  return { ...base, via: hostOf(url) in VENDORS ? 'vendor' : 'other', profile: null, url, managed: false };
+}
+
+/** Our relay's URLs: the one running (or last started) and the default one. */
+async function knownRelayUrls(env: Environment): Promise<Set<string>> {
+  const state = await readRelayState(env);
+  return new Set([defaultRelayUrl(), ...(state ? [state.url] : [])].map(rootOf));
+}
+
+function rootOf(url: string): string {
+  try {
+    return normalizeBaseUrl(url).anthropic;
+  } catch {
+    return url;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+/** The line `status` prints for one agent. */
+export function describeStatus(s: AgentStatusLine): string {
+  const where = {
+    profile: `profile ${s.profile} (${s.url})`,
+    relay: `the local relay (${s.url})${s.profile ? `, last applied with profile ${s.profile}` : ''}`,
+    vendor: s.url ? `direct to its vendor (${s.url})` : 'direct to its vendor',
+    other: `another gateway (${s.url})`,
+  }[s.via];
+  return `${s.name}: ${where}${s.model ? `, model ${s.model}` : ''}${s.installed ? '' : ' (not detected)'}`;
+}

@@ -1,0 +1,68 @@
+// `setup-gateway use NAME`: switch the agents setup-gateway routes (or those named) to a saved profile.
+import { z } from 'zod';
+import { Printer } from '../app/io.js';
+import { printReports } from '../app/report.js';
+import { useProfile } from '../app/use.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { parseCommand } from './args.js';
+import type { CliIO } from './io.js';
+
+export const useHelp = `Usage: setup-gateway use NAME [--agent ID]… [--dry-run] [--yes] [--json]
+
+Point every agent that routes through setup-gateway now (see \`setup-gateway status\`), or
+the agents named, at the saved profile NAME (see \`setup-gateway profile --help\`), in one
+apply: \`setup-gateway undo\` puts the previous profile back, byte for byte.
+
+Options:
+  --agent ID    switch this agent (repeatable; default: every agent setup-gateway routes now)
+  --dry-run     print the changes as diffs (keys masked) and write nothing
+  --yes         consent to removing conflicting settings and to starting the local relay
+  --json        print one JSON document (as apply's)
+
+Examples:
+  setup-gateway use work
+  setup-gateway use home --dry-run
+  setup-gateway use lab --agent codex --agent aider
+`;
+
+const OptionsSchema = z.object({
+  agent: z.array(z.string()).default([]),
+  'dry-run': z.boolean().default(false),
+  yes: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+export async function useCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name.startsWith('-')) {
+    throw new UsageError('use: name the profile: setup-gateway use NAME.', ['See `setup-gateway profile list`.']);
+  }
+  const options = parseCommand('use', rest, { agent: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' }, json: { type: 'boolean' } }, OptionsSchema);
+  const env = io.environment();
+  const ask = io.interactive && !options.json ? (question: string) => io.confirm(question) : undefined;
+  const result = await useProfile(
+    { profile: name, agents: options.agent, dryRun: options['dry-run'], yes: options.yes },
+    {
+      env,
+      fetch: io.fetch,
+      version: io.version,
+      keys: { env: env.env, readStdin: () => io.readStdin() },
+      ...(ask ? { confirm: ask } : {}),
+      print: options.json ? new Printer({ ...io, stdout: { write() {} } }, false) : print,
+    },
+  );
+  if (result.kind === 'nothing-routed') {
+    print.err('No agent routes through setup-gateway now: name the agents with --agent ID, or run `setup-gateway apply --profile NAME`.');
+    return ExitCode.failure;
+  }
+  if (result.kind !== 'done') return ExitCode.failure;
+  print.addSecret(result.profile.key);
+  for (const secret of result.secrets) print.addSecret(secret);
+  if (options.json) {
+    print.json({ ok: !result.failed, dryRun: options['dry-run'], profile: name, runId: result.runId, gateway: result.profile.urls, agents: result.reports, ...(result.relay ? { relay: result.relay } : {}) });
+  } else {
+    printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env);
+    if (result.relay && !result.relay.running) print.out(`The local relay must run for some of these agents: ${result.relay.error ?? 'start it with `setup-gateway relay start`'}.`);
+  }
+  return result.failed ? ExitCode.failure : ExitCode.ok;
+}
