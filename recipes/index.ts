@@ -7,6 +7,7 @@ import { claudeCode } from './claude-code/recipe.js';
 import { cline } from './cline/recipe.js';
 import { codex } from './codex/recipe.js';
 import { continueDev } from './continue/recipe.js';
+import { crush } from './crush/recipe.js';
 import { copilot } from './copilot/recipe.js';
 import { cursor } from './cursor/recipe.js';
 import { geminiCli } from './gemini-cli/recipe.js';
@@ -20,7 +21,7 @@ import { shellEnv } from './shell-env/recipe.js';
 import { windsurf } from './windsurf/recipe.js';
 import { zed } from './zed/recipe.js';
 
-export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, shellEnv];
+export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, crush, shellEnv];
 
 export function findRecipe(id: string): DoctorRecipe | undefined {
   return recipes.find((r) => r.id === id);
