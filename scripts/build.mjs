@@ -124,6 +124,23 @@ await build({
 });
 await chmod(`${next}/bin.cjs`, 0o755);
 
+// The profile document's JSON Schema (from the zod schema in src/core/profiles.ts, so the two
+// cannot drift), published as dist/setup-gateway.schema.json for editors to complete profiles.
+const schemaModule = `${next}/.schema.mjs`;
+await build({
+  stdin: { contents: "export { profileJsonSchema } from './src/core/profiles.ts';", resolveDir: process.cwd(), loader: 'ts' },
+  outfile: schemaModule,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+});
+const { profileJsonSchema } = await import(path.resolve(schemaModule));
+await writeFile(`${next}/setup-gateway.schema.json`, `${JSON.stringify(profileJsonSchema(), null, 2)}\n`);
+await rm(schemaModule);
+
 await rm(old, { recursive: true, force: true });
 await rename(out, old).catch((error) => {
   if (error.code !== 'ENOENT') throw error;

@@ -35,11 +35,12 @@ export const RelayPreferenceSchema = z.enum(['auto', 'never', 'always']);
 /** One named gateway. These field names are public: scripts and team profile files use them. */
 export const ProfileDocumentSchema = z
   .object({
-    $schema: z.string().optional(),
-    name: ProfileNameSchema,
+    $schema: z.string().optional().describe('This schema, for editors'),
+    name: ProfileNameSchema.describe('The profile name: `setup-gateway use NAME`'),
     baseUrl: z
       .string()
       .min(1, 'the base URL is empty')
+      .describe('The gateway, with or without /v1, e.g. https://gateway.example.com/v1')
       .superRefine((url, ctx) => {
         try {
           normalizeBaseUrl(url);
@@ -47,12 +48,10 @@ export const ProfileDocumentSchema = z
           ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^--base-url: /, '') });
         }
       }),
-    /** The model for every agent, unless `models` names one for that agent. */
-    model: ModelIdSchema.optional(),
-    /** Agent id → model. */
-    models: z.record(z.string(), ModelIdSchema).optional(),
-    relay: RelayPreferenceSchema.optional(),
-    key: KeyReferenceSchema.optional(),
+    model: ModelIdSchema.optional().describe('The model for every agent, unless `models` names one for that agent'),
+    models: z.record(z.string(), ModelIdSchema).optional().describe('Agent id (see `setup-gateway recipes`) to model'),
+    relay: RelayPreferenceSchema.optional().describe('auto (default): the local relay only for agents whose protocol the gateway lacks; never; always'),
+    key: KeyReferenceSchema.optional().describe('Where the key comes from: env:VAR or file:PATH (or the key itself, when saved with --save-key); absent: SETUP_GATEWAY_KEY'),
   })
   .strict();
 export type ProfileDocument = z.infer<typeof ProfileDocumentSchema>;

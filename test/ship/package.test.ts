@@ -66,6 +66,8 @@ describe('the tarball', () => {
     expect(outside).toEqual([]);
     expect(paths).toContain('dist/cli.js');
     expect(paths).toContain('dist/bin.cjs');
+    // The profile document's JSON Schema, for editors (test/core/profiles.test.ts checks its content).
+    expect(paths).toContain('dist/setup-gateway.schema.json');
     expect(paths).toContain('LICENSE');
     expect(paths).toContain('README.md');
     expect(paths.filter((p) => /\.map$|\.tsx?$|(^|\/)test\//.test(p))).toEqual([]);
