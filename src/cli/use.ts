@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { Printer } from '../app/io.js';
 import { printReports } from '../app/report.js';
-import { useProfile } from '../app/use.js';
+import { relayStartAdvice, relayStartCommand } from '../app/relay-run.js';
+import { useProfile, type UseResult } from '../app/use.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { parseCommand } from './args.js';
 import type { CliIO } from './io.js';
@@ -55,14 +56,34 @@ export async function useCommand(argv: readonly string[], io: CliIO, print: Prin
     print.err('No agent routes through setup-gateway now: name the agents with --agent ID, or run `setup-gateway apply --profile NAME`.');
     return ExitCode.failure;
   }
-  if (result.kind !== 'done') return ExitCode.failure;
   print.addSecret(result.profile.key);
   for (const secret of result.secrets) print.addSecret(secret);
   if (options.json) {
-    print.json({ ok: !result.failed, dryRun: options['dry-run'], profile: name, runId: result.runId, gateway: result.profile.urls, agents: result.reports, ...(result.relay ? { relay: result.relay } : {}) });
+    print.json({
+      ok: !result.failed,
+      dryRun: options['dry-run'],
+      profile: name,
+      runId: result.runId,
+      gateway: result.profile.urls,
+      agents: result.reports,
+      ...(result.relay ? { relay: result.relay } : {}),
+      ...(result.relayUpstream ? { relayUpstream: result.relayUpstream } : {}),
+    });
   } else {
     printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env);
-    if (result.relay && !result.relay.running) print.out(`The local relay must run for some of these agents: ${result.relay.error ?? 'start it with `setup-gateway relay start`'}.`);
+    if (result.relay) print.out(relayLine(result));
   }
   return result.failed ? ExitCode.failure : ExitCode.ok;
+}
+
+/** What use says about the local relay its agents point at. */
+function relayLine(result: Extract<UseResult, { kind: 'done' }>): string {
+  const relay = result.relay;
+  if (!relay) return '';
+  const moved = result.relayUpstream;
+  if (moved && !moved.restarted && relay.running) {
+    return `The local relay at ${relay.url} still forwards to ${moved.was.join(', ')}: restart it for ${result.profile.urls.openai} with \`setup-gateway relay stop\`, then ${relayStartCommand(result.profile, relay.url)} (or run \`use\` again with --yes).`;
+  }
+  if (relay.running) return `${moved ? 'Restarted' : relay.started ? 'Started' : 'Kept'} the local relay at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}, forwarding to ${result.profile.urls.openai}.`;
+  return `The local relay must run for some of these agents${relay.error ? ` (${relay.error})` : ''}: start it ${relayStartAdvice(result.profile, relay.url)}.`;
 }

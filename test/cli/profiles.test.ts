@@ -3,6 +3,10 @@
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { useProfile } from '../../src/app/use.js';
+import { relayStatePath } from '../../src/core/relay-state.js';
+import type { Profile } from '../../src/core/profile.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 
@@ -245,5 +249,49 @@ describe('use', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/the profile's key comes from environment variable KEY_A, which is not set or empty/);
     await expect(stat(path.join(t.home, '.aider.conf.yml'))).rejects.toThrow();
+  });
+});
+
+describe('use and a running relay', () => {
+  /** A process that passes for our relay (its arguments name `relay`), recorded as forwarding to profile a. */
+  const fakeRelay = async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'relay'], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const state = { pid: child.pid, url: 'http://127.0.0.1:1', upstream: ['https://a.example.com/v1'], protocol: 'openai', startedAt: new Date().toISOString(), log: '' };
+    await mkdir(path.dirname(relayStatePath(t.env)), { recursive: true });
+    await writeFile(relayStatePath(t.env), JSON.stringify(state));
+    return { child, exited };
+  };
+  const world = (started: Profile[], confirm?: () => Promise<boolean>) => ({
+    env: t.env,
+    fetch: async () => new Response('no network in tests', { status: 599 }),
+    version: '0.0.0-test',
+    keys: { env: t.env.env, readStdin: async () => '' },
+    startRelay: async (_env: unknown, profile: Profile, url: string) => {
+      started.push(profile);
+      return { pid: 1, url, upstream: [profile.urls.openai], protocol: 'openai', startedAt: '', log: '' };
+    },
+    ...(confirm ? { confirm } : {}),
+  });
+
+  it('restarts a relay that forwards to the old gateway (with consent), and says so when not allowed', async () => {
+    await addAB();
+    expect((await cli('profile', 'add', 'c', '--base-url', 'https://c.example.com', '--key-env', 'KEY_B', '--model', 'mc', '--relay', 'always')).code).toBe(0);
+    expect((await cli('apply', '--profile', 'a', '--agent', 'claude-code', '--relay', 'always')).code).toBe(0);
+    const { child, exited } = await fakeRelay();
+    try {
+      const started: Profile[] = [];
+      const refused = await useProfile({ profile: 'c', agents: [], dryRun: false, yes: false }, world(started, async () => false));
+      expect(refused).toMatchObject({ kind: 'done', agents: ['claude-code'], relayUpstream: { was: ['https://a.example.com/v1'], restarted: false } });
+      expect(started).toEqual([]);
+
+      const restarted = await useProfile({ profile: 'c', agents: [], dryRun: false, yes: true }, world(started));
+      expect(restarted).toMatchObject({ kind: 'done', relayUpstream: { restarted: true }, relay: { running: true, url: 'http://127.0.0.1:1' } });
+      expect(started.map((p) => p.urls.openai)).toEqual(['https://c.example.com/v1']);
+      await exited;
+    } finally {
+      child.kill();
+    }
   });
 });
