@@ -11,7 +11,6 @@ import { listModels, type Fetch, type ModelList } from '../core/gateway.js';
 import { defaultModel, missingModel } from '../core/model.js';
 import type { AgentPlan } from '../core/plan.js';
 import { createProfile, modelFor, type Profile } from '../core/profile.js';
-import { DEFAULT_PROFILE, recordApplied } from '../core/profiles.js';
 import type { Evidence, Recipe } from '../core/recipe.js';
 import type { Printer } from './io.js';
 import type { RelayStarter } from './relay-run.js';
@@ -76,7 +75,7 @@ export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Pro
   const asked = await askConsents(plans, request, world);
   if (asked.size > 0) plans = session.plan((id) => request.yes || asked.has(id));
 
-  const written = await writePlans(plans, profile, session.routing, world, request.dryRun);
+  const written = await writePlans(plans, profile, session.routing, world, request.dryRun, request.profileName);
   const { routes, url } = session.routing;
   const relay =
     routes.length && !request.dryRun
@@ -85,10 +84,6 @@ export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Pro
 
   const byId = new Map([...failures, ...written.reports].map((r) => [r.id, r]));
   const reports = recipes.map((r) => byId.get(r.id)).filter((r): r is AgentReport => Boolean(r));
-  if (!request.dryRun) {
-    const applied = reports.filter((r) => r.status === 'updated' || r.status === 'unchanged').map((r) => r.id);
-    if (applied.length) await recordApplied(env, { profile: request.profileName ?? DEFAULT_PROFILE, baseUrl: profile.urls.openai, runId: written.runId, agents: applied });
-  }
   return {
     kind: 'done',
     profile,

@@ -4,6 +4,7 @@ import { applyChanges } from '../core/apply.js';
 import { stateDir, type Environment } from '../core/environment.js';
 import type { AgentPlan } from '../core/plan.js';
 import type { Profile } from '../core/profile.js';
+import { DEFAULT_PROFILE, recordApplied } from '../core/profiles.js';
 import { maskSecrets } from '../core/secrets.js';
 import { quietPrinter, type Printer } from './io.js';
 import { runningRelay, startRelay } from './relay-run.js';
@@ -28,6 +29,8 @@ export interface RelayStatus {
 /**
  * Writes the plans with the one applier (journal, backups, atomic writes), or in a dry run only
  * reports them with their diffs; each agent's report says whether it goes through the relay.
+ * The agents written are recorded under `profileName` (a saved profile, or `default`), for
+ * `status` and `use`.
  */
 export async function writePlans(
   plans: readonly AgentPlan[],
@@ -35,6 +38,7 @@ export async function writePlans(
   relay: { routes: readonly RelayRoute[]; url: string },
   world: { env: Environment; version: string },
   dryRun = false,
+  profileName: string = DEFAULT_PROFILE,
 ): Promise<Written> {
   const outcome = dryRun
     ? { runId: null, failed: {} as Record<string, string> }
@@ -48,6 +52,8 @@ export async function writePlans(
     const route = relay.routes.find((x) => x.agent === p.recipe.id);
     return { ...r, messages: r.messages.map(mask), notes: r.notes.map(mask), ...(route && r.status !== 'failed' ? { relay: { url: relay.url, reason: route.reason } } : {}) };
   });
+  const applied = reports.filter((r) => r.status === 'updated' || r.status === 'unchanged').map((r) => r.id);
+  if (!dryRun && applied.length) await recordApplied(world.env, { profile: profileName, baseUrl: profile.urls.openai, runId: outcome.runId, agents: applied });
   return { runId: outcome.runId, reports };
 }
 
