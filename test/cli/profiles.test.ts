@@ -232,6 +232,24 @@ describe('use', () => {
     expect(await homeFiles()).toEqual(afterA);
   });
 
+  it('switches every agent of the registry A -> B -> A byte for byte when the profiles share the model', async () => {
+    // (Agents that keep a list of models (Crush, Goose, Kilo, opencode, Zed) gain the other
+    // profile's model in that list when the models differ: not covered here.)
+    expect((await cli('profile', 'add', 'a', '--base-url', 'https://a.example.com', '--key-env', 'KEY_A', '--model', 'm', '--relay', 'never')).code).toBe(0);
+    expect((await cli('profile', 'add', 'b', '--base-url', 'https://b.example.com/v1', '--key-env', 'KEY_B', '--model', 'm', '--relay', 'never')).code).toBe(0);
+    const { recipes } = await import('../../recipes/index.js');
+    const ids = recipes.filter((r) => !r.explicitOnly).map((r) => r.id);
+    expect(ids.length).toBeGreaterThanOrEqual(10);
+    expect((await cli('apply', '--profile', 'a', '--yes', ...ids.flatMap((id) => ['--agent', id]))).code).toBe(0);
+    const afterA = await homeFiles();
+    expect((await cli('use', 'b', '--yes')).code).toBe(0);
+    const afterB = await homeFiles();
+    expect(Object.keys(afterB).sort()).toEqual(Object.keys(afterA).sort());
+    expect(afterB).not.toEqual(afterA);
+    expect((await cli('use', 'a', '--yes')).code).toBe(0);
+    expect(await homeFiles()).toEqual(afterA);
+  });
+
   it('switches only the agents named, and says when nothing routes through setup-gateway', async () => {
     await addAB();
     const none = await cli('use', 'a');
