@@ -13,6 +13,7 @@ import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PING_INTERVAL_MS, modelChooser, type Re
 import { PingClock } from './ping-clock.js';
 import { passReply, type RelaySink, sendError, sendJson, sendStream, translateStream } from './replies.js';
 import { countTokens, listModels } from './side-routes.js';
+import { TokenGate, withoutKeyParam } from './token.js';
 import { fetchClient, type HeaderBag, type UpstreamReply } from './upstream-client.js';
 import { Gateways, type Upstream } from './upstreams.js';
 import { isRecord, tryParseJson } from './util.js';
@@ -68,8 +69,11 @@ export class Relay {
   readonly maxBodyBytes: number;
   private readonly log: (line: string) => void;
   private readonly logging: boolean;
+  /** Requires the local token on every request the relay forwards; none when the embedder gave no token. */
+  private readonly gate: TokenGate | undefined;
 
   constructor(private readonly options: RelayOptions) {
+    this.gate = options.token !== undefined ? new TokenGate(options.token) : undefined;
     this.log = options.log ?? (() => {});
     this.logging = options.log !== undefined;
     this.gateways = new Gateways({
@@ -101,6 +105,13 @@ export class Relay {
     const client = this.clientProtocolFor(path, req.headers);
     try {
       const route = routeOf(req.method, path);
+      if (this.gate && forwards(route) && !this.gate.admits(req.headers, req.url) && !(await this.gate.admitsAfterReload(req.headers, req.url))) {
+        this.log(`${req.method} ${path}: 401, the local token is missing or wrong`);
+        sendError(sink, client, 401, { message: TOKEN_REFUSED, ...(client === 'anthropic' ? {} : { code: 'invalid_api_key' }) });
+        return;
+      }
+      // A token sent as `?key=` is the relay's, never the gateway's: it is not passed on.
+      if (this.gate && q !== -1 && req.url.includes('key=', q)) req = { ...req, url: withoutKeyParam(req.url) };
       switch (route.kind) {
         case 'probe':
           sink.head(200, { 'content-type': 'text/plain; charset=utf-8' });
@@ -274,6 +285,14 @@ export class Relay {
 function endpointPath(path: string): string {
   return path.startsWith('/v1/') ? path.slice(3) : path;
 }
+
+/** Routes that reach the gateway (with its key): these need the local token. */
+function forwards(route: PathRoute): boolean {
+  return route.kind === 'inference' || route.kind === 'models' || route.kind === 'count_tokens';
+}
+
+const TOKEN_REFUSED =
+  "This relay serves only the agents setup-gateway configured: send its local token as the API key. `setup-gateway relay token` prints it; `setup-gateway relay rotate-token` makes a new one and writes it into every agent that uses the relay.";
 
 function routeOf(method: string, path: string): PathRoute {
   if (path === '/' || path === '/api/hello') {

@@ -25,6 +25,7 @@ const NOT_UPSTREAM = new Set([
   'x-api-key',
   'x-goog-api-key',
   'api-key',
+  'x-goog-api-key',
   'cookie',
   'origin',
   'referer',

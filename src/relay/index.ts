@@ -19,6 +19,8 @@ export { completionsToChatRequest, chatToCompletionResponse, ChatToCompletionsSt
 export { ADAPTERS, routeBetween, routesFor } from './adapters/index.js';
 export type { Adapter, ProtocolId, Route } from './adapters/index.js';
 export { fetchClient } from './upstream-client.js';
+export { TokenGate } from './token.js';
+export type { LocalToken } from './token.js';
 export { http1Client } from './http1.js';
 export type { Http1Options } from './http1.js';
 export type { AbortHook, HeaderBag, UpstreamClient, UpstreamInit, UpstreamReply } from './upstream-client.js';

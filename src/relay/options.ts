@@ -2,6 +2,7 @@
 // gateway's models, tried in order).
 import type { TranslateOptions } from './common.js';
 import type { AnthropicAuth, IncomingHeaders } from './headers.js';
+import type { LocalToken } from './token.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamOptions, UpstreamProtocol } from './upstreams.js';
 
@@ -15,6 +16,13 @@ export interface RelayOptions extends TranslateOptions {
   upstream: string | UpstreamOptions | ReadonlyArray<string | UpstreamOptions>;
   /** The gateway key, injected into every upstream request. */
   key: string;
+  /**
+   * The local token every request the relay forwards must carry (`x-api-key`, `Authorization:
+   * Bearer`, `x-goog-api-key` or `?key=`); others get a 401. The CLI always sets it (the install's
+   * token); without it, anyone who can connect spends the key, so leave it out only when the
+   * embedding process alone can reach the relay.
+   */
+  token?: string | LocalToken;
   /** For upstreams that do not say. Default `auto`. */
   protocol?: UpstreamProtocol;
   models?: ModelMap;
