@@ -238,8 +238,15 @@ async function main() {
   const bare = await startChild('bare proxy', [join(here, 'bare-proxy.mjs'), String(mockPort)], { ready: /^(\d+)\n/m });
   const barePort = Number(bare.match[1]);
   const relayPort = await freePort();
+  // The relay requires its local token on every request, as it does for real agents: its own
+  // state folder here (removed at the end), and the token that `relay token` prints from it.
+  const relayState = mkdtempSync(join(tmpdir(), 'bench-relay-state-'));
+  process.on('exit', () => rmSync(relayState, { recursive: true, force: true }));
+  const relayEnv = { SETUP_GATEWAY_KEY: 'sk-bench-key-000000', XDG_STATE_HOME: relayState };
+  const token = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'relay', 'token'], { env: { ...process.env, ...relayEnv }, encoding: 'utf8' }).stdout.trim();
+  if (!token) throw new Error('`setup-gateway relay token` printed nothing');
   const relay = await startChild('relay', [join(root, 'dist', 'cli.js'), 'relay', '--upstream', `http://127.0.0.1:${mockPort}/v1`, '--upstream-protocol', 'openai', '--port', String(relayPort), '--model', `claude-*=${MODEL}`, '--quiet'], {
-    env: { SETUP_GATEWAY_KEY: 'sk-bench-key-000000' },
+    env: relayEnv,
     ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/,
   });
 
@@ -269,9 +276,9 @@ async function main() {
   const targets = {
     direct: target('direct to the mock (chat)', mockPort, 'chat'),
     bare: target('bare node:http proxy (chat)', barePort, 'chat'),
-    relayPass: target('relay, pass-through (chat -> chat)', relayPort, 'chat', { authorization: 'Bearer local' }),
-    relayA2O: target('relay, translating (Anthropic -> chat)', relayPort, 'anthropic', { 'x-api-key': 'local', 'anthropic-version': '2023-06-01' }),
-    relayG2O: target('relay, translating (Gemini -> chat)', relayPort, 'gemini', { 'x-goog-api-key': 'local' }),
+    relayPass: target('relay, pass-through (chat -> chat)', relayPort, 'chat', { authorization: `Bearer ${token}` }),
+    relayA2O: target('relay, translating (Anthropic -> chat)', relayPort, 'anthropic', { 'x-api-key': token, 'anthropic-version': '2023-06-01' }),
+    relayG2O: target('relay, translating (Gemini -> chat)', relayPort, 'gemini', { 'x-goog-api-key': token }),
     ...(ccr ? { ccrA2O: target('claude-code-router, translating (Anthropic -> chat)', ccrPort, 'anthropic', { 'x-api-key': 'local', 'anthropic-version': '2023-06-01' }) } : {}),
   };
   for (const t of Object.values(targets)) await check(t);

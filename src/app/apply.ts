@@ -89,7 +89,7 @@ export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Pro
     profile,
     reports,
     runId: written.runId,
-    secrets: plans.flatMap((p) => [...p.secrets]),
+    secrets: [...plans.flatMap((p) => [...p.secrets]), ...(session.routing.token ? [session.routing.token.value] : [])],
     ...(relay ? { relay } : {}),
     failed: reports.some((r) => r.status === 'failed') || Boolean(relay?.error),
   };

@@ -7,6 +7,7 @@ import { modelFor, type Profile } from '../core/profile.js';
 import type { Protocol, Recipe } from '../core/recipe.js';
 import type { Environment } from '../core/environment.js';
 import { defaultRelayUrl, relayProfile } from '../core/relay-target.js';
+import { tokenForPlan, type PlannedToken } from '../core/relay-token.js';
 import { runningRelay, type RelayState } from '../core/relay-state.js';
 
 export type RelayMode = 'auto' | 'never' | 'always';
@@ -71,15 +72,19 @@ export interface RelayRouting {
   url: string;
   /** The background relay running when the routes were decided. */
   running: RelayState | undefined;
+  /** The local token relayed agents are planned with (none when no agent goes through the relay). */
+  token: PlannedToken | undefined;
   profileFor: (agentId: string) => Profile;
 }
 
 /** Shared by `apply` and the interactive mode: routes from what the gateway serves, and the profiles to plan with. */
 export async function routeAgents(recipes: readonly Recipe[], profile: Profile, served: Served, mode: RelayMode, env: Environment, port?: number): Promise<RelayRouting> {
   const routes = decideRoutes(recipes, served, mode);
-  const running = routes.length ? await runningRelay(env) : undefined;
+  if (routes.length === 0) return { routes, url: defaultRelayUrl(port), running: undefined, token: undefined, profileFor: () => profile };
+  const running = await runningRelay(env);
   const url = running?.url ?? defaultRelayUrl(port);
+  const token = await tokenForPlan(env);
   const viaRelay = new Set(routes.map((r) => r.agent));
-  const local = relayProfile(profile, url);
-  return { routes, url, running, profileFor: (id: string) => (viaRelay.has(id) ? local : profile) };
+  const local = relayProfile(profile, url, token.value);
+  return { routes, url, running, token, profileFor: (id: string) => (viaRelay.has(id) ? local : profile) };
 }

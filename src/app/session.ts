@@ -7,6 +7,7 @@ import { filesToRead, planAgents, type AgentPlan } from '../core/plan.js';
 import { createProfile, type GatewayUrls, type Profile } from '../core/profile.js';
 import type { FsProbe } from '../core/probe.js';
 import type { Evidence, Recipe } from '../core/recipe.js';
+import type { PlannedToken } from '../core/relay-token.js';
 import { maskKey, maskSecrets } from '../core/secrets.js';
 import { takeSnapshot, type Snapshot } from '../core/snapshot.js';
 import type { ProtocolProbe } from './gateway-check.js';
@@ -60,7 +61,7 @@ export interface Review {
   /** What the gateway serves, as the check found it. */
   served: Served;
   /** The agents that go through the local relay (none: every agent talks to the gateway). */
-  relay: { routes: RelayRoute[]; url: string; running: boolean };
+  relay: { routes: RelayRoute[]; url: string; running: boolean; token?: PlannedToken };
 }
 
 /** Questions to ask before planning for real: consent-gated edits (e.g. removing ANTHROPIC_API_KEY). */
@@ -122,8 +123,8 @@ export async function planReview(deps: SessionDeps, urls: GatewayUrls, key: stri
   const evidence = (id: string) => choices.find((c) => c.recipe.id === id)?.evidence ?? [];
   const session = await planSession({ recipes: choices.map((c) => c.recipe), profile, env: deps.env, evidence, served, relay: 'auto' });
   const plans = session.plan((id) => granted.has(id));
-  const { routes, url, running } = session.routing;
-  return { profile, choices, plans, granted, served, relay: { routes, url, running: Boolean(running) } };
+  const { routes, url, running, token } = session.routing;
+  return { profile, choices, plans, granted, served, relay: { routes, url, running: Boolean(running), ...(token ? { token } : {}) } };
 }
 
 export function pendingConsents(review: Review, env: Environment): ConsentQuestion[] {
@@ -159,7 +160,7 @@ export function maskKeyFields(text: string): string {
 
 /** What the review screen shows, per agent; every string already masked. */
 export function reviewSections(review: Review, env: Environment): ReviewSection[] {
-  const mask = (text: string) => maskKeyFields(maskSecrets(text, [review.profile.key]));
+  const mask = (text: string) => maskKeyFields(maskSecrets(text, [review.profile.key, review.relay.token?.value ?? '']));
   return review.plans.map((plan) => {
     const report = reportFor(plan, env, true);
     const status = report.status === 'failed' ? 'failed' : report.status === 'updated' ? 'changes' : report.status === 'manual' ? 'manual' : 'unchanged';

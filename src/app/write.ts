@@ -2,9 +2,11 @@
 // local relay that agents routed through it need afterwards.
 import { applyChanges } from '../core/apply.js';
 import { stateDir, type Environment } from '../core/environment.js';
+import { SetupError } from '../core/errors.js';
 import type { AgentPlan } from '../core/plan.js';
 import type { Profile } from '../core/profile.js';
 import { DEFAULT_PROFILE, recordApplied } from '../core/profiles.js';
+import { saveNewRelayToken, type PlannedToken } from '../core/relay-token.js';
 import { maskSecrets } from '../core/secrets.js';
 import { quietPrinter, type Printer } from './io.js';
 import { runningRelay, startRelay } from './relay-run.js';
@@ -35,18 +37,19 @@ export interface RelayStatus {
 export async function writePlans(
   plans: readonly AgentPlan[],
   profile: Profile,
-  relay: { routes: readonly RelayRoute[]; url: string },
+  relay: { routes: readonly RelayRoute[]; url: string; token?: PlannedToken | undefined },
   world: { env: Environment; version: string },
   dryRun = false,
   profileName: string = DEFAULT_PROFILE,
 ): Promise<Written> {
+  if (!dryRun && relay.token && !relay.token.saved) await saveToken(world.env, relay.token.value);
   const outcome = dryRun
     ? { runId: null, failed: {} as Record<string, string> }
     : await applyChanges(
         plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes })),
         { stateDir: stateDir(world.env), toolVersion: world.version, baseUrl: profile.urls.openai },
       );
-  const mask = (text: string) => maskSecrets(text, [profile.key]);
+  const mask = (text: string) => maskSecrets(text, [profile.key, relay.token?.value ?? '']);
   const reports = plans.map((p): AgentReport => {
     const r = reportFor(p, world.env, dryRun, outcome.failed[p.recipe.id]);
     const route = relay.routes.find((x) => x.agent === p.recipe.id);
@@ -55,6 +58,18 @@ export async function writePlans(
   const applied = reports.filter((r) => r.status === 'updated' || r.status === 'unchanged').map((r) => r.id);
   if (!dryRun && applied.length) await recordApplied(world.env, { profile: profileName, baseUrl: profile.urls.openai, runId: outcome.runId, agents: applied });
   return { runId: outcome.runId, reports };
+}
+
+/**
+ * The install's first relay token, made when the agents were planned, saved before any agent is
+ * written with it. Another run that saved one meanwhile (both planned before either wrote) wins,
+ * and this one stops before writing a token the relay would refuse.
+ */
+async function saveToken(env: Environment, token: string): Promise<void> {
+  const saved = await saveNewRelayToken(env, token);
+  if (saved !== token) {
+    throw new SetupError("Another setup-gateway made the relay's local token while this one was planning; nothing was written.", ['Run the same command again: it will use that token.']);
+  }
 }
 
 /** Writes the reviewed plans (the interactive mode, after the user confirmed the review). */

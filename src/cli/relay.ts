@@ -1,26 +1,31 @@
 // `setup-gateway relay`: the embedded relay, in the foreground (Ctrl-C stops it), in the
 // background (`relay start|stop|status`, a state file in the state dir), or as a user service
 // (`relay install-service`: a systemd user unit or a launchd agent, written by the applier so
-// `undo` removes it).
+// `undo` removes it). However it runs, it requires the install's local token (the state dir's
+// relay-token, made on first use): `relay token` prints it, `relay rotate-token` replaces it.
 import path from 'node:path';
 import { z } from 'zod';
 import type { Printer } from '../app/io.js';
 import { KEY_VARIABLE, resolveKey } from '../app/key.js';
 import { recordBackgroundRun, relayHealth, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay } from '../app/relay-run.js';
 import { planRelayService, writeRelayService } from '../app/relay-service.js';
+import { rotateRelayToken } from '../app/relay-token.js';
 import { displayPath, type Environment } from '../core/environment.js';
 import { ExitCode, SetupError, UsageError } from '../core/errors.js';
 import { isLoopbackHost, normalizeBaseUrl } from '../core/profile.js';
-import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
+import { ensureRelayToken, relayTokenPath, relayTokenSource } from '../core/relay-token.js';
+import { maskKey } from '../core/secrets.js';
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type LocalToken, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
 import { parseCommand } from './args.js';
 import type { CliIO } from './io.js';
 
-export const relayHelp = `Usage: setup-gateway relay [start|stop|status|install-service] [options]
+export const relayHelp = `Usage: setup-gateway relay [start|stop|status|install-service|token|rotate-token] [options]
 
 Run a local relay that speaks Anthropic Messages, OpenAI Chat Completions, Responses and
 legacy completions, in front of a gateway that speaks only one of them. Agents point at
 the relay (Claude Code: http://127.0.0.1:${DEFAULT_RELAY_PORT}; OpenAI clients: …/v1); the relay
-translates, injects the gateway key and streams the replies back.
+translates, injects the gateway key and streams the replies back. It serves only clients
+that send its local token as their API key (apply writes it into the agents it routes there).
 
   relay                   run in the foreground (Ctrl-C stops it)
   relay start             run in the background; the state is kept in the state folder
@@ -28,6 +33,11 @@ translates, injects the gateway key and streams the replies back.
   relay status            is it running, where, for which gateway (exit 1 when not running)
   relay install-service   write a user service (systemd user unit or launchd agent) that
                           starts the relay at login; \`setup-gateway undo\` removes it
+  relay token             print the local token (made now if there is none), e.g.
+                          OPENAI_API_KEY=$(setup-gateway relay token)
+  relay rotate-token      make a new local token and write it into every agent that uses
+                          the relay (\`setup-gateway undo --id\` puts the previous one back);
+                          a running relay takes it up at once
 
 Options:
   --upstream URL            the gateway (repeatable: later ones are fallbacks on 429/5xx)
@@ -83,11 +93,8 @@ const FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-const ACTIONS = ['start', 'stop', 'status', 'install-service', 'run'] as const;
+const ACTIONS = ['start', 'stop', 'status', 'install-service', 'token', 'rotate-token', 'run'] as const;
 type Action = (typeof ACTIONS)[number];
-
-
-
 
 export async function relayCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
   const first = argv[0];
@@ -104,17 +111,22 @@ export async function relayCommand(argv: readonly string[], io: CliIO, print: Pr
       return start(env, rest, options, print, io);
     case 'install-service':
       return installService(env, rest, options, print, io);
+    case 'token':
+      print.out(await ensureRelayToken(env));
+      return ExitCode.ok;
+    case 'rotate-token':
+      return rotateToken(env, options.json, print, io);
     case 'run':
       return runForeground(env, options, print, io);
   }
 }
 
 function invalidAction(word: string): never {
-  throw new UsageError(`relay: unknown action "${word}".`, ['Actions: start, stop, status, install-service (none: run in the foreground).']);
+  throw new UsageError(`relay: unknown action "${word}".`, ['Actions: start, stop, status, install-service, token, rotate-token (none: run in the foreground).']);
 }
 
 /** The relay options from the flags and the environment; checks what would otherwise fail later. */
-async function relayOptions(env: Environment, options: Options, print: Printer, io: CliIO): Promise<StartRelayOptions> {
+async function relayOptions(env: Environment, options: Options, print: Printer, io: CliIO): Promise<StartRelayOptions & { token: LocalToken }> {
   // Only --key-env: the relay runs on, in the background or as a service, reading its key from its environment.
   const found = await resolveKey('relay', { 'key-env': options['key-env'] }, { env: env.env, readStdin: () => io.readStdin() });
   if (!found) throw new UsageError(`relay: the gateway key is missing: set ${KEY_VARIABLE} (or name another variable with --key-env).`);
@@ -134,9 +146,13 @@ async function relayOptions(env: Environment, options: Options, print: Printer, 
       .split(',')
       .filter(Boolean);
   }
+  // The install's token, made on first use; re-read when the file changes (rotate-token, or its undo).
+  const token = await relayTokenSource(env);
+  print.addSecret(token.value);
   return {
     upstream: roots,
     key,
+    token,
     protocol: options['upstream-protocol'],
     models,
     host: options.host,
@@ -160,6 +176,7 @@ async function runForeground(env: Environment, options: Options, print: Printer,
   const upstreams = relayOpts.upstream as string[];
   print.out(`setup-gateway relay listening on ${relay.url} -> ${upstreams.join(', ')} (${options['upstream-protocol']})`);
   print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
+  print.out(`  Clients send the local token ${maskKey(relayOpts.token.value)} as their API key: \`setup-gateway relay token\` prints it (${displayPath(env, relayTokenPath(env))}).`);
   const forget = await recordBackgroundRun(env, { url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], version: io.version });
   await new Promise<void>((resolve) => {
     const stopNow = () => {
@@ -203,6 +220,30 @@ async function status(env: Environment, print: Printer, json: boolean, io: CliIO
     print.out(`The relay is running at ${state.url} (pid ${state.pid}, since ${state.startedAt}) -> ${state.upstream.join(', ')} (${state.protocol})${healthy ? '' : ', but does not answer'}.`);
   }
   return state && healthy ? ExitCode.ok : ExitCode.failure;
+}
+
+// --------------------------------------------------------------------------------- token
+
+async function rotateToken(env: Environment, json: boolean, print: Printer, io: CliIO): Promise<number> {
+  const result = await rotateRelayToken({ env, version: io.version });
+  print.addSecret(result.token);
+  if (json) {
+    print.json({ token: maskKey(result.token), file: relayTokenPath(env), runId: result.runId, agents: result.agents, ...(result.tokenFailed ? { error: result.tokenFailed } : {}) });
+    return result.failed ? ExitCode.failure : ExitCode.ok;
+  }
+  if (result.tokenFailed) {
+    print.err(`relay rotate-token: the token file could not be written: ${result.tokenFailed}`);
+    return ExitCode.failure;
+  }
+  print.out(`New local token ${maskKey(result.token)} in ${displayPath(env, relayTokenPath(env))} (0600); a running relay requires it from now on.`);
+  if (result.agents.length === 0) print.out('No agent uses the relay yet: the agents apply routes through it will get this token.');
+  for (const a of result.agents) {
+    const files = a.files.length ? `  ${a.files.map((f) => displayPath(env, f)).join(', ')}` : '';
+    print.out(`${a.status === 'failed' ? '✗' : a.status === 'updated' ? '✓' : '='} ${a.id}  ${a.status}${files}`);
+    for (const m of a.status === 'failed' ? a.messages : []) print.out(`    ${m}`);
+  }
+  if (result.runId) print.out(`Undo with: setup-gateway undo --id ${result.runId} (puts the previous token back in the relay and the agents)`);
+  return result.failed ? ExitCode.failure : ExitCode.ok;
 }
 
 // ------------------------------------------------------------------------------- service

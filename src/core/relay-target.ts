@@ -3,14 +3,14 @@
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from '../relay/defaults.js';
 import { normalizeBaseUrl, type Profile } from './profile.js';
 
-/** Agents at the relay may send any token: the relay replaces it with the gateway key. */
-export const RELAY_LOCAL_TOKEN = 'setup-gateway-relay';
-
 export function defaultRelayUrl(port = DEFAULT_RELAY_PORT): string {
   return `http://${DEFAULT_RELAY_HOST}:${port}`;
 }
 
-/** The profile an agent routed through the relay gets: the relay's URL and a local token (the relay injects the real key). */
-export function relayProfile(profile: Profile, relayUrl: string): Profile {
-  return { ...profile, urls: normalizeBaseUrl(relayUrl), key: RELAY_LOCAL_TOKEN };
+/**
+ * The profile an agent routed through the relay gets: the relay's URL and the install's local
+ * token (relay-token.ts), which the relay requires; the relay injects the real key.
+ */
+export function relayProfile(profile: Profile, relayUrl: string, token: string): Profile {
+  return { ...profile, urls: normalizeBaseUrl(relayUrl), key: token };
 }

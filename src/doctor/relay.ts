@@ -6,7 +6,7 @@ import type { Fetch } from '../core/gateway.js';
 import { request } from '../core/http.js';
 import { defaultRelayUrl } from '../core/relay-target.js';
 import { isAlive, readRelayState } from '../core/relay-state.js';
-import type { DoctorContext, Finding, HttpOutcome } from './types.js';
+import type { AgentState, DoctorContext, Finding, HttpOutcome } from './types.js';
 
 export interface RelayStatus {
   /** A relay process is alive (its pid file names a running process). */
@@ -44,11 +44,15 @@ function portOf(url: string | undefined): string {
   return port ? ` --port ${port}` : '';
 }
 
+/** Whether one of the agent's URL settings points at `url`'s origin (scheme, host and port). */
+export function pointsAt(agent: Pick<AgentState, 'slots'>, url: string): boolean {
+  const target = origin(url);
+  return Boolean(target) && agent.slots.some((s) => s.slot === 'url' && typeof s.value === 'string' && origin(s.value) === target);
+}
+
 /** Agents whose URL settings point at the relay's address. */
 export function relayUsers(ctx: DoctorContext, relayUrl: string | undefined): string[] {
-  const relay = relayUrl ? origin(relayUrl) : undefined;
-  if (!relay) return [];
-  return ctx.agents.filter((a) => a.slots.some((s) => s.slot === 'url' && typeof s.value === 'string' && origin(s.value) === relay)).map((a) => a.recipe.name);
+  return relayUrl ? ctx.agents.filter((a) => pointsAt(a, relayUrl)).map((a) => a.recipe.name) : [];
 }
 
 export async function relayFindings(
@@ -75,12 +79,22 @@ export async function relayFindings(
   }
   const out: Finding[] = [];
   if (!options.offline && status.url) {
-    const answer: HttpOutcome = await request(options.fetch, `${status.url.replace(/\/+$/, '')}/v1/models`, { headers: { accept: 'application/json' } }, ctx.timeoutMs);
-    out.push(
-      answer.error
-        ? { code: 'RELAY_NOT_ANSWERING', level: 'error', message: `The relay (pid ${status.pid ?? '?'}) does not answer at ${status.url} (${answer.error}).`, why: `${needs}.`, fix: 'Restart it: setup-gateway relay' }
-        : { code: 'RELAY_OK', level: 'ok', message: `The relay answers at ${status.url} (pid ${status.pid ?? '?'}); ${needs}.`, why: '', fix: '' },
-    );
+    // Asked as its agents ask: with the local token (the relay requires it on every forwarded request).
+    const headers: Record<string, string> = { accept: 'application/json', ...(ctx.relayToken ? { authorization: `Bearer ${ctx.relayToken}` } : {}) };
+    const answer: HttpOutcome = await request(options.fetch, `${status.url.replace(/\/+$/, '')}/v1/models`, { headers }, ctx.timeoutMs);
+    if (answer.error) {
+      out.push({ code: 'RELAY_NOT_ANSWERING', level: 'error', message: `The relay (pid ${status.pid ?? '?'}) does not answer at ${status.url} (${answer.error}).`, why: `${needs}.`, fix: 'Restart it: setup-gateway relay' });
+    } else if (answer.status === 401 && ctx.relayToken) {
+      out.push({
+        code: 'RELAY_TOKEN_REFUSED',
+        level: 'error',
+        message: `The relay at ${status.url} (pid ${status.pid ?? '?'}) refuses this install's local token.`,
+        why: `It was started with another state folder (XDG_STATE_HOME), so it requires another token; ${needs}.`,
+        fix: `Restart it from here: setup-gateway relay stop, then setup-gateway relay start --upstream ${ctx.gateway.urls?.openai ?? 'GATEWAY_URL'}${portOf(status.url)}`,
+      });
+    } else {
+      out.push({ code: 'RELAY_OK', level: 'ok', message: `The relay answers at ${status.url} (pid ${status.pid ?? '?'}); ${needs}.`, why: '', fix: '' });
+    }
   }
   if (status.version && status.version !== options.version) {
     out.push({

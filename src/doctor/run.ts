@@ -17,8 +17,9 @@ import { effectiveEnv } from './checks/overrides.js';
 import { isConfigured } from './checks/shared.js';
 import { gatherNet } from './net.js';
 import { findGitRoot, readAgents } from './read.js';
-import { relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
+import { pointsAt, relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
 import { relayProfile } from '../core/relay-target.js';
+import { readRelayToken } from '../core/relay-token.js';
 import type { AgentCheck, AgentDoctor, AgentState, DoctorContext, DoctorRecipe, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
 
 export interface DoctorOptions {
@@ -92,7 +93,8 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   }
 
   const gateway = resolveGateway(options, journals[0]?.baseUrl, journals[0]?.id, agents.filter((a) => !a.viaRelay), env);
-  const ctx: DoctorContext = { ...where, gateway, agents, snapshot, unreadable, timeoutMs: options.timeoutMs };
+  const relayToken = await readRelayToken(env);
+  const ctx: DoctorContext = { ...where, gateway, agents, snapshot, unreadable, timeoutMs: options.timeoutMs, ...(relayToken ? { relayToken } : {}) };
 
   if (gateway.urls && !options.offline) {
     const urls = gateway.urls;
@@ -112,8 +114,10 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     ctx.profile = profile;
     for (const a of agents) {
       if (a.files.some((f) => unreadable.has(f.path))) continue;
+      // Without a relay token yet, an agent at the relay is not re-planned: its key check says what to run.
+      if (a.viaRelay && !relayToken) continue;
       try {
-        const own = a.viaRelay ? relayProfile(profile, a.viaRelay) : profile;
+        const own = a.viaRelay && relayToken ? relayProfile(profile, a.viaRelay, relayToken) : profile;
         a.replan = planAgent({ recipe: a.recipe, profile: own, env, snapshot, evidence: a.evidence, consent: false });
       } catch (error) {
         findings.push(crashed('re-plan', error, a.recipe.id));
@@ -239,19 +243,6 @@ function isolate(name: string, fn: () => Finding[], agent?: string): Finding[] {
   }
 }
 
-/** Whether one of the agent's URL settings points at `url`'s origin (scheme, host and port). */
-function pointsAt(agent: AgentState, url: string): boolean {
-  const origin = (u: string) => {
-    try {
-      return new URL(u).origin;
-    } catch {
-      return undefined;
-    }
-  };
-  const target = origin(url);
-  return Boolean(target) && agent.slots.some((s) => s.slot === 'url' && typeof s.value === 'string' && origin(s.value) === target);
-}
-
 export function crashed(name: string, error: unknown, agent?: string): Finding {
   const message = error instanceof Error ? error.message : String(error);
   return {
@@ -267,6 +258,7 @@ export function crashed(name: string, error: unknown, agent?: string): Finding {
 function secretsOf(ctx: DoctorContext): string[] {
   const secrets = new Set<string>();
   if (ctx.gateway.key) secrets.add(ctx.gateway.key);
+  if (ctx.relayToken) secrets.add(ctx.relayToken);
   for (const a of ctx.agents) {
     for (const f of a.files) collectSecretValues(f.data, secrets);
     for (const f of a.extra.values()) collectSecretValues(f.data, secrets);
@@ -291,7 +283,9 @@ function secretsOf(ctx: DoctorContext): string[] {
 export function planFixes(report: DoctorReport): AgentPlan[] {
   const { ctx } = report;
   if (!ctx.profile) return [];
-  const fixable = ctx.agents.filter((a) => (isConfigured(a) || a.expected) && !a.files.some((f) => ctx.unreadable.has(f.path)));
+  const token = ctx.relayToken;
+  // An agent at the relay is fixed with the relay's token; before one exists, `relay rotate-token` makes it and writes it there.
+  const fixable = ctx.agents.filter((a) => (isConfigured(a) || a.expected) && !a.files.some((f) => ctx.unreadable.has(f.path)) && (!a.viaRelay || token));
   const evidence = new Map(fixable.map((a) => [a.recipe.id, a.evidence]));
   const profile = ctx.profile;
   const relayUrl = new Map(fixable.flatMap((a) => (a.viaRelay ? [[a.recipe.id, a.viaRelay] as const] : [])));
@@ -302,7 +296,7 @@ export function planFixes(report: DoctorReport): AgentPlan[] {
       // An agent routed through the relay stays there: --fix repairs it for the relay.
       profileFor: (id) => {
         const url = relayUrl.get(id);
-        return url ? relayProfile(profile, url) : profile;
+        return url && token ? relayProfile(profile, url, token) : profile;
       },
       env: ctx.env,
       snapshot: ctx.snapshot,

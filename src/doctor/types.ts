@@ -124,6 +124,8 @@ export interface DoctorContext {
   agents: AgentState[];
   /** Undefined with --offline (or when no URL is known). */
   net?: NetResults;
+  /** The relay's local token (the install's), which agents at the relay must hold; undefined when none was made yet. */
+  relayToken?: string;
   /** The profile `--fix` would write with; undefined without a URL or a key. */
   profile?: Profile;
   /** Every file read, by path (the recipes' files and the extra ones). */

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { probeProtocols } from '../../src/app/gateway-check.js';
 import type { SessionDeps } from '../../src/app/session.js';
 import { stateDir } from '../../src/core/environment.js';
+import { newRelayToken, saveNewRelayToken } from '../../src/core/relay-token.js';
 import type { FlowEvent, FlowState } from '../../src/tui/flow.js';
 import { Flow } from '../../src/tui/runner.js';
 import type { TuiResult } from '../../src/tui/wizard.js';
@@ -158,6 +159,9 @@ describe('apply and the interactive mode write the same files', () => {
   it('through the relay: a gateway without Anthropic messages routes Claude Code through the local relay in both', async () => {
     mock = await startMockGateway({ models: ['auto'], protocols: { anthropic: false } });
     const [cli, tui] = [await home(), await home()];
+    // The install's relay token is an input like the others: the same one in both homes.
+    const token = newRelayToken();
+    for (const t of [cli, tui]) await saveNewRelayToken(t.env, token);
     const run = await runCli(['apply', '--base-url', `${mock.url}/v1`, '--key-env', 'GATEWAY_KEY', '--agent', 'claude-code', '--agent', 'codex'], { env: cli.env, fetch });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/via the local relay http:\/\/127\.0\.0\.1:\d+/);
@@ -168,6 +172,7 @@ describe('apply and the interactive mode write the same files', () => {
     const settings = JSON.parse(await text(cli, '.claude/settings.json'));
     expect(settings.env.ANTHROPIC_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(settings.env.ANTHROPIC_MODEL).toBe('auto');
+    expect(settings.env.ANTHROPIC_AUTH_TOKEN).toBe(token);
     expect(await text(cli, '.codex/config.toml')).toContain(`base_url = "${mock.url}/v1"`);
   });
 

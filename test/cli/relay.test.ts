@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LEGACY_RELAY_TOKEN, readRelayToken } from '../../src/core/relay-token.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
 import { runCli } from '../support/run-cli.js';
 import { agentEnv, assertCliBuilt, cliPath, describeRun, runProcess } from '../support/run-agent.js';
@@ -144,14 +145,31 @@ describe('relay processes (built CLI)', () => {
       child.stdout.on('data', check);
       void exited.then((code) => reject(new Error(`relay exited (${code}):\n${out}${err}`)));
     });
-    const res = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }) });
+    // Started with only --upstream, it made the install's token and says (masked) how to get it.
+    const token = await readRelayToken(home.env);
+    expect(token).toMatch(/^sgr-[0-9a-f]{64}$/);
+    expect(out).toContain(`Clients send the local token sgr…${token?.slice(-4)} as their API key: \`setup-gateway relay token\` prints it`);
+    const printed = await runCli(['relay', 'token'], { env: home.env });
+    expect(printed.stdout.trim()).toBe(token);
+    const body = JSON.stringify({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+    const res = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': token as string }, body });
     expect(((await res.json()) as { content: unknown }).content).toEqual([{ type: 'text', text: 'foreground ok' }]);
+    // The old public constant, or nothing, is refused before the gateway is asked.
+    const asked = upstream.requests.length;
+    for (const headers of [{ 'x-api-key': LEGACY_RELAY_TOKEN }, { authorization: `Bearer ${LEGACY_RELAY_TOKEN}` }, {}] as Array<Record<string, string>>) {
+      const refused = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('authentication_error');
+    }
+    expect(upstream.requests).toHaveLength(asked);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(err).toContain('stopping');
-    // One log line per request, and never the key.
+    // One log line per request, and never the key or the token.
     expect(err).toMatch(/POST \/v1\/messages -> upstream \/v1\/chat\/completions m 200/);
+    expect(err).toMatch(/POST \/v1\/messages: 401, the local token is missing or wrong/);
     expect(out + err).not.toContain(KEY);
+    expect(out + err).not.toContain(token);
   });
 
   it('start, status, stop: a background relay recorded in the state folder', async () => {
@@ -169,8 +187,12 @@ describe('relay processes (built CLI)', () => {
     expect(status.code, describeRun(status)).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ running: true, healthy: true, url, protocol: 'anthropic' });
 
-    const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+    const token = (await readRelayToken(home.env)) as string;
+    const chat = (u: string, key: string) =>
+      fetch(`${u}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+    const res = await chat(url as string, token);
     expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe('background ok');
+    expect((await chat(url as string, LEGACY_RELAY_TOKEN)).status).toBe(401);
 
     const twice = await runProcess(process.execPath, [cliPath, 'relay', 'start', '--upstream', upstream.url], opts);
     expect(twice.stdout).toContain('already running');
@@ -178,11 +200,20 @@ describe('relay processes (built CLI)', () => {
     const stopped = await runProcess(process.execPath, [cliPath, 'relay', 'stop'], opts);
     expect(stopped.code, describeRun(stopped)).toBe(0);
     expect(stopped.stdout).toContain('Relay stopped');
+
+    // Started again, it requires the same token: agents configured before keep working.
+    const again = await runProcess(process.execPath, [cliPath, 'relay', 'start', '--upstream', upstream.url, '--port', '0', '--upstream-protocol', 'anthropic'], opts);
+    expect(again.code, describeRun(again)).toBe(0);
+    const url2 = /Relay started at (http:\/\/127\.0\.0\.1:\d+)/.exec(again.stdout)?.[1] as string;
+    expect(await readRelayToken(home.env)).toBe(token);
+    expect((await chat(url2, token)).status).toBe(200);
+    expect((await chat(url2, LEGACY_RELAY_TOKEN)).status).toBe(401);
+    expect((await runProcess(process.execPath, [cliPath, 'relay', 'stop'], opts)).code).toBe(0);
     const after = await runProcess(process.execPath, [cliPath, 'relay', 'status'], opts);
     expect(after.code).toBe(1);
     await expect(fetch(`${url}/`)).rejects.toThrow();
     const log = await readFile(path.join(home.home, '.local', 'state', 'setup-gateway', 'relay.log'), 'utf8');
     expect(log).toContain('listening on');
     expect(log).not.toContain(KEY);
-  });
+  }, 60_000);
 });

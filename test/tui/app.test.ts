@@ -10,7 +10,7 @@ import { claudeCode } from '../../recipes/claude-code/recipe.js';
 import { codex } from '../../recipes/codex/recipe.js';
 import { cursor } from '../../recipes/cursor/recipe.js';
 import type { Fetch } from '../../src/core/gateway.js';
-import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
+import { readRelayToken } from '../../src/core/relay-token.js';
 import { App } from '../../src/tui/app.js';
 import { ColorContext } from '../../src/tui/components.js';
 import { probeProtocols } from '../../src/app/gateway-check.js';
@@ -440,7 +440,10 @@ describe('the TUI with a gateway that does not serve Anthropic messages', () => 
     expect(result.outcome.relay).toMatchObject({ running: true, started: true, pid: 777 });
     expect(result.outcome.nextSteps[0]).toMatch(/local relay was started at http:\/\/127\.0\.0\.1:4850 \(pid 777\)/);
     const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
-    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: RELAY_LOCAL_TOKEN });
+    // The install's local token, saved when the files were written, is what the agent holds.
+    const token = await readRelayToken(t.env);
+    expect(token).toMatch(/^sgr-[0-9a-f]{64}$/);
+    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: token });
   });
 
   it('Esc at the relay question, after writing, declines the relay: the run still ends with what was written', async () => {

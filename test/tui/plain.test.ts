@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import type { Fetch } from '../../src/core/gateway.js';
 import type { Terminal } from '../../src/tui/terminal.js';
+import { readRelayToken } from '../../src/core/relay-token.js';
 import { modelsFetch } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 import { waitUntil } from '../support/wait.js';
@@ -154,7 +155,10 @@ describe('setup-gateway with no command', () => {
     expect(out).toMatch(/Start the local relay before using Claude Code, with SETUP_GATEWAY_KEY set: setup-gateway relay start --upstream http:\/\/gw\.test:4000\/v1 --port 4850/);
     expect(out).not.toContain(KEY);
     const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
-    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: 'setup-gateway-relay' });
+    const token = await readRelayToken(t.env);
+    expect(token).toMatch(/^sgr-[0-9a-f]{64}$/);
+    expect(out).not.toContain(token);
+    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: token });
   });
 
   it('without TERM (or TERM=dumb) uses the line mode too; a failed check can be retried', async () => {

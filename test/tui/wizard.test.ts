@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { claudeCode } from '../../recipes/claude-code/recipe.js';
 import { codex } from '../../recipes/codex/recipe.js';
 import { recipes } from '../../recipes/index.js';
-import { RELAY_LOCAL_TOKEN } from '../../src/core/relay-target.js';
+import { readRelayToken } from '../../src/core/relay-token.js';
 import { normalizeBaseUrl } from '../../src/core/profile.js';
 import { probeProtocols } from '../../src/app/gateway-check.js';
 import { doctorChecks } from '../../src/app/verify.js';
@@ -328,7 +328,10 @@ describe('relay routing: a gateway that does not serve Anthropic messages', () =
     expect(review.relay.routes.map((r) => r.agent)).toEqual(['claude-code']);
     expect(review.relay).toMatchObject({ url: 'http://127.0.0.1:4850', running: false });
     const claudeAfter = review.plans[0]?.changes.find((c) => c.path.endsWith('settings.json'))?.after.toString('utf8') ?? '';
-    expect(JSON.parse(claudeAfter).env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: RELAY_LOCAL_TOKEN });
+    // A fresh install has no relay token yet: one is made for the plan, and saved only when the review is written.
+    expect(review.relay.token).toMatchObject({ saved: false, value: expect.stringMatching(/^sgr-[0-9a-f]{64}$/) });
+    expect(await readRelayToken(t.env)).toBeUndefined();
+    expect(JSON.parse(claudeAfter).env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:4850', ANTHROPIC_AUTH_TOKEN: review.relay.token?.value });
     expect(claudeAfter).not.toContain(KEY);
     const codexAfter = review.plans[1]?.changes.map((c) => c.after.toString('utf8')).join('\n') ?? '';
     expect(codexAfter).toContain(`${mock.url}/v1`);

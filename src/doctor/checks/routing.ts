@@ -2,12 +2,12 @@
 // gateway (or the local relay), the key where the agent reads it and accepted by the gateway, a
 // model the gateway lists in the form the agent needs, and no loopback URL for an agent whose
 // requests come from its vendor's cloud.
-import { RELAY_LOCAL_TOKEN } from '../../core/relay-target.js';
+import { LEGACY_RELAY_TOKEN } from '../../core/relay-token.js';
 import { isLoopbackHost, normalizeBaseUrl } from '../../core/profile.js';
 import { isProbeProtocol } from '../gateway.js';
 import { extract, fill } from '../locate.js';
 import { agentKeyId } from '../net.js';
-import type { AgentCheck, Finding, SlotValue } from '../types.js';
+import type { AgentCheck, AgentState, DoctorContext, Finding, SlotValue } from '../types.js';
 import { base, isConfigured, parsedOk, shown, where } from './shared.js';
 
 /** What a URL setting should hold, and what is wrong with what it holds. */
@@ -93,11 +93,14 @@ function wantsV1(template: string): boolean {
   return template.includes('{openai}');
 }
 
+/** What re-applies every agent that uses the relay with the install's current token (made now if there is none). */
+export const ROTATE_TOKEN_FIX = 'setup-gateway relay rotate-token';
+
 export const keys: AgentCheck = (agent, ctx) => {
   if (!isConfigured(agent)) return [];
+  if (agent.viaRelay) return relayKeys(agent, ctx);
   const out: Finding[] = [];
-  // At the relay any token works: the relay sends the gateway key itself.
-  const gwKey = agent.viaRelay ? RELAY_LOCAL_TOKEN : ctx.gateway.key;
+  const gwKey = ctx.gateway.key;
   for (const slot of agent.slots.filter((s) => s.slot === 'key' && parsedOk(s))) {
     const label = `${slot.label} in ${shown(ctx, slot.file.path)}`;
     const value = slot.value;
@@ -143,6 +146,33 @@ export const keys: AgentCheck = (agent, ctx) => {
   }
   return out;
 };
+
+/**
+ * An agent at the relay holds the relay's local token, not the gateway key: the relay refuses
+ * any other (401), the public constant older versions wrote included.
+ */
+function relayKeys(agent: AgentState, ctx: DoctorContext): Finding[] {
+  const token = ctx.relayToken;
+  return agent.slots
+    .filter((s) => s.slot === 'key' && parsedOk(s))
+    .map((slot): Finding => {
+      const label = `${slot.label} in ${shown(ctx, slot.file.path)}`;
+      const at = { ...base(agent), ...where(slot) };
+      const value = typeof slot.value === 'string' ? (extract(slot.template, '{key}', slot.value) ?? slot.value) : '';
+      if (token && value === token) {
+        return { ...at, code: 'KEY_OK', level: 'ok', message: `${label} holds the relay's local token.`, why: `${agent.recipe.name} goes through the local relay, which requires it and sends the gateway key itself.`, fix: '' };
+      }
+      const holds = !value ? 'holds no token' : value === LEGACY_RELAY_TOKEN ? 'holds the old public relay token' : token ? "holds another token than the relay's current one" : 'holds a token, but no relay token has been made yet';
+      return {
+        ...at,
+        code: 'RELAY_TOKEN_STALE',
+        level: 'error',
+        message: `${label} ${holds}.`,
+        why: `${agent.recipe.name} goes through the local relay, which refuses every request without its local token (401).`,
+        fix: ROTATE_TOKEN_FIX,
+      };
+    });
+}
 
 export const models: AgentCheck = (agent, ctx) => {
   if (!isConfigured(agent)) return [];
