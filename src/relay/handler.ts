@@ -107,7 +107,7 @@ export class Relay {
       const route = routeOf(req.method, path);
       if (this.gate && forwards(route) && !this.gate.admits(req.headers, req.url) && !(await this.gate.admitsAfterReload(req.headers, req.url))) {
         this.log(`${req.method} ${path}: 401, the local token is missing or wrong`);
-        sendError(sink, client, 401, { message: TOKEN_REFUSED, ...(client === 'anthropic' ? {} : { code: 'invalid_api_key' }) });
+        sendError(sink, client, 401, { message: TOKEN_REFUSED, ...(client === 'openai' ? { code: 'invalid_api_key' } : {}) });
         return;
       }
       // A token sent as `?key=` is the relay's, never the gateway's: it is not passed on.
@@ -286,9 +286,9 @@ function endpointPath(path: string): string {
   return path.startsWith('/v1/') ? path.slice(3) : path;
 }
 
-/** Routes that reach the gateway (with its key): these need the local token. */
+/** Routes that reach the gateway (with its key), and the local answers beside them: these need the local token. */
 function forwards(route: PathRoute): boolean {
-  return route.kind === 'inference' || route.kind === 'models' || route.kind === 'count_tokens';
+  return route.kind === 'inference' || route.kind === 'models' || route.kind === 'count_tokens' || route.kind === 'local';
 }
 
 const TOKEN_REFUSED =

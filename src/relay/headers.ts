@@ -25,7 +25,6 @@ const NOT_UPSTREAM = new Set([
   'x-api-key',
   'x-goog-api-key',
   'api-key',
-  'x-goog-api-key',
   'cookie',
   'origin',
   'referer',

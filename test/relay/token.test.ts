@@ -113,6 +113,20 @@ describe('the relay requires its local token', () => {
     expect(reloads).toBe(1);
   });
 
+  it('the Gemini face: x-goog-api-key or ?key= serve, anything else is a 401 in Google\'s shape; the key never goes upstream', async () => {
+    const { relay, calls } = makeRelay(upstream, { token: TOKEN, protocol: 'openai' });
+    const G = '/v1beta/models/m:generateContent';
+    const body = { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] };
+    expect((await call(relay, G, body, { headers: { 'x-goog-api-key': TOKEN } })).status).toBe(200);
+    expect((await call(relay, `${G}?key=${TOKEN}`, body)).status).toBe(200);
+    for (const r of [await call(relay, G, body, { headers: { 'x-goog-api-key': LEGACY_RELAY_TOKEN } }), await call(relay, `${G}?key=${LEGACY_RELAY_TOKEN}`, body), await call(relay, '/v1beta/models', undefined, { method: 'GET' })]) {
+      expect(r.status).toBe(401);
+      expect(JSON.parse(r.text)).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
+    }
+    expect(calls).toHaveLength(2);
+    for (const c of calls) expect(c.url + JSON.stringify(c.headers)).not.toContain(TOKEN);
+  });
+
   it('passes the rest of a query on without the key', async () => {
     const { relay, calls } = makeRelay(upstream, { token: TOKEN, protocol: 'openai' });
     expect((await call(relay, `/v1/models?key=${TOKEN}&limit=5`, undefined, { method: 'GET' })).status).toBe(200);
