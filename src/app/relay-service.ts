@@ -49,12 +49,16 @@ export function planRelayService(env: Environment, relayArgs: readonly string[],
   const [node, script] = self;
   const args = ['relay', ...withoutKeyEnv(relayArgs), '--key-env', KEY_VARIABLE];
   const dir = stateDir(env);
+  // The service reads the relay's local token from the state folder: the same one as this shell's,
+  // even where the service manager does not see this shell's XDG_STATE_HOME.
+  const stateHome = env.env.XDG_STATE_HOME && path.isAbsolute(env.env.XDG_STATE_HOME) ? env.env.XDG_STATE_HOME : undefined;
   const files: Array<{ path: string; text: string; secret: boolean; purpose: string }> = [];
   let steps: string[];
   if (env.platform === 'linux') {
     const unit = path.join(configHome(env), 'systemd', 'user', `${SERVICE_NAME}.service`);
     const envFile = path.join(dir, 'relay.env');
-    files.push({ path: envFile, text: `SETUP_GATEWAY_KEY=${envFileValue(key)}\n`, secret: true, purpose: 'the gateway key for the relay service' });
+    const stateLine = stateHome ? `XDG_STATE_HOME=${envFileValue(stateHome)}\n` : '';
+    files.push({ path: envFile, text: `SETUP_GATEWAY_KEY=${envFileValue(key)}\n${stateLine}`, secret: true, purpose: 'the gateway key for the relay service' });
     files.push({
       path: unit,
       secret: false,
@@ -94,7 +98,7 @@ export function planRelayService(env: Environment, relayArgs: readonly string[],
         ...[node, script, ...args].map((a) => `    <string>${xmlEscape(a)}</string>`),
         '  </array>',
         '  <key>EnvironmentVariables</key>',
-        `  <dict><key>SETUP_GATEWAY_KEY</key><string>${xmlEscape(key)}</string></dict>`,
+        `  <dict><key>SETUP_GATEWAY_KEY</key><string>${xmlEscape(key)}</string>${stateHome ? `<key>XDG_STATE_HOME</key><string>${xmlEscape(stateHome)}</string>` : ''}</dict>`,
         '  <key>RunAtLoad</key><true/>',
         '  <key>KeepAlive</key><true/>',
         `  <key>StandardOutPath</key><string>${xmlEscape(log)}</string>`,

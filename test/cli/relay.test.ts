@@ -123,6 +123,19 @@ describe('relay install-service', () => {
     expect(plist).toContain('<string>relay</string>');
     expect((await stat(plistPath)).mode & 0o777).toBe(0o600);
     expect(r.stdout).toContain('launchctl bootstrap');
+    expect(plist).not.toContain('XDG_STATE_HOME');
+  });
+
+  it('a state folder set with XDG_STATE_HOME reaches the service, so it requires the same local token', async () => {
+    home = await makeTempHome({ SETUP_GATEWAY_KEY: KEY });
+    const state = path.join(home.home, 'my state');
+    const linux = { ...home.env, env: { ...home.env.env, XDG_STATE_HOME: state } };
+    expect((await runCli(['relay', 'install-service', '--upstream', 'https://gw.example.com'], { env: linux })).code).toBe(0);
+    expect(await readFile(path.join(state, 'setup-gateway', 'relay.env'), 'utf8')).toBe(`SETUP_GATEWAY_KEY='${KEY}'\nXDG_STATE_HOME='${state}'\n`);
+    const mac = { ...linux, platform: 'darwin' as const };
+    expect((await runCli(['relay', 'install-service', '--upstream', 'https://gw.example.com'], { env: mac })).code).toBe(0);
+    const plist = await readFile(path.join(home.home, 'Library', 'LaunchAgents', 'dev.setup-gateway.relay.plist'), 'utf8');
+    expect(plist).toContain(`<key>XDG_STATE_HOME</key><string>${state}</string>`);
   });
 });
 
