@@ -1,12 +1,16 @@
-// Gemini CLI: it speaks only the Gemini API, so `manual` with the reason; nothing is written.
-import { readdir } from 'node:fs/promises';
+// Gemini CLI: ~/.gemini/.env (a managed block, 0600) and the one auth key in ~/.gemini/settings.json,
+// format kept, idempotent, undone byte for byte; GEMINI_CLI_HOME; detection.
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { geminiCli } from './recipe.js';
 import { detectOne } from '../../src/core/detect.js';
 import type { Environment } from '../../src/core/environment.js';
+import { createProfile } from '../../src/core/profile.js';
+import { relayProfile } from '../../src/core/relay-target.js';
 import { memoryProbe } from '../../test/support/memory-probe.js';
-import { runCli } from '../../test/support/run-cli.js';
 import { makeTempHome, type TempHome } from '../../test/support/temp-home.js';
+import { applier, BASE, KEY, modeOf, put, read, tree, undo } from '../../test/support/recipe-helpers.js';
+import { runCli } from '../../test/support/run-cli.js';
 
 let t: TempHome;
 beforeEach(async () => {
@@ -14,22 +18,73 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
+const apply = applier({ agent: 'gemini-cli', model: 'gw/model-1' });
+const ENV = path.join('.gemini', '.env');
+const SETTINGS = path.join('.gemini', 'settings.json');
+/** KEY in the dotenv dialect: double quotes, with `\\`, `\"` and `\$` escaped. */
+const quoted = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$')}"`;
+
 describe('gemini-cli: apply', () => {
-  it('returns status manual explaining the missing Gemini-API relay; writes nothing, masks the key', async () => {
-    const run = await runCli(['apply', '--base-url', 'https://gw.example.com', '--key', 'sk-gem-"x"-5555', '--agent', 'gemini-cli', '--json'], { env: t.env });
+  it('writes the .env block (0600) and selectedType gemini-api-key; nothing else; unchanged the second time', async () => {
+    const run = await apply(t.env);
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const [agent] = JSON.parse(run.stdout).agents;
-    expect(agent).toMatchObject({ id: 'gemini-cli', status: 'manual', files: [] });
-    expect(agent.manual.why).toMatch(/only Google's Gemini API.*relay/);
-    expect(agent.manual.steps.join('\n')).toContain('GOOGLE_GEMINI_BASE_URL');
-    expect(run.stdout).toContain('sk-…5555');
-    expect(run.stdout).not.toContain('"x"');
-    expect(await readdir(t.home)).toEqual([]);
+    expect(run.doc.agents).toEqual([expect.objectContaining({ id: 'gemini-cli', status: 'updated', files: [path.join(t.home, ENV), path.join(t.home, SETTINGS)] })]);
+    expect(await read(t.home, ENV)).toBe(
+      [
+        '# >>> setup-gateway >>>',
+        '# Written by setup-gateway: changes inside this block are replaced on the next run.',
+        'GOOGLE_GEMINI_BASE_URL="https://gw.example.com"',
+        `GEMINI_API_KEY=${quoted(KEY)}`,
+        'GEMINI_MODEL="gw/model-1"',
+        '# <<< setup-gateway <<<',
+        '',
+      ].join('\n'),
+    );
+    expect(await modeOf(t.home, ENV)).toBe(0o600);
+    expect(JSON.parse(await read(t.home, SETTINGS))).toEqual({ security: { auth: { selectedType: 'gemini-api-key' } } });
+    expect(Object.keys(await tree(t.home)).sort()).toEqual([ENV, SETTINGS].sort());
+    expect(run.doc.agents[0]?.notes.join('\n')).toContain('only in folders you trust');
+    expect(run.stdout).not.toContain(`q'#`);
+    expect((await apply(t.env)).doc.agents[0]?.status).toBe('unchanged');
   });
 
-  it('is listed by `recipes` as speaking the gemini protocol, with manual steps', async () => {
-    const doc = JSON.parse((await runCli(['recipes', '--json'], { env: t.env })).stdout);
-    expect(doc.recipes.find((r: { id: string }) => r.id === 'gemini-cli')).toMatchObject({ protocol: 'gemini', files: [], manual: { why: expect.any(String) } });
+  it("changes only the auth key of Gemini CLI's own settings.json (a login replaced, the rest kept) and keeps the user's .env lines; undo restores both", async () => {
+    const settings = '{\n  "general": { "vimMode": true },\n  "security": {\n    "auth": { "selectedType": "oauth-personal" },\n    "folderTrust": { "enabled": true }\n  }\n}\n';
+    const dotenv = 'GOOGLE_CLOUD_PROJECT=my-proj\n';
+    await put(t.home, SETTINGS, settings, 0o644);
+    await put(t.home, ENV, dotenv, 0o644);
+    const run = await apply(t.env);
+    expect(run.code).toBe(0);
+    expect(await read(t.home, SETTINGS)).toBe(settings.replace('"oauth-personal"', '"gemini-api-key"'));
+    const env = await read(t.home, ENV);
+    expect(env.startsWith(dotenv)).toBe(true);
+    expect(env).toContain('GOOGLE_GEMINI_BASE_URL="https://gw.example.com"');
+    expect(await modeOf(t.home, ENV)).toBe(0o600);
+    expect((await undo(t.env)).code).toBe(0);
+    expect(await read(t.home, SETTINGS)).toBe(settings);
+    expect(await read(t.home, ENV)).toBe(dotenv);
+  });
+
+  it('without a model, no GEMINI_MODEL; GEMINI_CLI_HOME moves the folder', async () => {
+    const home = path.join(t.home, 'elsewhere');
+    const env: Environment = { ...t.env, env: { ...t.env.env, GEMINI_CLI_HOME: home } };
+    const run = await runCli(['apply', '--base-url', BASE, '--key', KEY, '--agent', 'gemini-cli', '--json'], { env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const text = await read(home, ENV);
+    expect(text).not.toContain('GEMINI_MODEL');
+    expect(text).toContain('GEMINI_API_KEY=');
+  });
+
+  it('through the relay: the relay root and the local token (the gateway key never in the file)', () => {
+    const profile = relayProfile(createProfile({ baseUrl: 'https://gw.example.com/v1', key: 'sk-real-gateway-1234' }), 'http://127.0.0.1:4850', 'relay-local-token-1234');
+    const plan = geminiCli.plan({ profile, model: undefined, env: t.env, evidence: [] });
+    const block = plan.files[0];
+    expect(block?.kind === 'block' && block.block?.vars).toEqual([
+      { name: 'GOOGLE_GEMINI_BASE_URL', value: 'http://127.0.0.1:4850' },
+      { name: 'GEMINI_API_KEY', value: 'relay-local-token-1234' },
+    ]);
   });
 });
 

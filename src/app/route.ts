@@ -12,8 +12,10 @@ import { runningRelay, type RelayState } from '../core/relay-state.js';
 
 export type RelayMode = 'auto' | 'never' | 'always';
 
-/** What the relay can translate between (Gemini is not one of them). */
-const RELAYABLE: ReadonlySet<Protocol> = new Set(['anthropic-messages', 'openai-chat', 'openai-responses']);
+/** What the relay serves to agents. */
+const RELAYABLE: ReadonlySet<Protocol> = new Set(['anthropic-messages', 'openai-chat', 'openai-responses', 'gemini']);
+/** What the relay can send to a gateway (it never writes Gemini requests). */
+const RELAY_TARGETS: readonly Protocol[] = ['anthropic-messages', 'openai-chat', 'openai-responses'];
 
 const PROTOCOL_NAMES: Record<Protocol, string> = {
   'anthropic-messages': 'Anthropic messages',
@@ -34,7 +36,7 @@ export interface RelayRoute {
 /** Pure: the agents that must go through the relay, given what the gateway serves. */
 export function decideRoutes(recipes: readonly Recipe[], served: Served, mode: RelayMode): RelayRoute[] {
   if (mode === 'never') return [];
-  const alternatives = [...RELAYABLE].filter((p) => served[p] === true);
+  const alternatives = RELAY_TARGETS.filter((p) => served[p] === true);
   return recipes.flatMap((recipe): RelayRoute[] => {
     if (!RELAYABLE.has(recipe.protocol)) return [];
     const name = PROTOCOL_NAMES[recipe.protocol];
@@ -54,7 +56,7 @@ export function decideRoutes(recipes: readonly Recipe[], served: Served, mode: R
 export async function probeServed(recipes: readonly Recipe[], profile: Profile, fetchFn: Fetch, timeoutMs = 5000): Promise<Served> {
   const needed = new Set(recipes.map((r) => r.protocol).filter((p) => RELAYABLE.has(p)));
   if (needed.size === 0) return {};
-  const protocols = [...new Set([...needed, 'openai-chat' as const, 'anthropic-messages' as const])] as Array<'anthropic-messages' | 'openai-chat' | 'openai-responses'>;
+  const protocols = [...new Set([...needed, 'openai-chat' as const, 'anthropic-messages' as const])] as Array<'anthropic-messages' | 'openai-chat' | 'openai-responses' | 'gemini'>;
   const model = recipes.map((r) => modelFor(profile, r.id)).find(Boolean) ?? 'auto';
   const outcomes = await Promise.all(protocols.map((p) => probeRequest(fetchFn, profile.urls, p, profile.key, model, timeoutMs)));
   const served: Served = {};

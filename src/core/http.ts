@@ -5,7 +5,7 @@ import type { Fetch } from './gateway.js';
 import type { GatewayUrls } from './profile.js';
 import { fetchErrorCode } from '../relay/net.js';
 
-export type ProbeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
+export type ProbeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini';
 
 export interface HttpOutcome {
   /** Set when an HTTP answer came back. */
@@ -82,8 +82,10 @@ export function modelsRequest(fetchFn: Fetch, urls: GatewayUrls, key: string | u
   return request(fetchFn, `${urls.openai}/models`, { headers: { ...authHeaders(key), accept: 'application/json' } }, timeoutMs);
 }
 
-export function endpointOf(protocol: ProbeProtocol, urls: GatewayUrls): string {
+export function endpointOf(protocol: ProbeProtocol, urls: GatewayUrls, model = 'auto'): string {
   switch (protocol) {
+    case 'gemini':
+      return `${urls.anthropic}/v1beta/models/${encodeURIComponent(model)}:generateContent`;
     case 'openai-chat':
       return `${urls.openai}/chat/completions`;
     case 'openai-responses':
@@ -106,6 +108,8 @@ function cheapBody(protocol: ProbeProtocol, model: string): unknown {
       return { model, input: [], max_output_tokens: 16 };
     case 'anthropic-messages':
       return { model, messages: [], max_tokens: 1 };
+    case 'gemini':
+      return { contents: [], generationConfig: { maxOutputTokens: 1 } };
   }
 }
 
@@ -118,6 +122,8 @@ function completionBody(protocol: ProbeProtocol, model: string): unknown {
       return { model, input: 'ping', max_output_tokens: 16 };
     case 'anthropic-messages':
       return { model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 };
+    case 'gemini':
+      return { contents: [{ role: 'user', parts: [{ text: 'ping' }] }], generationConfig: { maxOutputTokens: 1 } };
   }
 }
 
@@ -132,7 +138,9 @@ export function probeRequest(
 ): Promise<HttpOutcome> {
   const headers: Record<string, string> = { ...authHeaders(key), 'content-type': 'application/json', accept: 'application/json' };
   if (protocol === 'anthropic-messages') headers['anthropic-version'] = '2023-06-01';
+  // Google's own header; gateways with a Gemini face take it (or the bearer token).
+  if (protocol === 'gemini' && key) headers['x-goog-api-key'] = key;
   if (!completion) headers['x-dry-run'] = 'true';
   const body = completion ? completionBody(protocol, model) : cheapBody(protocol, model);
-  return request(fetchFn, endpointOf(protocol, urls), { method: 'POST', headers, body: JSON.stringify(body) }, timeoutMs);
+  return request(fetchFn, endpointOf(protocol, urls, model), { method: 'POST', headers, body: JSON.stringify(body) }, timeoutMs);
 }

@@ -10,6 +10,7 @@ export const PROTOCOL_NAMES: Record<ProbeProtocol, string> = {
   'openai-chat': 'OpenAI chat completions (POST /v1/chat/completions)',
   'openai-responses': 'OpenAI responses (POST /v1/responses)',
   'anthropic-messages': 'Anthropic messages (POST /v1/messages)',
+  gemini: 'the Gemini API (POST /v1beta/models/{model}:generateContent)',
 };
 
 export function isProbeProtocol(p: Protocol): p is ProbeProtocol {

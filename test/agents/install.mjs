@@ -59,6 +59,7 @@ const AGENTS = {
   '@openai/codex': { bin: 'codex' },
   'opencode-ai': { bin: 'opencode' },
   '@continuedev/cli': { bin: 'cn' },
+  '@google/gemini-cli': { bin: 'gemini' },
   openclaw: { bin: 'openclaw', entry: join('openclaw', 'openclaw.mjs') },
   '@qwen-code/qwen-code': { bin: 'qwen', entry: join('@qwen-code', 'qwen-code', 'cli-entry.js') },
   '@kilocode/cli': { bin: 'kilo' },

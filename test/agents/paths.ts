@@ -24,6 +24,8 @@ export const codexBin = bin('codex');
 export const opencodeBin = bin('opencode');
 /** Continue CLI (`cn`), from @continuedev/cli (a Node script). */
 export const continueBin = bin('cn');
+/** Gemini CLI (`gemini`), from @google/gemini-cli (a bundled Node script). */
+export const geminiBin = bin('gemini');
 /** OpenClaw's entry script, run with `runtimeNode` (it needs Node >= 24). */
 export const openclawEntry = join(agentsCacheDir, 'node_modules', 'openclaw', 'openclaw.mjs');
 /** Qwen Code's entry script, run with `runtimeNode` (it needs Node >= 22). */
@@ -48,5 +50,6 @@ export const agentVersions = {
   openclaw: manifest.dependencies.openclaw ?? 'unknown',
   qwen: manifest.dependencies['@qwen-code/qwen-code'] ?? 'unknown',
   kilo: manifest.dependencies['@kilocode/cli'] ?? 'unknown',
+  gemini: manifest.dependencies['@google/gemini-cli'] ?? 'unknown',
   runtimeNode: manifest.runtimes?.node ?? 'unknown',
 };
