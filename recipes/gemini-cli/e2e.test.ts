@@ -4,7 +4,7 @@
 // Gemini face translates to the gateway's chat endpoint. The gateway sees its key and the model;
 // Gemini CLI prints its reply.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/support/e2e.js';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentsBinDir, geminiBin } from '../../test/agents/paths.js';
@@ -32,14 +32,6 @@ afterEach(async () => {
   world = undefined;
   mock.reset();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('setup-gateway apply, then Gemini CLI', () => {
   it(

@@ -2,7 +2,7 @@
 // messages) and Codex (OpenAI responses) are pointed at the local relay, `apply --yes` starts it
 // in the background with the key in its environment, and the real agents get their replies
 // through it. Nothing but the files apply wrote and the relay it started connects them.
-import { createServer } from 'node:net';
+import { freePort } from '../support/e2e.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentsBinDir } from '../agents/paths.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
@@ -39,14 +39,6 @@ afterEach(async () => {
   world = undefined;
   mock.reset();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('apply routes agents through the relay when the gateway lacks their protocol', () => {
   it(

@@ -6,6 +6,7 @@
  *
  * `useE2e()` registers the beforeAll / afterAll / afterEach hooks of the file that calls it.
  */
+import { createServer as createNetServer } from 'node:net';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
@@ -117,4 +118,13 @@ export function useE2e(opts: E2eOptions): E2e {
       expect(run.stdout, context).toContain(opts.reply);
     },
   };
+}
+
+/** A loopback port free right now (for a relay the test starts through apply). */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
