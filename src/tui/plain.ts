@@ -1,41 +1,32 @@
 // `setup-gateway --plain` (and terminals ink cannot drive: TERM=dumb, CI): the flow of flow.ts,
-// run by the same runner as the TUI, with each step asked as a line question with `prompts` and
-// the slow steps announced as printed lines. Esc or Ctrl-C at any question cancels: nothing is
-// written.
-import prompts from 'prompts';
+// run by the same runner as the TUI, with each step asked as a line question (lines.ts: numbered
+// choices, typed answers, no escape sequences) and the slow steps announced as printed lines.
+// Esc or Ctrl-C at any question cancels: nothing is written.
 import { preselected } from '../app/agents.js';
 import type { Printer } from '../app/io.js';
 import { hasChanges, type SessionDeps } from '../app/session.js';
 import type { Environment } from '../core/environment.js';
 import { maskKey } from '../core/secrets.js';
 import { afterCheckChoices, isBusy, reduce, type FlowEvent, type FlowState, type Step } from './flow.js';
+import { Cancelled, LineReader, lineAsk, type LineAsk } from './lines.js';
 import { Flow } from './runner.js';
 import type { Terminal } from './terminal.js';
 import { printLines, reviewLines } from './text.js';
 import { describeEvidence, rowStatus, PRESETS, type TuiResult } from './wizard.js';
 
-class Cancelled extends Error {}
-
 const NO_MODEL = '\u0000none';
 const TYPE_MODEL = '\u0000type';
 
-type Ask = <T>(question: Omit<prompts.PromptObject, 'name'>) => Promise<T>;
-
 export async function runPlain(deps: SessionDeps, terminal: Terminal, print: Printer): Promise<TuiResult> {
-  const ask: Ask = async <T>(question: Omit<prompts.PromptObject, 'name'>): Promise<T> => {
-    let cancelled = false;
-    const answers = await prompts(
-      { ...question, name: 'value', stdin: terminal.stdin, stdout: terminal.stdout },
-      {
-        onCancel: () => {
-          cancelled = true;
-          return false;
-        },
-      },
-    );
-    if (cancelled) throw new Cancelled();
-    return answers.value as T;
-  };
+  const reader = new LineReader(terminal);
+  try {
+    return await run(deps, lineAsk(reader), print);
+  } finally {
+    reader.close();
+  }
+}
+
+async function run(deps: SessionDeps, ask: LineAsk, print: Printer): Promise<TuiResult> {
   const flow = new Flow(deps, { print });
   let shown: Step | undefined;
   for (;;) {
@@ -111,9 +102,9 @@ function announce(state: FlowState, previous: Step | undefined, print: Printer, 
 
 /**
  * The step's question, answered as an event. What a typed answer may be is the reducer's to say:
- * prompts' validation asks it.
+ * the line's validation asks it.
  */
-async function question(state: FlowState, ask: Ask, env: Environment): Promise<FlowEvent> {
+async function question(state: FlowState, ask: LineAsk, env: Environment): Promise<FlowEvent> {
   const step = state.step;
   const problem = (event: FlowEvent): string | true => {
     const next = reduce(state, event).step;
@@ -122,92 +113,74 @@ async function question(state: FlowState, ask: Ask, env: Environment): Promise<F
   };
   switch (step.at) {
     case 'gateway': {
-      const id = await ask<string>({
-        type: 'select',
-        message: 'Which gateway should your coding agents use?',
-        choices: PRESETS.map((p) => ({ title: p.label, description: p.url ?? 'type its URL', value: p.id })),
-      });
+      const id = await ask.select(
+        'Which gateway should your coding agents use?',
+        PRESETS.map((p) => ({ title: p.label, hint: p.url ?? 'type its URL', value: p.id })),
+      );
       return { type: 'gateway', url: PRESETS.find((p) => p.id === id)?.url ?? null };
     }
     case 'custom-url': {
-      const text = await ask<string>({ type: 'text', message: "The gateway's URL (with or without /v1)", validate: (v: string) => problem({ type: 'url', text: v }) });
+      const text = await ask.text("The gateway's URL (with or without /v1)", { validate: (v) => problem({ type: 'url', text: v }) });
       return { type: 'url', text };
     }
     case 'key': {
-      const text = await ask<string>({
-        type: 'password',
-        message: `The key for ${step.urls.openai} (never shown; SETUP_GATEWAY_KEY skips this)`,
-        validate: (v: string) => problem({ type: 'key', text: v }),
+      const text = await ask.text(`The key for ${step.urls.openai} (never shown; SETUP_GATEWAY_KEY skips this)`, {
+        mask: true,
+        validate: (v) => problem({ type: 'key', text: v }),
       });
       return { type: 'key', text };
     }
     case 'checked': {
       // A gateway that answered needs no question: on to the agents.
       if (step.check.ok) return { type: 'after-check', choice: 'go' };
-      const choice = await ask<ReturnType<typeof afterCheckChoices>[number]['value']>({
-        type: 'select',
-        message: 'What now?',
-        choices: afterCheckChoices(step.check).map((c) => ({ title: c.label, value: c.value })),
-      });
+      const choice = await ask.select(
+        'What now?',
+        afterCheckChoices(step.check).map((c) => ({ title: c.label, value: c.value })),
+      );
       return { type: 'after-check', choice };
     }
     case 'agents': {
-      const ids = await ask<string[]>({
-        type: 'multiselect',
-        message: `Which agents should use ${step.connection.urls.openai}?`,
-        instructions: false,
-        hint: 'space select, a all, enter confirm',
-        min: 1,
-        choices: step.rows.map((r) => ({
+      const ids = await ask.multiselect(
+        `Which agents should use ${step.connection.urls.openai}?`,
+        step.rows.map((r) => ({
           title: `${r.recipe.name}: ${rowStatus(r)}`,
-          description: r.found ? describeEvidence(r.evidence, env) : 'not found here; select it to configure it anyway',
+          hint: r.found ? describeEvidence(r.evidence, env) : 'not found here; select it to configure it anyway',
           value: r.recipe.id,
           selected: preselected(r),
         })),
-      });
+      );
       return { type: 'agents', ids };
     }
     case 'model': {
       const recipe = step.selection.agents[step.index]?.recipe;
       if (!recipe) throw new Error(`internal: no agent at ${step.index}`);
-      const choices = [
+      const pinned = [
         ...(recipe.model === 'optional' ? [{ title: `no model: ${recipe.name}'s own default`, value: NO_MODEL }] : []),
-        ...step.selection.models.map((m) => ({ title: m, value: m })),
         { title: 'Type a model id…', value: TYPE_MODEL },
       ];
+      const choices = step.selection.models.map((m) => ({ title: m, value: m }));
       const preferred = step.selection.picked[recipe.id] ?? NO_MODEL;
-      const model = await ask<string>({
-        type: 'autocomplete',
-        message: `Model for ${recipe.name}${recipe.model === 'required' ? '' : ' (optional)'} (type to filter)`,
-        choices,
-        initial: Math.max(0, choices.findIndex((c) => c.value === preferred)),
-        limit: 10,
-        suggest: async (input: string, all: prompts.Choice[]) =>
-          all.filter((c) => c.value === NO_MODEL || c.value === TYPE_MODEL || c.title.toLowerCase().includes(String(input).toLowerCase())),
-      });
+      const initial = Math.max(0, [...pinned, ...choices].findIndex((c) => c.value === preferred));
+      const model = await ask.search(`Model for ${recipe.name}${recipe.model === 'required' ? '' : ' (optional)'}`, choices, initial, pinned);
       if (model === TYPE_MODEL) return { type: 'type-model' };
       return { type: 'model', model: model === NO_MODEL ? undefined : model };
     }
     case 'model-text': {
       const recipe = step.selection.agents[step.index]?.recipe;
-      const text = await ask<string>({
-        type: 'text',
-        message: `Model id for ${recipe?.name ?? 'the agent'}, as the gateway names it`,
-        validate: (v: string) => problem({ type: 'model-id', text: v }),
-      });
+      const text = await ask.text(`Model id for ${recipe?.name ?? 'the agent'}, as the gateway names it`, { validate: (v) => problem({ type: 'model-id', text: v }) });
       return { type: 'model-id', text };
     }
     case 'consent': {
       const c = step.questions[step.index];
       if (!c) throw new Error(`internal: no consent question at ${step.index}`);
-      return { type: 'consent', yes: await ask<boolean>({ type: 'confirm', message: `${c.name}, ${c.file}: ${c.question}`, initial: true }) };
+      return { type: 'consent', yes: await ask.confirm(`${c.name}, ${c.file}: ${c.question}`, true) };
     }
     case 'review':
       // Nothing to write: the run ends with what each agent is (no question).
       if (!hasChanges(step.review)) return { type: 'confirm' };
-      return (await ask<boolean>({ type: 'confirm', message: 'Write these changes?', initial: true })) ? { type: 'confirm' } : { type: 'cancel' };
+      return (await ask.confirm('Write these changes?', true)) ? { type: 'confirm' } : { type: 'cancel' };
     case 'relay-offer': {
-      const yes = await ask<boolean>({ type: 'confirm', message: `Start the local relay now? (${step.review.relay.url}, for the agents that go through it)`, initial: true });
+      const yes = await ask.confirm(`Start the local relay now? (${step.review.relay.url}, for the agents that go through it)`, true);
       return { type: 'start-relay', yes };
     }
     default:

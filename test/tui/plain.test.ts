@@ -1,5 +1,6 @@
 // `setup-gateway` with no command, through src/cli/main.ts, on a fake terminal: the line-by-line
-// mode (prompts), which is also what TERM=dumb and CI get. Real prompts, fed keys on a fake tty.
+// mode (numbered choices, typed answers), which is also what TERM=dumb and CI get, fed keys on a
+// fake tty.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -109,12 +110,15 @@ describe('setup-gateway with no command', () => {
 
   it('--plain asks every question line by line, writes after the confirmation, and prints the summary', async () => {
     const r = run(['--plain']);
-    await r.answer('Which gateway should your coding agents use?', K.up, K.enter); // Custom URL
+    await r.answer('Which gateway should your coding agents use?'); // 5) Custom URL
+    await r.answer('Type a number', '5', K.enter);
     await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
     await r.answer('The key for http://gw.test:4000/v1', KEY, K.enter);
     await r.answer('answered with your key');
-    await r.answer('Which agents should use http://gw.test:4000/v1?', K.enter);
-    await r.answer('Model for Claude Code (optional)', K.enter);
+    await r.answer('Which agents should use http://gw.test:4000/v1?');
+    await r.answer('Type the numbers', K.enter);
+    await r.answer('Model for Claude Code (optional)');
+    await r.answer('Type a number, a model id', K.enter);
     await r.answer('Claude Code · model auto · will write 2 files');
     expect(await entries()).toEqual([]);
     await r.answer('Write these changes?', K.enter);
@@ -135,11 +139,13 @@ describe('setup-gateway with no command', () => {
       return gatewayFetch(input, init);
     };
     const r = run(['--plain'], { fetch: noAnthropic, env: { SETUP_GATEWAY_KEY: KEY } });
-    await r.answer('Which gateway should your coding agents use?', K.up, K.enter);
+    await r.answer('Type a number', '5', K.enter);
     await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
     await r.answer('✗ Anthropic messages (not served)');
-    await r.answer('Which agents should use http://gw.test:4000/v1?', K.enter);
-    await r.answer('Model for Claude Code (optional)', K.enter);
+    await r.answer('Which agents should use http://gw.test:4000/v1?');
+    await r.answer('Type the numbers', K.enter);
+    await r.answer('Model for Claude Code (optional)');
+    await r.answer('Type a number, a model id', K.enter);
     await r.answer(/via the local relay http:\/\/127\.0\.0\.1:4850: the gateway does not serve Anthropic messages \(404\)/);
     await r.answer('The local relay must run for Claude Code: it is not running');
     await r.answer('Write these changes?', K.enter);
@@ -168,12 +174,15 @@ describe('setup-gateway with no command', () => {
       return modelsFetch(['auto'])(input, init);
     };
     const r = run([], { fetch: flaky, env: { SETUP_GATEWAY_KEY: KEY, TERM: 'dumb' } });
-    await r.answer('Which gateway should your coding agents use?', K.enter);
+    await r.answer('Which gateway should your coding agents use?');
+    await r.answer('Type a number', K.enter);
     await r.answer('Using the key from SETUP_GATEWAY_KEY (sk-…4242)');
     await r.answer('answered HTTP 503');
-    await r.answer('What now?', K.enter); // Try again
+    await r.answer('What now?');
+    await r.answer('Type a number', K.enter); // 1) Try again
     await r.answer('https://www.coderouter.io/api/v1 answered with your key');
-    await r.answer('Which agents', K.esc);
+    await r.answer('Which agents');
+    await r.answer('Type the numbers', K.esc);
     expect(await r.done).toBe(130);
     expect(r.output()).toContain('Cancelled: nothing was written.');
     expect(calls).toBe(2);
@@ -182,10 +191,38 @@ describe('setup-gateway with no command', () => {
 
   it('Esc at the key question cancels with 130, nothing written', async () => {
     const r = run(['--plain']);
-    await r.answer('Which gateway should your coding agents use?', K.enter);
+    await r.answer('Which gateway should your coding agents use?');
+    await r.answer('Type a number', K.enter);
     await r.answer('The key for https://www.coderouter.io/api/v1', 'abc', K.esc);
     expect(await r.done).toBe(130);
     expect(await entries()).toEqual([]);
     expect(r.closed.value).toBe(true);
+  });
+
+  it('TERM=dumb is plain: numbered choices, typed answers, no escape sequence written (issue 14)', async () => {
+    const r = run([], { env: { TERM: 'dumb' } });
+    await r.answer('Which gateway should your coding agents use?');
+    await r.answer('5)   Custom URL');
+    await r.answer('Type a number (Enter: 1): ', '9', K.enter); // out of range: asked again
+    await r.answer('Type one number from 1 to 5.');
+    await r.answer('Type a number', '5', K.enter);
+    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+    await r.answer('The key for http://gw.test:4000/v1', KEY, K.enter);
+    await r.answer('answered with your key');
+    await r.answer('Which agents should use http://gw.test:4000/v1?');
+    await r.answer('Type the numbers', K.enter);
+    await r.answer('Model for Claude Code (optional)');
+    await r.answer('Type a number, a model id', 'gw', K.enter); // filters
+    await r.answer(/1\) {3}no model[\s\S]*3\) {3}gw-model/);
+    await r.answer('Type a number, a model id', '3', K.enter);
+    await r.answer('Claude Code · model gw-model · will write 2 files');
+    await r.answer('Write these changes? [Y/n]', K.enter);
+    expect(await r.done).toBe(0);
+    const out = r.output();
+    expect(out).not.toContain('\u001b');
+    expect(out).not.toContain(KEY);
+    expect(out).toContain('•'.repeat(KEY.length)); // the key, echoed masked
+    const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
+    expect(settings.env).toMatchObject({ ANTHROPIC_MODEL: 'gw-model' });
   });
 });
