@@ -56,6 +56,40 @@ describe('undo', () => {
     const again = await runCli(['undo'], { env: t.env });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/Nothing to undo/);
+    expect(again.stderr).toContain('setup-gateway undo --list'); // a next step, not a dead end
+  });
+
+  it('--dry-run shows what would be restored and removed, with the diffs and keys masked, and changes nothing', async () => {
+    const settings = '{\n  "env": { "ANTHROPIC_API_KEY": "sk-ant-undo-old-0000" }\n}\n';
+    await mkdir(path.join(t.home, '.claude'));
+    await writeFile(path.join(t.home, '.claude/settings.json'), settings);
+    expect((await apply('https://gw.example.com', 'claude-code')).code).toBe(0);
+    const written = await readFile(path.join(t.home, '.claude/settings.json'), 'utf8');
+    const run = await runCli(['undo', '--dry-run'], { env: t.env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Dry run: nothing is changed/);
+    expect(run.stdout).toMatch(/restore ~\/\.claude\/settings\.json/);
+    expect(run.stdout).toMatch(/remove \(setup-gateway created it\) ~\/\.claude\.json/);
+    expect(run.stdout).toMatch(/\+\s+"env": \{ "ANTHROPIC_API_KEY": "sk-…0000" \}/);
+    expect(run.stdout).not.toContain('sk-undo-test-key-0000');
+    expect(run.stdout).not.toContain('sk-ant-undo-old');
+    expect(run.stdout).toContain('To do it: setup-gateway undo');
+    expect(await readFile(path.join(t.home, '.claude/settings.json'), 'utf8')).toBe(written);
+    expect(await stat(path.join(t.home, '.claude.json'))).toBeTruthy();
+  });
+
+  it('on a terminal asks before changing anything; no keeps every file, --yes does not ask', async () => {
+    expect((await apply('https://gw.example.com', 'aider')).code).toBe(0);
+    const no = await runCli(['undo'], { env: t.env, interactive: true, answer: false });
+    expect(no.asked).toEqual(['Restore and remove these files?']);
+    expect(no.stdout).toMatch(/remove \(setup-gateway created it\) ~\/\.aider\.conf\.yml/);
+    expect(no.code).toBe(1);
+    expect(no.stderr).toContain('Nothing was changed.');
+    expect(await stat(path.join(t.home, '.aider.conf.yml'))).toBeTruthy();
+    const yes = await runCli(['undo', '--yes'], { env: t.env, interactive: true, answer: false });
+    expect(yes.asked).toEqual([]);
+    expect(yes.code).toBe(0);
+    await expect(stat(path.join(t.home, '.aider.conf.yml'))).rejects.toThrow();
   });
 
   it('rejects a malformed id as a usage error', async () => {
