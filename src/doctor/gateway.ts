@@ -84,7 +84,7 @@ export function gatewayFindings(ctx: DoctorContext, offline: boolean): Finding[]
       level: 'error',
       message: 'No gateway to check: no --base-url, no apply recorded, and no agent points anywhere.',
       why: 'doctor compares every agent with one gateway; without it only the files themselves can be checked.',
-      fix: 'Run `setup-gateway doctor --base-url URL --key-env VAR`, or configure the agents with `setup-gateway apply`.',
+      fix: 'setup-gateway (asks for the gateway and the key, then configures the agents)',
     });
     return out;
   }

@@ -27,14 +27,19 @@ export function marks(unicode: boolean): Record<Level, string> {
 
 export interface Summary {
   ok: number;
+  /** Findings doctor could not check (counted apart from the passed ones). */
+  unchecked: number;
   warn: number;
   error: number;
   crash: number;
 }
 
 export function summarize(findings: readonly Finding[]): Summary {
-  const s: Summary = { ok: 0, warn: 0, error: 0, crash: 0 };
-  for (const f of findings) s[f.level]++;
+  const s: Summary = { ok: 0, unchecked: 0, warn: 0, error: 0, crash: 0 };
+  for (const f of findings) {
+    if (f.unchecked && f.level === 'ok') s.unchecked++;
+    else s[f.level]++;
+  }
   return s;
 }
 
@@ -74,6 +79,12 @@ export function renderReport(report: DoctorReport, o: RenderOptions): string[] {
   for (const section of sections(report)) {
     lines.push(o.paint('bold', section.title));
     for (const f of section.findings) {
+      if (f.unchecked && f.level === 'ok') {
+        // Not a pass: nothing was checked. The steps to do by hand follow.
+        lines.push(`${o.paint('dim', o.unicode ? '[-]' : '[--]')} ${f.message} ${o.paint('dim', f.code)}`);
+        if (f.fix) lines.push(`${' '.repeat(mark.ok.length + 1)}to do: ${f.fix}`);
+        continue;
+      }
       lines.push(`${o.paint(COLOR[f.level], mark[f.level])} ${f.message} ${o.paint('dim', f.code)}`);
       if (f.level === 'ok' && !o.verbose) continue;
       const indent = ' '.repeat(mark.ok.length + 1);
@@ -93,13 +104,14 @@ function plural(n: number, word: string): string {
 
 export function summaryLine(s: Summary, paint: Paint): string {
   const checks = s.ok + s.warn + s.error + s.crash;
-  if (s.warn + s.error + s.crash === 0) return paint('green', `No issues found (${plural(checks, 'check')} passed).`);
+  const unchecked = s.unchecked ? `; ${s.unchecked} not checked (set up by hand)` : '';
+  if (s.warn + s.error + s.crash === 0) return paint('green', `No issues found (${plural(checks, 'check')} passed${unchecked}).`);
   const parts = [
     ...(s.error ? [paint('red', plural(s.error, 'error'))] : []),
     ...(s.warn ? [paint('yellow', plural(s.warn, 'warning'))] : []),
     ...(s.crash ? [paint('red', `${plural(s.crash, 'check')} crashed`)] : []),
   ];
-  return `Doctor found ${parts.join(', ')}; ${s.ok} of ${checks} checks passed.`;
+  return `Doctor found ${parts.join(', ')}; ${s.ok} of ${checks} checks passed${unchecked}.`;
 }
 
 /** The same findings as data. Paths stay absolute; the printer masks every key. */

@@ -26,6 +26,8 @@ export interface Finding {
   why: string;
   /** What to do; empty when there is nothing to do. */
   fix: string;
+  /** doctor could not look (an agent set up by hand in its app): shown as "not checked", not as passed. */
+  unchecked?: boolean;
 }
 
 /** A file the recipe writes, as read now. */

@@ -1,7 +1,7 @@
 // Is the agent there, and set up at all: found on this machine when it was named or applied,
 // pointed at some gateway, or set up by hand in its app (a manual recipe).
 import type { AgentCheck } from '../types.js';
-import { base, isConfigured, shown } from './shared.js';
+import { applyCommand, base, isConfigured, shown } from './shared.js';
 
 export const detected: AgentCheck = (agent) => {
   if (agent.detected || !agent.expected) return [];
@@ -26,9 +26,10 @@ export const configured: AgentCheck = (agent, ctx) => {
         ...base(agent),
         code: 'MANUAL_SETUP',
         level: 'ok',
-        message: `${agent.recipe.name} is set up by hand in the app; doctor cannot read its settings from a file.`,
+        message: `${agent.recipe.name}: not checked. It is set up by hand in the app; doctor cannot read its settings from a file.`,
         why: agent.plan.manual.why,
-        fix: steps ? steps.map((step, i) => `${i + 1}. ${step}`).join(' ') : `setup-gateway apply --agent ${agent.recipe.id} prints the steps.`,
+        fix: steps ? steps.map((step, i) => `${i + 1}. ${step}`).join(' ') : `${applyCommand(ctx, agent.recipe.id)} (prints the steps)`,
+        unchecked: true,
       },
     ];
   }
@@ -47,7 +48,7 @@ export const configured: AgentCheck = (agent, ctx) => {
         : agent.expected
           ? 'You named it, but it is not configured for any gateway: it talks to its vendor directly.'
           : 'It is installed but still talks to its vendor directly.',
-      fix: `setup-gateway apply --agent ${agent.recipe.id}${agent.expected ? ' (or: setup-gateway doctor --fix)' : ''}`,
+      fix: `${applyCommand(ctx, agent.recipe.id)}${agent.expected && ctx.profile ? ' (or: setup-gateway doctor --fix)' : ''}`,
     },
   ];
 };

@@ -24,3 +24,17 @@ export function isConfigured(agent: AgentState): boolean {
 export function parsedOk(slot: SlotValue): boolean {
   return !slot.file.parseError;
 }
+
+/**
+ * The command that configures `id` for the gateway doctor checked, as it runs when pasted: with
+ * the base URL and, when the key came from a named variable, that variable (SETUP_GATEWAY_KEY is
+ * read by apply by itself). Without a gateway, or with a key apply cannot find, the interactive
+ * mode, which asks for both.
+ */
+export function applyCommand(ctx: DoctorContext, id: string): string {
+  const { urls, keySource, keyFrom } = ctx.gateway;
+  if (!urls) return 'setup-gateway';
+  const keyFlag = /^--key-env \S+$/.test(keyFrom) ? ` ${keyFrom}` : keySource === 'env' ? '' : undefined;
+  if (keyFlag === undefined) return 'setup-gateway';
+  return `setup-gateway apply --agent ${id} --base-url ${urls.openai}${keyFlag}`;
+}
