@@ -1,6 +1,11 @@
 // Every fix doctor prints runs as printed (issue 14): the test takes the command doctor suggests,
 // runs it, and doctor then finds that problem gone. Agents set up by hand are "not checked".
+import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import type { Terminal } from '../../src/tui/terminal.js';
+import { waitUntil } from '../support/wait.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 import { modelsFetch, runCli } from '../support/run-cli.js';
 
@@ -24,6 +29,29 @@ function fixCommands(stdout: string, code: string): string[] {
     .map((c) => c.replace(/\)$/, '').replace(/ \(.*$/, '').trim());
 }
 
+/** Runs the CLI on a fake line-mode terminal until `question` shows, then presses Esc. */
+async function onTerminal(args: string[], question: string): Promise<{ code: number; output: string }> {
+  let output = '';
+  const keyboard = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode: () => keyboard });
+  const screen = Object.assign(new Writable({ write: (chunk, _enc, cb) => void ((output += String(chunk)), cb()) }), { isTTY: true, columns: 80, rows: 24 });
+  const terminal: Terminal = { stdin: keyboard as unknown as NodeJS.ReadStream, stdout: screen as unknown as NodeJS.WriteStream, fromDevTty: false, close: () => {} };
+  const io: CliIO = {
+    environment: () => ({ ...t.env, env: { ...t.env.env, SETUP_GATEWAY_KEY: '', TERM: 'dumb' } }),
+    stdout: { write: (s) => void (output += s) },
+    stderr: { write: (s) => void (output += s) },
+    readStdin: async () => '',
+    interactive: true,
+    confirm: async () => false,
+    fetch: modelsFetch(['auto']),
+    version: '0.0.0-test',
+    terminal: async () => terminal,
+  };
+  const done = main(args, io, false);
+  await waitUntil(() => output.includes(question), () => `the question ${question}; output:\n${output}`);
+  keyboard.write('\u001b');
+  return { code: await done, output };
+}
+
 function argv(command: string): string[] {
   const words = command.split(/\s+/);
   expect(words[0]).toBe('setup-gateway');
@@ -33,24 +61,49 @@ function argv(command: string): string[] {
 describe('doctor on a fresh HOME', () => {
   const fetch = modelsFetch(['auto']);
 
-  it("the fix for an agent that is not configured runs as printed (apply, then doctor --fix's alternative)", async () => {
-    const doctor = ['doctor', '--base-url', 'https://gw.example.com/v1', '--agent', 'claude-code', '--offline'];
+  const doctor = ['doctor', '--base-url', 'https://gw.example.com/v1', '--agent', 'claude-code', '--offline'];
+
+  it('the fix for an agent that is not configured runs as printed: apply', async () => {
     const first = await runCli(doctor, { env: t.env, fetch });
-    const [apply, alternative] = fixCommands(first.stdout, 'AGENT_NOT_CONFIGURED');
+    const [apply] = fixCommands(first.stdout, 'AGENT_NOT_CONFIGURED');
     expect(apply).toBe('setup-gateway apply --agent claude-code --base-url https://gw.example.com/v1');
     const ran = await runCli(argv(apply as string), { env: t.env, fetch });
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
     expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toContain('AGENT_NOT_CONFIGURED');
-    // The alternative runs too (here with nothing left to fix).
-    expect(alternative).toBe('setup-gateway doctor --fix');
-    expect((await runCli([...argv(alternative as string), '--base-url', 'https://gw.example.com/v1', '--offline'], { env: t.env, fetch })).code).not.toBe(2);
+  });
+
+  it("the fix's alternative runs as printed too: doctor --fix, with the gateway doctor was given", async () => {
+    const first = await runCli(doctor, { env: t.env, fetch });
+    const [, alternative] = fixCommands(first.stdout, 'AGENT_NOT_CONFIGURED');
+    expect(alternative).toBe('setup-gateway doctor --fix --agent claude-code --base-url https://gw.example.com/v1');
+    // On a terminal, where the user answers yes to the diff it shows.
+    const ran = await runCli(argv(alternative as string), { env: t.env, fetch, interactive: true, answer: true });
+    expect(ran.stderr).toBe('');
+    expect(ran.code).not.toBe(2);
+    expect(ran.stdout).toContain('fixed claude-code');
+    expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toContain('AGENT_NOT_CONFIGURED');
+  });
+
+  it('a key from a named variable is named in both commands', async () => {
+    const env = { ...t.env, env: { ...t.env.env, SETUP_GATEWAY_KEY: '', GW_KEY: KEY } };
+    const first = await runCli([...doctor, '--key-env', 'GW_KEY'], { env, fetch });
+    const commands = fixCommands(first.stdout, 'AGENT_NOT_CONFIGURED');
+    expect(commands).toEqual([
+      'setup-gateway apply --agent claude-code --base-url https://gw.example.com/v1 --key-env GW_KEY',
+      'setup-gateway doctor --fix --agent claude-code --base-url https://gw.example.com/v1 --key-env GW_KEY',
+    ]);
+    for (const command of commands) expect((await runCli(argv(command), { env, fetch, interactive: true, answer: true })).code).not.toBe(2);
+    expect((await runCli([...doctor, '--key-env', 'GW_KEY'], { env, fetch })).stdout).not.toContain('AGENT_NOT_CONFIGURED');
   });
 
   it('without any gateway known, the fix is the interactive mode, never a command missing its --base-url', async () => {
     const first = await runCli(['doctor'], { env: { ...t.env, env: { ...t.env.env, SETUP_GATEWAY_KEY: '' } }, fetch });
     for (const code of ['GATEWAY_UNKNOWN', 'AGENT_NOT_CONFIGURED']) expect(fixCommands(first.stdout, code)[0]).toBe('setup-gateway');
     expect(first.stdout).not.toMatch(/fix: setup-gateway apply/);
+    // As printed, on a terminal: the interactive mode starts and asks for the gateway (Esc leaves it).
+    const ran = await onTerminal(argv('setup-gateway'), 'Which gateway should your coding agents use?');
+    expect(ran.code).toBe(130);
   });
 
   it('an agent set up by hand is "not checked", not passed', async () => {

@@ -1,7 +1,7 @@
 // Is the agent there, and set up at all: found on this machine when it was named or applied,
 // pointed at some gateway, or set up by hand in its app (a manual recipe).
 import type { AgentCheck } from '../types.js';
-import { applyCommand, base, isConfigured, shown } from './shared.js';
+import { applyCommand, base, doctorFixCommand, isConfigured, shown } from './shared.js';
 
 export const detected: AgentCheck = (agent) => {
   if (agent.detected || !agent.expected) return [];
@@ -48,7 +48,7 @@ export const configured: AgentCheck = (agent, ctx) => {
         : agent.expected
           ? 'You named it, but it is not configured for any gateway: it talks to its vendor directly.'
           : 'It is installed but still talks to its vendor directly.',
-      fix: `${applyCommand(ctx, agent.recipe.id)}${agent.expected && ctx.profile ? ' (or: setup-gateway doctor --fix)' : ''}`,
+      fix: `${applyCommand(ctx, agent.recipe.id)}${agent.expected && doctorFixCommand(ctx, agent.recipe.id) ? ` (or: ${doctorFixCommand(ctx, agent.recipe.id)})` : ''}`,
     },
   ];
 };

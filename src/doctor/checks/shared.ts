@@ -26,15 +26,38 @@ export function parsedOk(slot: SlotValue): boolean {
 }
 
 /**
+ * The key flag a pasted command needs to find the key doctor used again: the named variable or
+ * file it came from, nothing for SETUP_GATEWAY_KEY (read by apply and doctor by themselves), and
+ * undefined when it cannot be named (typed with --key or on stdin, or read from an agent's file).
+ */
+function keyFlag(ctx: DoctorContext): string | undefined {
+  const { keySource, keyFrom } = ctx.gateway;
+  if (/^--key-(env|file) \S+$/.test(keyFrom)) return ` ${keyFrom}`;
+  return keySource === 'env' ? '' : undefined;
+}
+
+/**
  * The command that configures `id` for the gateway doctor checked, as it runs when pasted: with
- * the base URL and, when the key came from a named variable, that variable (SETUP_GATEWAY_KEY is
- * read by apply by itself). Without a gateway, or with a key apply cannot find, the interactive
- * mode, which asks for both.
+ * the base URL and the key's flag. Without a gateway, or with a key apply cannot find, the
+ * interactive mode, which asks for both.
  */
 export function applyCommand(ctx: DoctorContext, id: string): string {
-  const { urls, keySource, keyFrom } = ctx.gateway;
-  if (!urls) return 'setup-gateway';
-  const keyFlag = /^--key-env \S+$/.test(keyFrom) ? ` ${keyFrom}` : keySource === 'env' ? '' : undefined;
-  if (keyFlag === undefined) return 'setup-gateway';
-  return `setup-gateway apply --agent ${id} --base-url ${urls.openai}${keyFlag}`;
+  const { urls } = ctx.gateway;
+  const key = keyFlag(ctx);
+  if (!urls || key === undefined) return 'setup-gateway';
+  return `setup-gateway apply --agent ${id} --base-url ${urls.openai}${key}`;
+}
+
+/**
+ * `doctor --fix` for agent `id` as it runs when pasted: the agent named (--fix configures only the
+ * agents doctor expects), the --base-url doctor was given (a URL found in the last apply or an
+ * agent's file is found again by itself) and the key's flag; undefined when --fix would have
+ * nothing to write with.
+ */
+export function doctorFixCommand(ctx: DoctorContext, id: string): string | undefined {
+  if (!ctx.profile || !ctx.gateway.urls) return undefined;
+  const url = ctx.gateway.urlSource === '--base-url' ? ` --base-url ${ctx.gateway.urls.openai}` : '';
+  const key = ctx.gateway.keySource === 'agent' ? '' : keyFlag(ctx);
+  if (key === undefined) return undefined;
+  return `setup-gateway doctor --fix --agent ${id}${url}${key}`;
 }
