@@ -1,6 +1,6 @@
 // The interactive mode's flow as a pure step reducer: where the run is (a step, carrying what was
 // answered so far), what can happen there (an answer, an async result, cancel), and the one slow
-// thing a step waits for (its effect). No I/O, no React, no prompts: the ink screens (app.tsx,
+// thing a step waits for (its effect). No I/O, no React, no terminal: the ink screens (app.tsx,
 // screens/) and the line-by-line mode (plain.ts) both drive this reducer through the same runner
 // (runner.ts), so the two modes ask the same questions in the same order and cannot drift.
 import type { AgentRow } from '../app/agents.js';

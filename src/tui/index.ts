@@ -1,6 +1,6 @@
 // The interactive mode's entry, imported by src/cli/main.ts only when `setup-gateway` runs with
 // no command on a terminal. Picks the ink TUI or, with --plain / TERM=dumb / CI, the line-by-line
-// prompts; wires the real world into both; prints the summary; returns the exit code:
+// questions; wires the real world into both; prints the summary; returns the exit code:
 // 0 done (or nothing to do), 1 an agent failed or a check did not pass, 130 cancelled.
 import type { Printer } from '../app/io.js';
 import type { CliIO } from '../cli/io.js';

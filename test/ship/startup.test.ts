@@ -26,7 +26,7 @@ const register = join(repoRoot, 'test', 'support', 'load-trace', 'register.mjs')
 const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
 /** The interactive mode's libraries: only `setup-gateway` with no command may load them. */
-const UI_PACKAGES = ['ink', 'react', 'react-dom', 'react-reconciler', 'scheduler', 'yoga-layout', 'prompts'];
+const UI_PACKAGES = ['ink', 'react', 'react-dom', 'react-reconciler', 'scheduler', 'yoga-layout'];
 /** What `--version` and `--help` may load in all (they load no bundled package at all). */
 const START_UP_BUDGET_BYTES = 32 * 1024;
 

@@ -26,7 +26,7 @@ afterEach(() => t.cleanup());
 
 interface Run {
   done: Promise<number>;
-  /** Everything written: prompts' screen and the printed lines. */
+  /** Everything written: the questions and the printed lines. */
   output(): string;
   /** Waits until `text` appears after what was already waited for, then sends `keys`. */
   answer(text: string | RegExp, ...keys: string[]): Promise<void>;
@@ -70,7 +70,7 @@ function run(argv: string[], opts: { fetch?: Fetch; env?: Record<string, string>
     closed,
     output: () => out,
     async answer(text, ...keys) {
-      // prompts draws a question once it listens to the keyboard: keys sent after it is shown reach it.
+      // A question is written once it listens to the keyboard: keys sent after it is shown reach it.
       seen += await waitUntil(
         () => {
           const rest = out.slice(seen);
