@@ -5,6 +5,7 @@
 // for the same translation (Anthropic Messages client -> OpenAI chat-completions upstream).
 //
 //   npm run build && node bench/relay/bench.mjs [--requests 1000] [--seconds 10] [--rounds 5] [--skip-ccr]
+//                                               [--compare OTHER_CHECKOUT]...
 //
 // Everything runs on 127.0.0.1 in separate processes: the mock upstream (bench/relay/
 // mock-upstream.mjs), the bare proxy (bench/relay/bare-proxy.mjs), the relay (the built CLI,
@@ -38,6 +39,9 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '64' },
     'skip-ccr': { type: 'boolean', default: false },
+    // Another build of the relay to measure in the same run (a checkout with dist/cli.js), e.g. an
+    // older commit built in a temporary worktree: same machine, same rounds, so a change shows.
+    compare: { type: 'string', multiple: true, default: [] },
   },
 });
 const N = Number(opts.requests);
@@ -169,7 +173,19 @@ async function latency(target, stream) {
   return { p50: pct(pick, 50), p99: pct(pick, 99) };
 }
 
+/** CPU time (user + system) a process has used so far, in ms; NaN where /proc is not there. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
 async function throughput(target, stream, seconds) {
+  const cpu0 = cpuMs(target.pid);
   const deadline = performance.now() + seconds * 1000;
   let done = 0;
   let failed = 0;
@@ -183,7 +199,7 @@ async function throughput(target, stream, seconds) {
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const elapsed = (performance.now() - t0) / 1000;
-  return { rps: done / elapsed, failed };
+  return { rps: done / elapsed, failed, cpu: cpuMs(target.pid) - cpu0, done };
 }
 
 /** Checks a target answers correctly before measuring it. */
@@ -243,12 +259,26 @@ async function main() {
   const relayState = mkdtempSync(join(tmpdir(), 'bench-relay-state-'));
   process.on('exit', () => rmSync(relayState, { recursive: true, force: true }));
   const relayEnv = { SETUP_GATEWAY_KEY: 'sk-bench-key-000000', XDG_STATE_HOME: relayState };
-  const token = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'relay', 'token'], { env: { ...process.env, ...relayEnv }, encoding: 'utf8' }).stdout.trim();
+  const startRelay = async (label, cli, port) => {
+    const token = spawnSync(process.execPath, [cli, 'relay', 'token'], { env: { ...process.env, ...relayEnv }, encoding: 'utf8' }).stdout.trim();
+    const started = await startChild(label, [cli, 'relay', '--upstream', `http://127.0.0.1:${mockPort}/v1`, '--upstream-protocol', 'openai', '--port', String(port), '--model', `claude-*=${MODEL}`, '--quiet'], {
+      env: relayEnv,
+      ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    });
+    return { ...started, token };
+  };
+  const relay = await startRelay('relay', join(root, 'dist', 'cli.js'), relayPort);
+  const token = relay.token;
   if (!token) throw new Error('`setup-gateway relay token` printed nothing');
-  const relay = await startChild('relay', [join(root, 'dist', 'cli.js'), 'relay', '--upstream', `http://127.0.0.1:${mockPort}/v1`, '--upstream-protocol', 'openai', '--port', String(relayPort), '--model', `claude-*=${MODEL}`, '--quiet'], {
-    env: relayEnv,
-    ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/,
-  });
+  // Builds from before the local token (no `relay token` command) take any key.
+  const compared = [];
+  for (const [i, dir] of opts.compare.entries()) {
+    const cli = join(resolve(dir), 'dist', 'cli.js');
+    if (!existsSync(cli)) throw new Error(`--compare ${dir}: no dist/cli.js there (build it first)`);
+    const label = `relay@${spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || dir}`;
+    const started = await startRelay(label, cli, await freePort());
+    compared.push({ key: `cmp${i}`, label, port: Number(started.match[1]), token: started.token || 'bench-any-key', pid: started.child.pid });
+  }
 
   let ccr;
   let ccrPort;
@@ -279,9 +309,22 @@ async function main() {
     relayPass: target('relay, pass-through (chat -> chat)', relayPort, 'chat', { authorization: `Bearer ${token}` }),
     relayA2O: target('relay, translating (Anthropic -> chat)', relayPort, 'anthropic', { 'x-api-key': token, 'anthropic-version': '2023-06-01' }),
     relayG2O: target('relay, translating (Gemini -> chat)', relayPort, 'gemini', { 'x-goog-api-key': token }),
+    ...Object.fromEntries(
+      compared.flatMap((c) => [
+        [`${c.key}Pass`, target(`${c.label}, pass-through (chat -> chat)`, c.port, 'chat', { authorization: `Bearer ${c.token}` })],
+        [`${c.key}A2O`, target(`${c.label}, translating (Anthropic -> chat)`, c.port, 'anthropic', { 'x-api-key': c.token, 'anthropic-version': '2023-06-01' })],
+      ]),
+    ),
     ...(ccr ? { ccrA2O: target('claude-code-router, translating (Anthropic -> chat)', ccrPort, 'anthropic', { 'x-api-key': 'local', 'anthropic-version': '2023-06-01' }) } : {}),
   };
   for (const t of Object.values(targets)) await check(t);
+  // The process whose CPU time a target costs: the proxy in front of the mock (the mock's own
+  // work is the same for every target, so it is left out).
+  targets.direct.pid = mock.child.pid;
+  targets.bare.pid = bare.child.pid;
+  for (const key of ['relayPass', 'relayA2O', 'relayG2O']) targets[key].pid = relay.child.pid;
+  for (const c of compared) targets[`${c.key}Pass`].pid = targets[`${c.key}A2O`].pid = c.pid;
+  if (ccr) targets.ccrA2O.pid = ccr.pid;
 
   const cpus = availableParallelism();
   console.log(`setup-gateway relay benchmark: node ${process.version}, ${process.platform} ${process.arch}, ${cpus} CPUs`);
@@ -341,6 +384,25 @@ async function main() {
   line('  relay pass-through / bare proxy', `${(share('relayPass') * 100).toFixed(0)}% / ${(shareStream('relayPass') * 100).toFixed(0)}%   [${rounds('relayPass', (r) => r.plain)} / ${rounds('relayPass', (r) => r.stream)}]`);
   line('  relay translating / bare proxy', `${(share('relayA2O') * 100).toFixed(0)}% / ${(shareStream('relayA2O') * 100).toFixed(0)}%   [${rounds('relayA2O', (r) => r.plain)} / ${rounds('relayA2O', (r) => r.stream)}]`);
   line('  relay translating Gemini / bare proxy', `${(share('relayG2O') * 100).toFixed(0)}% / ${(shareStream('relayG2O') * 100).toFixed(0)}%   [${rounds('relayG2O', (r) => r.plain)} / ${rounds('relayG2O', (r) => r.stream)}]`);
+  for (const c of compared) {
+    line(`  ${c.label} pass-through / bare proxy`, `${(share(`${c.key}Pass`) * 100).toFixed(0)}% / ${(shareStream(`${c.key}Pass`) * 100).toFixed(0)}%   [${rounds(`${c.key}Pass`, (r) => r.plain)} / ${rounds(`${c.key}Pass`, (r) => r.stream)}]`);
+    line(`  ${c.label} translating / bare proxy`, `${(share(`${c.key}A2O`) * 100).toFixed(0)}% / ${(shareStream(`${c.key}A2O`) * 100).toFixed(0)}%   [${rounds(`${c.key}A2O`, (r) => r.plain)} / ${rounds(`${c.key}A2O`, (r) => r.stream)}]`);
+  }
+  // CPU time per request of the process serving each target, summed over all rounds: unlike
+  // throughput it hardly depends on what else the machine runs, so it shows what a change costs.
+  const cpuPer = (key, pick) => {
+    const r = results[key].rounds;
+    const done = r.reduce((acc, x) => acc + pick(x).done, 0);
+    return (r.reduce((acc, x) => acc + pick(x).cpu, 0) * 1000) / done;
+  };
+  console.log('CPU time per request of the serving process, in µs (non-streaming / streaming), and its ratio to the bare proxy');
+  const bareCpu = { plain: cpuPer('bare', (r) => r.plain), stream: cpuPer('bare', (r) => r.stream) };
+  for (const [key, t] of Object.entries(targets)) {
+    if (key === 'direct') continue;
+    const plain = cpuPer(key, (r) => r.plain);
+    const stream = cpuPer(key, (r) => r.stream);
+    line(`  ${t.name}`, `${plain.toFixed(0)} / ${stream.toFixed(0)}    ${(plain / bareCpu.plain).toFixed(2)}x / ${(stream / bareCpu.stream).toFixed(2)}x`);
+  }
   console.log('peak RSS in MiB (VmHWM, after the whole run)');
   line('  relay', f(rss.relay));
   line('  bare node:http proxy', f(rss.bare));
