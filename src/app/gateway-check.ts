@@ -54,6 +54,11 @@ export function servedOf(check: GatewayCheck | undefined): Served {
   return served;
 }
 
+/** A failed check as one line: its cause and, after a retry, how many times it was tried. */
+export function checkFailureText(check: { reason: string }, attempt = 1): string {
+  return `${check.reason}${attempt > 1 ? ` (tried ${attempt} times)` : ''}`;
+}
+
 /** The live check: the gateway must list its models with this key; protocols when a probe is given. */
 export async function checkGateway(urls: GatewayUrls, key: string, deps: { fetch: Fetch; probeProtocols?: ProtocolProbe }): Promise<GatewayCheck> {
   const models = await listModels(urls, key, deps.fetch);

@@ -2,12 +2,14 @@
 // and none was given. `fetch` is injected so tests can answer without a network.
 import { z } from 'zod';
 import type { GatewayUrls } from './profile.js';
+import { describeFetchFailure } from '../relay/net.js';
 
 const ModelListSchema = z.object({ data: z.array(z.object({ id: z.string() }).passthrough()) }).passthrough();
 
 export type Fetch = typeof fetch;
 
-export type ModelList = { ok: true; models: string[] } | { ok: false; reason: string };
+/** `noAnswer`: the gateway did not answer at all (refused, DNS, TLS, timeout), as opposed to an HTTP error. */
+export type ModelList = { ok: true; models: string[] } | { ok: false; reason: string; noAnswer?: boolean };
 
 export async function listModels(urls: GatewayUrls, key: string, fetchFn: Fetch, timeoutMs = 5000): Promise<ModelList> {
   const url = `${urls.openai}/models`;
@@ -19,9 +21,8 @@ export async function listModels(urls: GatewayUrls, key: string, fetchFn: Fetch,
       redirect: 'error',
     });
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
-    if (e.name === 'TimeoutError') return { ok: false, reason: `GET ${url} timed out after ${timeoutMs / 1000} s` };
-    return { ok: false, reason: `GET ${url} failed: ${e.cause?.code ?? e.message}` };
+    // The cause named (refused on host:port, DNS, TLS and why, timeout): relay/net.ts's one rule.
+    return { ok: false, noAnswer: true, reason: `GET ${url} failed: ${describeFetchFailure(error, { url, timeoutMs }).reason}` };
   }
   if (response.status === 401 || response.status === 403) {
     return { ok: false, reason: `GET ${url} answered ${response.status}: the gateway rejected the key` };

@@ -3,7 +3,7 @@
 // Shared by apply's protocol probe and doctor's checks.
 import type { Fetch } from './gateway.js';
 import type { GatewayUrls } from './profile.js';
-import { fetchErrorCode } from '../relay/net.js';
+import { describeFetchFailure } from '../relay/net.js';
 
 export type ProbeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini';
 
@@ -15,6 +15,7 @@ export interface HttpOutcome {
   bodyText?: string;
   /** Set when no answer came back: `timeout`, `ECONNREFUSED`, `ENOTFOUND`, a TLS code… */
   error?: string;
+  /** The cause in words, with the host and port (relay/net.ts `describeFetchFailure`). */
   errorDetail?: string;
   ms?: number;
 }
@@ -52,26 +53,19 @@ export async function request(fetchFn: Fetch, url: string, init: RequestInit, ti
       })(),
       deadline,
     ]);
-    if (answer === 'timeout') return { error: 'timeout', errorDetail: `no answer within ${seconds(timeoutMs)}` };
+    if (answer === 'timeout') return failedOutcome(new DOMException('timed out', 'TimeoutError'), url, timeoutMs);
     return answer;
   } catch (error) {
-    return describeFetchError(error, timeoutMs);
+    return failedOutcome(error, url, timeoutMs);
   } finally {
     clearTimeout(timer);
   }
 }
 
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(2))} s`;
-}
-
-/** A failed request as an outcome: a timeout, or the system error under it (the relay's rule, net.ts). */
-export function describeFetchError(error: unknown, timeoutMs: number): HttpOutcome {
-  const e = error as Error | undefined;
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { error: 'timeout', errorDetail: `no answer within ${seconds(timeoutMs)}` };
-  const cause = fetchErrorCode(error);
-  if (cause) return { error: cause.code, errorDetail: cause.message };
-  return { error: 'FETCH_FAILED', errorDetail: e instanceof Error ? e.message : String(error) };
+/** A failed request as an outcome: its code, and its cause in words (the one rule, relay/net.ts). */
+export function failedOutcome(error: unknown, url: string, timeoutMs: number): HttpOutcome {
+  const failure = describeFetchFailure(error, { url, timeoutMs });
+  return { error: failure.code, errorDetail: failure.reason };
 }
 
 function authHeaders(key: string | undefined): Record<string, string> {

@@ -2,6 +2,7 @@
 // models, which protocols it serves, routing trace headers, and (on request) a real completion.
 import type { Protocol } from '../core/recipe.js';
 import { maskKey } from '../core/secrets.js';
+import { isTlsFailure } from '../relay/net.js';
 import type { DoctorContext, Finding, HttpOutcome, NetResults, ProbeProtocol } from './types.js';
 
 export const PROTOCOLS: readonly ProbeProtocol[] = ['openai-chat', 'openai-responses', 'anthropic-messages'];
@@ -16,33 +17,6 @@ export const PROTOCOL_NAMES: Record<ProbeProtocol, string> = {
 export function isProbeProtocol(p: Protocol): p is ProbeProtocol {
   return p === 'openai-chat' || p === 'openai-responses' || p === 'anthropic-messages';
 }
-
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
-
-const TLS_WORDS: Record<string, string> = {
-  CERT_HAS_EXPIRED: 'the certificate has expired',
-  CERT_NOT_YET_VALID: 'the certificate is not valid yet (check the clock)',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
-  SELF_SIGNED_CERT_IN_CHAIN: 'the chain contains a self-signed certificate (a corporate proxy?)',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate chain is incomplete or from an unknown issuer',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the issuer is not trusted on this machine (a corporate proxy? see NODE_EXTRA_CA_CERTS)',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'the server does not speak TLS on this port (http instead of https?)',
-};
 
 /** The message a gateway put in its error body, in any of the usual shapes. */
 export function gatewayMessage(outcome: HttpOutcome): string {
@@ -171,11 +145,13 @@ function reachability(ctx: DoctorContext, net: NetResults, url: URL): Finding[] 
 
 function connectionFinding(m: HttpOutcome, host: string, https: boolean, timeoutMs: number): Finding {
   const code = m.error as string;
+  // errorDetail names the cause (core/http.ts, from relay/net.ts's one rule): refused on host:port, DNS, TLS and why.
+  const cause = m.errorDetail ?? code;
   if (code === 'timeout') {
     return {
       code: 'GATEWAY_TIMEOUT',
       level: 'error',
-      message: `${host} did not answer within ${timeoutMs / 1000} s.`,
+      message: `${host} did not answer: timeout after ${timeoutMs / 1000} s.`,
       why: 'Agents time out too, or hang; a slow start can also be a firewall silently dropping packets.',
       fix: 'Check the URL and your network (VPN, proxy); if the gateway is just slow, run doctor with --timeout 15.',
     };
@@ -184,16 +160,16 @@ function connectionFinding(m: HttpOutcome, host: string, https: boolean, timeout
     return {
       code: 'GATEWAY_DNS',
       level: 'error',
-      message: `${host.replace(/:\d+$/, '')} does not resolve (${code}).`,
+      message: code === 'ENOTFOUND' ? `${host.replace(/:\d+$/, '')} does not resolve: DNS name not found (${code}).` : `${cause} (${code}).`,
       why: 'No agent can reach a host name that DNS does not know.',
       fix: 'Check the spelling of the base URL, or your DNS/VPN.',
     };
   }
-  if (TLS_CODES.has(code) || /cert|tls|ssl/i.test(code)) {
+  if (isTlsFailure(code)) {
     return {
       code: 'GATEWAY_TLS',
       level: 'error',
-      message: `TLS to ${host} failed: ${TLS_WORDS[code] ?? m.errorDetail ?? code} (${code}).`,
+      message: `TLS to ${host} failed: ${cause.replace(/^TLS error: /, '').replace(` (${code})`, '')} (${code}).`,
       why: 'Agents refuse a connection whose certificate does not verify; turning verification off would expose the key.',
       fix: https ? 'Fix the certificate on the gateway, or trust your proxy\'s CA with NODE_EXTRA_CA_CERTS (Node agents) and the system store.' : 'Check the URL scheme.',
     };
@@ -201,7 +177,7 @@ function connectionFinding(m: HttpOutcome, host: string, https: boolean, timeout
   return {
     code: 'GATEWAY_UNREACHABLE',
     level: 'error',
-    message: `Cannot connect to ${host}: ${code === 'ECONNREFUSED' ? 'connection refused (nothing listens on that port)' : (m.errorDetail ?? code)} (${code}).`,
+    message: `Cannot connect to ${host}: ${cause}${cause.includes(code) ? '' : ` (${code})`}.`,
     why: 'Every agent configured for this gateway fails until it is reachable.',
     fix: 'Check that the gateway (or the local relay) is running and the URL and port are right.',
   };
@@ -276,7 +252,7 @@ function protocolFindings(ctx: DoctorContext, net: NetResults, keyRejected: bool
       out.push({
         code: 'PROTOCOL_UNREACHABLE',
         level: users.length ? 'error' : 'warn',
-        message: `${name}: no answer (${o.error === 'timeout' ? o.errorDetail : o.error}).`,
+        message: `${name}: no answer (${o.errorDetail ?? o.error}).`,
         why: users.length ? `${users.join(', ')} speak${users.length === 1 ? 's' : ''} this protocol.` : 'No agent checked here needs it.',
         fix: 'Check the gateway\'s status and logs.',
       });

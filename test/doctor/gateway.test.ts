@@ -110,6 +110,8 @@ describe('doctor against the gateway', () => {
     expect(run.code).toBe(1);
     const f = find(run.doc.findings, 'GATEWAY_UNREACHABLE');
     expect(f.message).toContain('ECONNREFUSED');
+    // The cause in words, with the host and port asked.
+    expect(f.message).toContain(`connection refused on 127.0.0.1:${new URL(mock.url).port} (nothing listens there)`);
     // One verdict about the gateway, not one per protocol.
     expect(codes(run.doc.findings)).not.toContain('PROTOCOL_UNREACHABLE');
   });
@@ -203,6 +205,15 @@ describe('connection failures the mock cannot stage', () => {
     const run = await doctorJson(base, { env: t.env, fetch: failingFetch('CERT_HAS_EXPIRED') });
     expect(run.code).toBe(1);
     expect(find(run.doc.findings, 'GATEWAY_TLS').message).toContain('the certificate has expired');
+  });
+
+  it('a failure without a system code names its cause, never a bare "fetch failed"', async () => {
+    const closed: Fetch = async () => {
+      throw new TypeError('fetch failed', { cause: new Error('other side closed') });
+    };
+    const run = await doctorJson(base, { env: t.env, fetch: closed });
+    expect(run.code).toBe(1);
+    expect(find(run.doc.findings, 'GATEWAY_UNREACHABLE').message).toBe('Cannot connect to gw.example.com: the request failed: other side closed (FETCH_FAILED).');
   });
 
   it('a valid certificate is reported as such', async () => {
