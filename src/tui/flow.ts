@@ -42,8 +42,9 @@ export type Step =
   | { at: 'gateway'; key?: string }
   | { at: 'custom-url'; key?: string; error?: string }
   | { at: 'key'; urls: GatewayUrls; error?: string }
-  | { at: 'checking'; gateway: Gateway }
-  | { at: 'checked'; gateway: Gateway; check: GatewayCheck }
+  /** `attempt`: how many times this gateway has been checked, this time included (a retry shows it). */
+  | { at: 'checking'; gateway: Gateway; attempt?: number }
+  | { at: 'checked'; gateway: Gateway; check: GatewayCheck; attempt?: number }
   | { at: 'discovering'; connection: Connection }
   | { at: 'agents'; connection: Connection; rows: AgentRow[] }
   | { at: 'model'; selection: Selection; index: number }
@@ -163,12 +164,12 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
       return to({ at: 'checking', gateway: { urls: step.urls, key } });
     }
     case 'checking':
-      return event.type === 'checked' ? to({ at: 'checked', gateway: step.gateway, check: event.check }) : state;
+      return event.type === 'checked' ? to({ at: 'checked', gateway: step.gateway, check: event.check, ...(step.attempt ? { attempt: step.attempt } : {}) }) : state;
     case 'checked': {
       if (event.type !== 'after-check' || !afterCheckChoices(step.check).some((c) => c.value === event.choice)) return state;
       switch (event.choice) {
         case 'retry':
-          return to({ at: 'checking', gateway: step.gateway });
+          return to({ at: 'checking', gateway: step.gateway, attempt: (step.attempt ?? 1) + 1 });
         case 'key':
           return to({ at: 'key', urls: step.gateway.urls });
         case 'gateway':

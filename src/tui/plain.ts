@@ -6,6 +6,7 @@ import { preselected } from '../app/agents.js';
 import type { Printer } from '../app/io.js';
 import { hasChanges, type SessionDeps } from '../app/session.js';
 import type { Environment } from '../core/environment.js';
+import { checkFailureText } from '../app/gateway-check.js';
 import { maskKey } from '../core/secrets.js';
 import { afterCheckChoices, isBusy, reduce, type FlowEvent, type FlowState, type Step } from './flow.js';
 import { Cancelled, LineReader, lineAsk, type LineAsk } from './lines.js';
@@ -66,7 +67,7 @@ function announce(state: FlowState, previous: Step | undefined, print: Printer, 
     case 'checked': {
       const check = step.check;
       if (!check.ok) {
-        print.out(print.paint('red', `✗ ${check.reason}`));
+        print.out(print.paint('red', `✗ ${checkFailureText(check, step.attempt)}`));
         return;
       }
       const models = check.models;

@@ -272,12 +272,31 @@ describe('a gateway that fails', () => {
     const s = start({ fetch: flaky }, { SETUP_GATEWAY_KEY: KEY });
     await s.until('Which gateway');
     s.press(K.enter);
-    let f = await s.until('✗ GET https://www.coderouter.io/api/v1/models failed: ECONNREFUSED');
+    let f = await s.until(/✗ GET https:\/\/www\.coderouter\.io\/api\/v1\/models failed: connection refused on\s+www\.coderouter\.io:443/);
     expect(f).toContain('› Try again');
     s.press(K.enter);
     f = await s.until('answered with your key');
     expect(f).toContain('Models (1): auto');
     expect(calls).toBe(2);
+  });
+
+  it('a retry that fails again says so: the cause, and how many times it tried', async () => {
+    let calls = 0;
+    const down: Fetch = async () => {
+      calls += 1;
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4000'), { code: 'ECONNREFUSED' }) });
+    };
+    const s = start({ fetch: down }, { SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway');
+    s.press(K.enter);
+    let f = await s.until(/connection refused on\s+www\.coderouter\.io:443/);
+    expect(f).not.toContain('tried');
+    s.press(K.enter);
+    f = await s.until(/\(tried\s+2\s+times\)/);
+    expect(f).toMatch(/connection refused on\s+www\.coderouter\.io:443\s+\(nothing\s+listens\s+there\)\s+\(tried\s+2\s+times\)/);
+    s.press(K.enter);
+    await s.until(/\(tried\s+3\s+times\)/);
+    expect(calls).toBe(3);
   });
 
   it('a refused key: Use another key asks for one and checks with it', async () => {

@@ -123,8 +123,9 @@ describe('the check and what follows it', () => {
     const failed = at({ at: 'checked', gateway: GATEWAY, check: DOWN });
     expect(afterCheckChoices(DOWN).map((c) => c.label)).toEqual(['Try again', 'Use another key', 'Choose another gateway', 'Continue without checking (no model list)']);
     const retried = run(failed, { type: 'after-check', choice: 'retry' }, { type: 'checked', check: DOWN }, { type: 'after-check', choice: 'retry' });
-    expect(retried.step).toEqual({ at: 'checking', gateway: GATEWAY });
-    expect(reduce(retried, { type: 'checked', check: OK }).step).toEqual({ at: 'checked', gateway: GATEWAY, check: OK });
+    // Each retry counts: the screen says how many times it tried.
+    expect(retried.step).toEqual({ at: 'checking', gateway: GATEWAY, attempt: 3 });
+    expect(reduce(retried, { type: 'checked', check: OK }).step).toEqual({ at: 'checked', gateway: GATEWAY, check: OK, attempt: 3 });
     expect(reduce(failed, { type: 'after-check', choice: 'key' }).step).toEqual({ at: 'key', urls: URLS });
     const other = run(failed, { type: 'after-check', choice: 'key' }, { type: 'key', text: 'sk-another-key-5678' });
     expect(other.step).toEqual({ at: 'checking', gateway: { urls: URLS, key: 'sk-another-key-5678' } });

@@ -1,6 +1,6 @@
 // The gateway check's result: its models and protocols, or why it failed and what to do now.
 import { Box, Text } from 'ink';
-import type { GatewayCheck } from '../../app/gateway-check.js';
+import { checkFailureText, type GatewayCheck } from '../../app/gateway-check.js';
 import { maskKey } from '../../core/secrets.js';
 import { Frame, SelectList, Tone } from '../components.js';
 import { afterCheckChoices } from '../flow.js';
@@ -11,7 +11,7 @@ export function CheckedScreen({ step, state, dispatch, columns }: ScreenProps<'c
   const keyText = `${maskKey(gateway.key)}${gateway.key === state.envKey ? ' (from SETUP_GATEWAY_KEY)' : ''}`;
   return (
     <Frame step="Gateway" hints={check.ok ? 'enter continue · q quit' : '↑↓ move · enter choose · q quit'}>
-      <CheckResult check={check} url={gateway.urls.openai} keyText={keyText} width={columns} />
+      <CheckResult check={check} attempt={step.attempt ?? 1} url={gateway.urls.openai} keyText={keyText} width={columns} />
       <Box marginTop={1}>
         <SelectList
           items={afterCheckChoices(check).map((c) => ({ key: c.value, label: c.label, value: c.value }))}
@@ -23,11 +23,11 @@ export function CheckedScreen({ step, state, dispatch, columns }: ScreenProps<'c
   );
 }
 
-function CheckResult({ check, url, keyText, width }: { check: GatewayCheck; url: string; keyText: string; width: number }) {
+function CheckResult({ check, attempt, url, keyText, width }: { check: GatewayCheck; attempt: number; url: string; keyText: string; width: number }) {
   if (!check.ok) {
     return (
       <Box flexDirection="column">
-        <Tone tone="error" wrap="wrap">{`✗ ${check.reason}`}</Tone>
+        <Tone tone="error" wrap="wrap">{`✗ ${checkFailureText(check, attempt)}`}</Tone>
         <Tone tone="dim">{`Key: ${keyText}`}</Tone>
       </Box>
     );
