@@ -33,6 +33,8 @@ export interface ApplyRequest {
   relayPort?: number;
   /** The saved profile these settings come from; none: `default`. Recorded for `status` and `use`. */
   profileName?: string;
+  /** `--offline`: ask the gateway nothing (no model list, no protocol probes); agents go direct. */
+  offline?: boolean;
 }
 
 export interface ApplyWorld {
@@ -59,6 +61,8 @@ export type ApplyResult =
       secrets: string[];
       /** The local relay, when an agent was written to go through it. */
       relay?: RelayStatus;
+      /** Why the gateway did not answer (refused, DNS, TLS, timeout), when it did not: the files were written all the same. */
+      unreachable?: string;
       failed: boolean;
     };
 
@@ -68,8 +72,13 @@ export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Pro
   const { recipes, evidence } = await selectAgents(request.agents, env);
   if (recipes.length === 0) return { kind: 'no-agents' };
 
-  const { ready, failures } = await assignModels(recipes, profile, world.fetch);
-  const served = request.relay === 'auto' ? await probeServed(ready, profile, world.fetch) : {};
+  // One GET /models up front, unless --offline: the default model comes from it, and a gateway
+  // that does not answer is reported (`unreachable`) rather than written for in silence.
+  const listing = request.offline ? OFFLINE_LIST : listModels(profile.urls, profile.key, world.fetch);
+  const { ready, failures } = await assignModels(recipes, profile, world.fetch, listing);
+  const list = await listing;
+  const unreachable = !list.ok && list.noAnswer ? list.reason : undefined;
+  const served = request.relay === 'auto' && !request.offline && !unreachable ? await probeServed(ready, profile, world.fetch) : {};
   const session = await planSession({ recipes: ready, profile, env, evidence, served, relay: request.relay, ...(request.relayPort !== undefined ? { relayPort: request.relayPort } : {}) });
   let plans = session.plan(() => request.yes);
   const asked = await askConsents(plans, request, world);
@@ -91,9 +100,13 @@ export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Pro
     runId: written.runId,
     secrets: [...plans.flatMap((p) => [...p.secrets]), ...(session.routing.token ? [session.routing.token.value] : [])],
     ...(relay ? { relay } : {}),
+    ...(unreachable ? { unreachable } : {}),
     failed: reports.some((r) => r.status === 'failed') || Boolean(relay?.error),
   };
 }
+
+/** --offline: the model list is not asked for. */
+const OFFLINE_LIST: Promise<ModelList> = Promise.resolve({ ok: false, reason: '--offline: the gateway was not asked' });
 
 /** `--model m` sets the default; `--model codex=m` one agent's model. */
 export function splitModels(values: readonly string[]): { model?: string; models: Record<string, string> } {
@@ -127,8 +140,8 @@ export async function selectAgents(ids: readonly string[], env: Environment): Pr
  * lists one; the list is asked for once, only when needed). An agent that cannot work without a
  * model and gets none fails, with what the gateway offers.
  */
-export async function assignModels(recipes: readonly Recipe[], profile: Profile, fetch: Fetch): Promise<{ ready: Recipe[]; failures: AgentReport[] }> {
-  let list: Promise<ModelList> | undefined;
+export async function assignModels(recipes: readonly Recipe[], profile: Profile, fetch: Fetch, listed?: Promise<ModelList>): Promise<{ ready: Recipe[]; failures: AgentReport[] }> {
+  let list: Promise<ModelList> | undefined = listed;
   const ready: Recipe[] = [];
   const failures: AgentReport[] = [];
   for (const recipe of recipes) {

@@ -35,8 +35,13 @@ Options:
   --relay MODE        auto (default): agents whose protocol the gateway does not serve
                       go through the local relay; never; always
   --relay-port N      the relay's port when apply starts it (default 4850)
+  --offline           ask the gateway nothing (no model list, no protocol probes): for a
+                      gateway that is not up yet; agents go direct, name their --model
   --json              print one JSON document
   -h, --help          show this help
+
+A gateway that does not answer (connection refused, DNS, TLS, timeout) gets a warning:
+the agents are configured all the same, and fail until it answers.
 `;
 
 const OptionsSchema = z.object({
@@ -51,6 +56,7 @@ const OptionsSchema = z.object({
   yes: z.boolean().default(false),
   json: z.boolean().default(false),
   relay: z.enum(['auto', 'never', 'always']).optional(),
+  offline: z.boolean().default(false),
   'relay-port': z
     .string()
     .regex(/^\d{1,5}$/, 'must be a port number')
@@ -72,6 +78,7 @@ export const applyFlags = {
   json: { type: 'boolean' },
   relay: { type: 'string' },
   'relay-port': { type: 'string' },
+  offline: { type: 'boolean' },
 } as const;
 
 export async function applyCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
@@ -87,6 +94,7 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
       agents: options.agent,
       dryRun: options['dry-run'],
       yes: options.yes,
+      offline: options.offline,
       ...(options['relay-port'] !== undefined ? { relayPort: options['relay-port'] } : {}),
     },
     {
@@ -105,10 +113,18 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
   for (const secret of result.secrets) print.addSecret(secret);
   const relay = result.relay ? { ...result.relay, message: relayMessage(result.relay, result.profile) } : undefined;
   if (options.json) {
-    print.json({ ok: !result.failed, dryRun: options['dry-run'], runId: result.runId, gateway: result.profile.urls, agents: result.reports, ...(relay ? { relay } : {}) });
+    print.json({
+      ok: !result.failed,
+      dryRun: options['dry-run'],
+      runId: result.runId,
+      gateway: { ...result.profile.urls, ...(result.unreachable ? { unreachable: result.unreachable } : {}) },
+      agents: result.reports,
+      ...(relay ? { relay } : {}),
+    });
   } else {
     printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env);
     if (relay) print.out(relay.message);
+    if (result.unreachable) for (const line of unreachableWarning(result.unreachable, options['dry-run'])) print.err(line);
   }
   return result.failed ? ExitCode.failure : ExitCode.ok;
 }
@@ -128,6 +144,17 @@ async function gatewayOf(options: z.infer<typeof OptionsSchema>, io: CliIO): Pro
   const key = await resolveKey('apply', options, world);
   if (!key) throw new UsageError('apply: a gateway key is required.', ['Pass --key-env VAR, --key-stdin, --key KEY, or set SETUP_GATEWAY_KEY.']);
   return { baseUrl: options['base-url'], key: key.value, models: options.model, relay: options.relay ?? 'auto' };
+}
+
+/** A gateway that did not answer: said plainly, after the report, with the way to skip the check. */
+function unreachableWarning(reason: string, dryRun: boolean): string[] {
+  return [
+    `Warning: the gateway did not answer: ${reason}.`,
+    dryRun
+      ? '  Applying would configure the agents all the same, and they would fail until the gateway answers.'
+      : '  The agents above were configured all the same: they fail until the gateway answers. Check the URL, or start the gateway.',
+    '  For a gateway that is not up yet, add --offline: apply then asks it nothing (name each agent\'s --model).',
+  ];
 }
 
 /** What apply says about the local relay its agents now point at. */
