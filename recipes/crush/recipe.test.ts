@@ -70,12 +70,15 @@ describe('crush: apply', () => {
     expect(await modeOf(t.home, FILE)).toBe(0o644);
   });
 
-  it('a model change selects the new model and keeps the earlier one listed', async () => {
+  it('a model change selects the new model in place of ours; a model the user listed under our provider stays', async () => {
     await apply(t.env);
+    const first = JSON.parse(await read(t.home, FILE)) as { providers: Record<string, { models: object[] }> };
+    first.providers[CRUSH_PROVIDER_ID]?.models.unshift({ id: 'mine', name: 'Mine' });
+    await put(t.home, FILE, JSON.stringify(first, null, 2));
     expect((await apply(t.env, '--model', 'crush=other')).code).toBe(0);
     const doc = JSON.parse(await read(t.home, FILE)) as { models: object; providers: Record<string, { models: object[] }> };
     expect(doc.models).toEqual({ large: selected('other'), small: selected('other') });
-    expect(doc.providers[CRUSH_PROVIDER_ID]?.models).toEqual([model(), model('other')]);
+    expect(doc.providers[CRUSH_PROVIDER_ID]?.models).toEqual([{ id: 'mine', name: 'Mine' }, model('other')]);
   });
 
   it('a key without "$" gets no expansion warning', async () => {

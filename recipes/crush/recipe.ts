@@ -67,8 +67,8 @@ export const crush: Recipe = {
             { op: 'set', path: [...provider, 'type'], value: 'openai-compat' },
             { op: 'set', path: [...provider, 'base_url'], value: profile.urls.openai },
             { op: 'set', path: [...provider, 'api_key'], value: profile.key },
-            // Other models the user listed under our provider stay.
-            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id, name: id, ...CRUSH_MODEL_LIMITS } },
+            // Other models the user listed under our provider stay; the model of a gateway we switch away from goes.
+            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id, name: id, ...CRUSH_MODEL_LIMITS }, adds: { list: [...provider, 'models'], match: { key: 'id', value: id } } },
             { op: 'set', path: ['models', 'large'], value: selected },
             { op: 'set', path: ['models', 'small'], value: selected },
           ],

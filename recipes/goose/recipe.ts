@@ -83,10 +83,18 @@ export const goose: Recipe = {
       { op: 'set', path: ['base_url'], value: profile.urls.openai },
       { op: 'set', path: ['requires_auth'], value: true },
       { op: 'set', path: ['supports_streaming'], value: true },
-      // Models the user added in Goose stay; ours is added or refreshed.
+      // Models the user added in Goose stay; ours is added or refreshed (and goes when we switch to another).
       { op: 'setDefault', path: ['models'], value: [] },
       ...(model
-        ? [{ op: 'upsert' as const, path: ['models'], match: { key: 'name', value: model }, value: { name: model, context_limit: CONTEXT_LIMIT } }]
+        ? [
+            {
+              op: 'upsert' as const,
+              path: ['models'],
+              match: { key: 'name', value: model },
+              value: { name: model, context_limit: CONTEXT_LIMIT },
+              adds: { list: ['models'], match: { key: 'name', value: model } },
+            },
+          ]
         : []),
     ];
     const entry = ['providers', GOOSE_PROVIDER_ID];

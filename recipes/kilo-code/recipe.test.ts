@@ -75,12 +75,15 @@ describe('kilo-code: apply', () => {
     expect(Object.keys(await tree(t.home)).sort()).toEqual([path.join(DIR, 'config.json'), file]);
   });
 
-  it('a model change selects the new model and keeps models added under our provider', async () => {
+  it('a model change selects the new model in place of ours and keeps models added under our provider', async () => {
     await apply(t.env);
+    const first = JSON.parse(await read(t.home, JSONC)) as { provider: Record<string, { models: Record<string, object> }> };
+    Object.assign(first.provider[KILO_PROVIDER_ID]?.models ?? {}, { mine: { name: 'Mine' } });
+    await put(t.home, JSONC, JSON.stringify(first, null, 2));
     expect((await apply(t.env, '--model', 'kilo-code=other')).code).toBe(0);
     const doc = JSON.parse(await read(t.home, JSONC)) as { model: string; provider: Record<string, { models: object }> };
     expect(doc.model).toBe(`${KILO_PROVIDER_ID}/other`);
-    expect(doc.provider[KILO_PROVIDER_ID]?.models).toEqual({ 'gw/model-1': { name: 'gw/model-1' }, other: { name: 'other' } });
+    expect(doc.provider[KILO_PROVIDER_ID]?.models).toEqual({ mine: { name: 'Mine' }, other: { name: 'other' } });
   });
 
   it('undo removes the file it created', async () => {

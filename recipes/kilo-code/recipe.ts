@@ -74,8 +74,8 @@ export const kiloCode: Recipe = {
             { op: 'set', path: [...provider, 'name'], value: 'AI gateway (setup-gateway)' },
             { op: 'set', path: [...provider, 'options', 'baseURL'], value: profile.urls.openai },
             { op: 'set', path: [...provider, 'options', 'apiKey'], value: profile.key },
-            // Other models the user added under our provider stay.
-            { op: 'set', path: [...provider, 'models', id, 'name'], value: id },
+            // Other models the user added under our provider stay; the model of a gateway we switch away from goes.
+            { op: 'set', path: [...provider, 'models', id, 'name'], value: id, adds: { map: [...provider, 'models'], key: id } },
             { op: 'set', path: ['model'], value: `${KILO_PROVIDER_ID}/${id}` },
           ],
           holdsSecret: true,

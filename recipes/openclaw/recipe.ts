@@ -67,8 +67,8 @@ export const openclaw: Recipe = {
             { op: 'set', path: [...provider, 'baseUrl'], value: profile.urls.openai },
             { op: 'set', path: [...provider, 'apiKey'], value: escapeEnvRefs(profile.key) },
             { op: 'set', path: [...provider, 'api'], value: 'openai-completions' },
-            // Other models the user listed under our provider stay.
-            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id, name: id } },
+            // Other models the user listed under our provider stay; the model of a gateway we switch away from goes.
+            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id, name: id }, adds: { list: [...provider, 'models'], match: { key: 'id', value: id } } },
             { op: 'set', path: ['agents', 'defaults', 'model', 'primary'], value: `${OPENCLAW_PROVIDER_ID}/${id}` },
           ],
           holdsSecret: true,

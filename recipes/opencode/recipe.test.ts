@@ -81,13 +81,16 @@ describe('opencode: apply', () => {
     expect(await read(t.home, JSON_FILE)).toBe(json);
   });
 
-  it('a model change selects the new model and keeps models added under our provider', async () => {
+  it('a model change selects the new model in place of ours and keeps models added under our provider', async () => {
     await apply(t.env);
+    const first = JSON.parse(await read(t.home, JSON_FILE)) as { provider: Record<string, { models: Record<string, object> }> };
+    Object.assign(first.provider[OPENCODE_PROVIDER_ID]?.models ?? {}, { mine: { name: 'Mine' } });
+    await put(t.home, JSON_FILE, JSON.stringify(first, null, 2));
     const run = await apply(t.env, '--model', 'opencode=other');
     expect(run.code).toBe(0);
     const doc = JSON.parse(await read(t.home, JSON_FILE)) as { model: string; provider: Record<string, { models: object }> };
     expect(doc.model).toBe(`${OPENCODE_PROVIDER_ID}/other`);
-    expect(doc.provider[OPENCODE_PROVIDER_ID]?.models).toEqual({ 'gw/model-1': { name: 'gw/model-1' }, other: { name: 'other' } });
+    expect(doc.provider[OPENCODE_PROVIDER_ID]?.models).toEqual({ mine: { name: 'Mine' }, other: { name: 'other' } });
   });
 
   it('undo removes the file it created', async () => {

@@ -73,12 +73,14 @@ describe('qwen-code: apply', () => {
     expect((JSON.parse(await read(t.home, FILE)) as { $version: number }).$version).toBe(3);
   });
 
-  it('a model change selects the new model and keeps the earlier entry', async () => {
+  it('a model change selects the new model in place of ours; an entry the user had stays', async () => {
+    const mine = { id: 'mine', name: 'Mine', baseUrl: 'https://api.example.org/v1', envKey: 'MINE_KEY' };
+    await put(t.home, FILE, JSON.stringify({ modelProviders: { openai: [mine] } }, null, 2));
     await apply(t.env);
     expect((await apply(t.env, '--model', 'qwen-code=other')).code).toBe(0);
     const doc = JSON.parse(await read(t.home, FILE)) as { model: { name: string }; modelProviders: { openai: object[] } };
     expect(doc.model.name).toBe('other');
-    expect(doc.modelProviders.openai).toEqual([ours(), ours('other')]);
+    expect(doc.modelProviders.openai).toEqual([mine, ours('other')]);
   });
 
   it('undo removes the file it created', async () => {

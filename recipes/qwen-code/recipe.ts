@@ -64,12 +64,13 @@ export const qwenCode: Recipe = {
           ops: [
             { op: 'setDefault', path: ['$version'], value: QWEN_SETTINGS_VERSION },
             { op: 'set', path: ['security', 'auth', 'selectedType'], value: 'openai' },
-            // Other models the user listed stay; ours is matched by its id.
+            // Other models the user listed stay; ours is matched by its id (and goes when we switch to another).
             {
               op: 'upsert',
               path: ['modelProviders', 'openai'],
               match: { key: 'id', value: id },
               value: { id, name: id, baseUrl: url, envKey: QWEN_KEY_VAR },
+              adds: { list: ['modelProviders', 'openai'], match: { key: 'id', value: id } },
             },
             { op: 'set', path: ['model', 'name'], value: id },
             { op: 'set', path: ['model', 'baseUrl'], value: url },

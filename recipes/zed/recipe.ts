@@ -42,12 +42,13 @@ export const zed: Recipe = {
     const provider = ['language_models', 'openai_compatible', ZED_PROVIDER_ID];
     const ops: PlannedOp[] = [
       { op: 'set', path: [...provider, 'api_url'], value: profile.urls.openai },
-      // One model of ours; models the user added to this provider stay.
+      // One model of ours; models the user added to this provider stay (ours goes when we switch to another).
       {
         op: 'upsert',
         path: [...provider, 'available_models'],
         match: { key: 'name', value: name },
         value: { name, display_name: `${name} (gateway)`, max_tokens: 128000 },
+        adds: { list: [...provider, 'available_models'], match: { key: 'name', value: name } },
       },
       { op: 'set', path: ['agent', 'default_model'], value: { provider: ZED_PROVIDER_ID, model: name } },
     ];

@@ -1,7 +1,8 @@
 // A session: the gateway, the agents chosen with their models, and the plan of what to write,
 // shared by the interactive mode's screens and line prompts (and planned as `apply` plans). It
 // reads files and plans; it writes nothing (write.ts does, after the user confirms).
-import { displayPath, type Environment } from '../core/environment.js';
+import { displayPath, stateDir, type Environment } from '../core/environment.js';
+import { listJournals, ownedEntries } from '../core/journal.js';
 import type { Fetch } from '../core/gateway.js';
 import { filesToRead, planAgents, type AgentPlan } from '../core/plan.js';
 import { createProfile, type GatewayUrls, type Profile } from '../core/profile.js';
@@ -106,11 +107,15 @@ export interface PlannedSession {
 export async function planSession(request: SessionRequest): Promise<PlannedSession> {
   const { recipes, profile, env, evidence } = request;
   const routing = await routeAgents(recipes, profile, request.served, request.relay, env, request.relayPort);
-  const snapshot = await takeSnapshot(recipes.flatMap((r) => filesToRead(r, routing.profileFor(r.id), env, evidence(r.id))));
+  const [snapshot, journals] = await Promise.all([
+    takeSnapshot(recipes.flatMap((r) => filesToRead(r, routing.profileFor(r.id), env, evidence(r.id)))),
+    listJournals(stateDir(env)),
+  ]);
+  const ownedBy = ownedEntries(journals);
   return {
     routing,
     snapshot,
-    plan: (consent, only = recipes) => planAgents(only, { profile, profileFor: routing.profileFor, env, snapshot, consent, evidence }),
+    plan: (consent, only = recipes) => planAgents(only, { profile, profileFor: routing.profileFor, env, snapshot, consent, evidence, ownedBy }),
   };
 }
 

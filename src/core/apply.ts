@@ -88,6 +88,7 @@ async function applyOne(change: FileChange, agent: string, journal: Journal, sta
     beforeMode: change.beforeMode,
     mode: change.mode,
     createdDirs: [],
+    ...(change.owns ? { owns: change.owns } : {}),
   };
   // Journal first: if we die between here and the rename, undo sees the old bytes and skips.
   journal.entries.push(entry);

@@ -8,7 +8,14 @@ import { z } from 'zod';
 import { writeFileAtomic } from './atomic.js';
 import { SetupError } from './errors.js';
 import { isNotFound } from './snapshot.js';
+import type { ListEntry } from './recipe.js';
 import { formatZodError } from './zod-errors.js';
+
+const KeyPathSchema = z.array(z.union([z.string(), z.number().int().nonnegative()])).readonly();
+const ListEntrySchema = z.union([
+  z.object({ list: KeyPathSchema, match: z.object({ key: z.string(), value: z.string() }) }),
+  z.object({ map: KeyPathSchema, key: z.string() }),
+]) satisfies z.ZodType<ListEntry>;
 
 const EntrySchema = z.object({
   agent: z.string(),
@@ -25,6 +32,8 @@ const EntrySchema = z.object({
   mode: z.number().int(),
   /** Folders this run created for the file, outermost first. */
   createdDirs: z.array(z.string()),
+  /** The list entries of the agent's the file holds after this run (absent: none). */
+  owns: z.array(ListEntrySchema).optional(),
 });
 export type JournalEntry = z.infer<typeof EntrySchema>;
 
@@ -122,4 +131,19 @@ export async function listJournals(stateDir: string): Promise<Journal[]> {
     }
   }
   return journals.sort((a, b) => b.seq - a.seq);
+}
+
+/**
+ * The list entries each agent added to each file and still owns: the record of the newest run
+ * not undone that wrote that agent's file (an undone run no longer counts, so after `undo` the
+ * entries of the run before are ours again).
+ */
+export function ownedEntries(journals: readonly Journal[]): (agent: string, file: string) => readonly ListEntry[] {
+  const byFile = new Map<string, readonly ListEntry[]>();
+  // Oldest first: a newer run's record replaces an older one's.
+  for (const journal of [...journals].sort((a, b) => a.seq - b.seq)) {
+    if (journal.undoneAt) continue;
+    for (const entry of journal.entries) byFile.set(`${entry.agent}\0${entry.path}`, entry.owns ?? []);
+  }
+  return (agent, file) => byFile.get(`${agent}\0${file}`) ?? [];
 }

@@ -3,7 +3,7 @@
 import { TextDecoder } from 'node:util';
 import { applyBlock } from '../formats/block.js';
 import { editorFor } from '../formats/index.js';
-import { applyOpsToValue, deepEqual } from '../formats/ops.js';
+import { applyOpsToValue, deepEqual, findMatch, getAt, isPlainObject } from '../formats/ops.js';
 import { FormatParseError, UnsafeEditError } from '../formats/types.js';
 import { collectSecretAssignments, collectSecretValues } from './secrets.js';
 import type { Environment } from './environment.js';
@@ -11,7 +11,7 @@ import { displayPath } from './environment.js';
 import { FileParseError, SetupError } from './errors.js';
 import type { Profile } from './profile.js';
 import { modelFor } from './profile.js';
-import type { Evidence, FileIntent, PlannedOp, Recipe, RecipePlan } from './recipe.js';
+import type { Evidence, FileIntent, ListEntry, PlannedOp, Recipe, RecipePlan } from './recipe.js';
 import type { FileState, Snapshot } from './snapshot.js';
 
 export interface FileChange {
@@ -27,6 +27,8 @@ export interface FileChange {
   mode: number;
   holdsSecret: boolean;
   purpose: string;
+  /** The list entries of ours the file holds after the change (journaled, for the next apply). */
+  owns?: ListEntry[];
 }
 
 export interface AgentPlan {
@@ -57,6 +59,8 @@ export interface PlanInput {
   evidence: readonly Evidence[];
   /** Whether consent-gated edits may be applied (`--yes`, or the user said yes). */
   consent: boolean;
+  /** The list entries this agent added to a file before (the journal's record); none by default. */
+  owned?: (file: string) => readonly ListEntry[];
 }
 
 const NEW_FILE_MODE = 0o644;
@@ -72,7 +76,7 @@ export function planFilesToRead(plan: Pick<RecipePlan, 'files'>): string[] {
   return plan.files.flatMap((f) => [...(f.preferExisting ?? []), f.path, ...(f.kind === 'structured' ? (f.unlessExists ?? []) : [])]);
 }
 
-export function planAgent({ recipe, profile, env, snapshot, evidence, consent }: PlanInput): AgentPlan {
+export function planAgent({ recipe, profile, env, snapshot, evidence, consent, owned = () => [] }: PlanInput): AgentPlan {
   const model = modelFor(profile, recipe.id);
   const { files, notes, manual } = recipe.plan({ profile, env, evidence, model });
   const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], consents: [], secrets: new Set(), ...(manual ? { manual } : {}) };
@@ -83,7 +87,7 @@ export function planAgent({ recipe, profile, env, snapshot, evidence, consent }:
       if (intent.kind === 'structured' && intent.unlessExists?.some((p) => snapshot.get(p)?.exists)) continue;
       plan.files.push(state.path);
       if (state.symlink) plan.messages.push(`${displayPath(env, state.path)} is a symlink: writing its target ${displayPath(env, state.realPath)}.`);
-      const change = planFile(intent, state, consent, plan, env);
+      const change = planFile(intent, state, consent, plan, env, owned(state.path));
       if (change) plan.changes.push(change);
     }
   } catch (error) {
@@ -104,16 +108,17 @@ function pickFile(intent: FileIntent, snapshot: Snapshot): FileState {
   return state;
 }
 
-function planFile(intent: FileIntent, state: FileState, consent: boolean, plan: AgentPlan, env: Environment): FileChange | undefined {
+function planFile(intent: FileIntent, state: FileState, consent: boolean, plan: AgentPlan, env: Environment, owned: readonly ListEntry[]): FileChange | undefined {
   const shown = displayPath(env, state.path);
   if (state.exists && state.mode !== undefined && (state.mode & 0o200) === 0) {
     throw new SetupError(`${shown} is read-only (mode ${octal(state.mode)}); setup-gateway leaves it alone. Make it writable and run again.`);
   }
   const text = state.bytes ? decodeUtf8(state.bytes, shown) : '';
-  const next =
+  const edited =
     intent.kind === 'structured'
-      ? editStructured(intent, text, state, consent, plan, shown)
-      : parseOrThrow(() => applyBlock(text, intent.block), state.path, shown);
+      ? editStructured(intent, text, state, consent, plan, shown, owned)
+      : { text: parseOrThrow(() => applyBlock(text, intent.block), state.path, shown), owns: [] };
+  const next = edited.text;
   if (intent.kind === 'block') collectSecretAssignments(text, plan.secrets);
 
   const textChanged = next !== text;
@@ -134,6 +139,7 @@ function planFile(intent: FileIntent, state: FileState, consent: boolean, plan: 
     mode,
     holdsSecret: intent.holdsSecret,
     purpose: intent.purpose,
+    ...(edited.owns.length ? { owns: edited.owns } : {}),
   };
 }
 
@@ -144,11 +150,13 @@ function editStructured(
   consent: boolean,
   plan: AgentPlan,
   shown: string,
-): string {
+  owned: readonly ListEntry[],
+): { text: string; owns: ListEntry[] } {
   const editor = editorFor(intent.format);
   const before = parseOrThrow(() => editor.parse(text), state.path, shown);
   collectSecretValues(before, plan.secrets);
-  const ops: PlannedOp[] = [];
+  const { removals, owns } = listEntries(before, intent.ops, owned);
+  const ops: PlannedOp[] = [...removals];
   for (const op of intent.ops) {
     if (op.consent && !deepEqual(applyOpsToValue(before, [op]), before)) {
       plan.consents.push({ question: op.consent, file: state.path, granted: consent });
@@ -167,7 +175,44 @@ function editStructured(
   if (!deepEqual(editor.parse(next), expected)) {
     throw new SetupError(`Refusing to write ${shown}: the edited file would not read back as intended (a setup-gateway bug; please report it).`);
   }
-  return next;
+  return { text: next, owns };
+}
+
+/**
+ * The list entries of ours after this edit, and the edits that take out those we added before
+ * and no longer name (the model of the gateway we switch away from). An entry the ops name is
+ * ours when it is new, or was ours already; one the user had stays theirs, and stays.
+ */
+export function listEntries(before: unknown, ops: readonly PlannedOp[], owned: readonly ListEntry[]): { removals: PlannedOp[]; owns: ListEntry[] } {
+  const named = ops.flatMap((op) => (op.adds ? [op.adds] : []));
+  const ours = (entry: ListEntry) => owned.some((o) => sameEntry(o, entry));
+  const owns = named.filter((entry, i) => (!entryExists(before, entry) || ours(entry)) && named.findIndex((e) => sameEntry(e, entry)) === i);
+  const gone = owned.filter((o) => !named.some((n) => sameEntry(n, o)));
+  const removals = gone
+    .flatMap((entry): Array<{ path: Array<string | number>; index: number }> => {
+      if ('map' in entry) return entryExists(before, entry) ? [{ path: [...entry.map, entry.key], index: -1 }] : [];
+      const list = getAt(before, entry.list);
+      const index = Array.isArray(list) ? findMatch(list, entry.match) : -1;
+      return index >= 0 ? [{ path: [...entry.list, index], index }] : [];
+    })
+    // Later items first, so the indices found in `before` still hold when each one goes.
+    .sort((a, b) => b.index - a.index)
+    .map(({ path }): PlannedOp => ({ op: 'delete', path }));
+  return { removals, owns };
+}
+
+function entryExists(data: unknown, entry: ListEntry): boolean {
+  if ('map' in entry) {
+    const map = getAt(data, entry.map);
+    return isPlainObject(map) && Object.hasOwn(map, entry.key);
+  }
+  const list = getAt(data, entry.list);
+  return Array.isArray(list) && findMatch(list, entry.match) >= 0;
+}
+
+export function sameEntry(a: ListEntry, b: ListEntry): boolean {
+  if ('map' in a) return 'map' in b && a.key === b.key && deepEqual(a.map, b.map);
+  return 'list' in b && a.match.key === b.match.key && a.match.value === b.match.value && deepEqual(a.list, b.list);
 }
 
 function parseOrThrow<T>(fn: () => T, file: string, shown: string): T {
@@ -216,6 +261,8 @@ export function planAgents(
     evidence: (agentId: string) => readonly Evidence[];
     /** An agent's own profile when it differs (one routed through the relay); `profile` otherwise. */
     profileFor?: (agentId: string) => Profile;
+    /** The list entries each agent added to each file before (the journal's record). */
+    ownedBy?: (agentId: string, file: string) => readonly ListEntry[];
   },
 ): AgentPlan[] {
   const current = new Map(input.snapshot);
@@ -227,6 +274,7 @@ export function planAgents(
       snapshot: current,
       consent: input.consent(recipe.id),
       evidence: input.evidence(recipe.id),
+      owned: (file) => input.ownedBy?.(recipe.id, file) ?? [],
     });
     for (const change of plan.changes) {
       const state = current.get(change.path);

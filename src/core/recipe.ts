@@ -2,13 +2,25 @@
 // pure `plan` that turns (profile, environment) into file intents. No recipe performs I/O.
 import type { Environment } from './environment.js';
 import type { Profile } from './profile.js';
-import type { EditOp, ManagedBlock, StructuredFormat } from '../formats/types.js';
+import type { EditOp, KeyPath, ManagedBlock, StructuredFormat } from '../formats/types.js';
 
 /** The wire protocol an agent speaks to its endpoint. */
 export type Protocol = 'anthropic-messages' | 'openai-chat' | 'openai-responses' | 'gemini';
 
-/** An edit that changes something the user put there on purpose: asked about before it is applied. */
-export type PlannedOp = EditOp & { consent?: string };
+/**
+ * One entry of a list the user also edits (one model among theirs): the object in the array at
+ * `list` whose `match.key` is `match.value`, or the member `key` of the object at `map`.
+ */
+export type ListEntry = { list: KeyPath; match: { key: string; value: string } } | { map: KeyPath; key: string };
+
+/**
+ * An edit as a recipe plans it. `consent`: it changes something the user put there on purpose,
+ * so it is asked about before it is applied. `adds`: it adds (or refreshes) that list entry; an
+ * entry it created is ours (the journal remembers it), and a later apply that names another
+ * entry takes ours out again, so switching gateways and back leaves the same bytes, while an
+ * entry the user had before stays.
+ */
+export type PlannedOp = EditOp & { consent?: string; adds?: ListEntry };
 
 export type FileIntent =
   | {
