@@ -17,7 +17,7 @@
 // The key appears in the steps and is masked like every output line (`sk-…1234`): enough to
 // recognise which key to paste, which the user already holds. No `--show-key`: printing a key in
 // clear text would break the one rule every command keeps.
-import { editorUserDirs } from '../../src/core/editors.js';
+import { editorAppPaths, editorUserDirs } from '../../src/core/editors.js';
 import { inHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { Profile } from '../../src/core/profile.js';
 import type { Recipe } from '../../src/core/recipe.js';
@@ -39,7 +39,7 @@ export const cursor: Recipe = {
   checks: { callsFromCloud: true },
   detect: {
     binaries: ['cursor', 'agent', 'cursor-agent'],
-    paths: (env) => editorAppPaths(env, 'cursor', 'Cursor.app', '.cursor'),
+    paths: (env) => editorAppPaths(env, 'cursor', 'Cursor.app'),
   },
   plan({ profile, model }) {
     const unreachable = unreachableFromCloud(profile);
@@ -85,20 +85,3 @@ export function unreachableFromCloud(profile: Profile): string | undefined {
   return undefined;
 }
 
-/**
- * Where a VS Code-family app shows it is installed: its user folder (`~/.config/<Product>`,
- * `~/Library/Application Support/<Product>`, `%APPDATA%\<Product>`, and the Windows one from
- * WSL), its dot folder in the home (and the Windows home from WSL), the macOS app bundle.
- */
-export function editorAppPaths(env: Environment, editor: 'cursor' | 'windsurf', macApp: string, dotDir: string): string[] {
-  const p = pathFor(env);
-  const userDirs = editorUserDirs(env)
-    .filter((d) => d.editor.id === editor)
-    .map((d) => p.dirname(d.dir));
-  return [
-    ...userDirs,
-    inHome(env, dotDir),
-    ...(env.wsl && env.windowsHome ? [p.join(env.windowsHome, dotDir)] : []),
-    ...(env.platform === 'darwin' ? [p.join('/Applications', macApp)] : []),
-  ];
-}

@@ -13,9 +13,9 @@
 // So Windsurf itself cannot be pointed at the gateway. What works inside Windsurf: an extension
 // with an OpenAI-compatible provider (Cline, Roo Code, Continue), configured with the same
 // gateway values. The steps say so, with the values filled in.
+import { editorAppPaths } from '../../src/core/editors.js';
 import { inHome, pathFor } from '../../src/core/environment.js';
 import type { Recipe } from '../../src/core/recipe.js';
-import { editorAppPaths } from '../cursor/recipe.js';
 
 /** Recipes that configure an extension running inside Windsurf (ids in recipes/index.ts). */
 export const EXTENSION_RECIPES = ['cline', 'roo-code'] as const;
@@ -32,7 +32,7 @@ export const windsurf: Recipe = {
     paths: (env) => [
       inHome(env, '.codeium', 'windsurf'),
       ...(env.wsl && env.windowsHome ? [pathFor(env).join(env.windowsHome, '.codeium', 'windsurf')] : []),
-      ...editorAppPaths(env, 'windsurf', 'Windsurf.app', '.windsurf'),
+      ...editorAppPaths(env, 'windsurf', 'Windsurf.app'),
     ],
   },
   plan({ profile, model }) {

@@ -127,3 +127,22 @@ export function versionAtLeast(version: string, minimum: string): boolean {
   }
   return true;
 }
+
+/**
+ * Where a VS Code-family app shows it is installed: its user folder (`~/.config/<Product>`,
+ * `~/Library/Application Support/<Product>`, `%APPDATA%\<Product>`, and the Windows one from
+ * WSL), its dot folder in the home (and the Windows home from WSL), the macOS app bundle.
+ */
+export function editorAppPaths(env: Environment, editor: EditorProduct['id'], macApp: string): string[] {
+  const p = pathFor(env);
+  const dotDir = EDITORS.find((e) => e.id === editor)?.dotDir ?? `.${editor}`;
+  const userDirs = editorUserDirs(env)
+    .filter((d) => d.editor.id === editor)
+    .map((d) => p.dirname(d.dir));
+  return [
+    ...userDirs,
+    inHome(env, dotDir),
+    ...(env.wsl && env.windowsHome ? [p.join(env.windowsHome, dotDir)] : []),
+    ...(env.platform === 'darwin' ? [p.join('/Applications', macApp)] : []),
+  ];
+}
