@@ -5,6 +5,7 @@ import {
   clampTokens,
   defaultIsReasoningModel,
   effortFromBudget,
+  isPlainChatModel,
   stopReasonFromFinish,
   stopStringOf,
 } from './common.js';
@@ -18,6 +19,7 @@ import type {
   AResponse,
   AStopReason,
   AStreamEvent,
+  ATool,
   AUsage,
   OChunk,
   OContentPart,
@@ -29,6 +31,7 @@ import type {
   OUsage,
 } from './types.js';
 import { chatUsageToAnthropic } from './usage.js';
+import { addDropped } from './fields.js';
 import { isRecord, randomId, sha256Hex } from './util.js';
 
 // ------------------------------------------------------------------------------ request
@@ -36,6 +39,25 @@ import { isRecord, randomId, sha256Hex } from './util.js';
 export interface ChatRequestResult {
   body: ORequest;
   toolNames: ToolNames;
+  /** Parts of the request dropped by a documented rule, comma-separated ('' when none): the reply announces them. */
+  dropped: string;
+}
+
+/** Search models (gpt-4o-search-preview, gpt-5-search-api, …): the chat models that take `web_search_options`. */
+export function isSearchModel(model: string): boolean {
+  return /search/i.test(model.slice(model.lastIndexOf('/') + 1));
+}
+
+/** Anthropic's output effort as a chat reasoning effort. */
+function effortOf(effort: unknown): ORequest['reasoning_effort'] | undefined {
+  if (effort === 'low' || effort === 'medium' || effort === 'high' || effort === 'xhigh') return effort;
+  return effort === 'max' ? 'xhigh' : undefined;
+}
+
+/** A structured-output format (`{type:'json_schema', schema}`) as chat's response_format. */
+function responseFormatOf(format: unknown): ORequest['response_format'] {
+  if (!isRecord(format) || format.type !== 'json_schema' || !isRecord(format.schema)) return undefined;
+  return { type: 'json_schema', json_schema: { name: 'output', schema: format.schema, strict: true } };
 }
 
 export function anthropicToChatRequest(req: ARequest, opts: TranslateOptions = {}): ChatRequestResult {
@@ -51,18 +73,34 @@ export function anthropicToChatRequest(req: ARequest, opts: TranslateOptions = {
     else messages.push(...userMessages(blocks));
   }
 
+  let dropped = '';
   const body: ORequest = { model: req.model, messages };
+  const reasoning = (opts.isReasoningModel ?? defaultIsReasoningModel)(req.model);
   const maxTokens = clampTokens(req.max_tokens, opts);
   if (maxTokens !== undefined) {
-    if ((opts.isReasoningModel ?? defaultIsReasoningModel)(req.model)) body.max_completion_tokens = maxTokens;
+    if (reasoning) body.max_completion_tokens = maxTokens;
     else body.max_tokens = maxTokens;
   }
   if (typeof req.temperature === 'number') body.temperature = req.temperature;
   if (typeof req.top_p === 'number') body.top_p = req.top_p;
-  // top_k has no OpenAI equivalent.
-  if (Array.isArray(req.stop_sequences) && req.stop_sequences.length > 0) body.stop = req.stop_sequences.slice(0, 4);
+  // top_k has no chat form: dropped by the field table's rule, and announced.
+  // Every stop sequence goes: a gateway that takes fewer (OpenAI's limit is 4) refuses them itself.
+  if (Array.isArray(req.stop_sequences) && req.stop_sequences.length > 0) body.stop = req.stop_sequences;
 
-  const tools = (req.tools ?? []).filter((t) => typeof t.name === 'string');
+  // Client tools (no type, or `custom`) are functions; server tools run on Anthropic's side, so they
+  // never become a function the model could call: web search is chat's own web search for the
+  // models that have it, and the others are dropped and announced.
+  const tools: ATool[] = [];
+  for (const t of req.tools ?? []) {
+    if (!isRecord(t)) continue;
+    if (t.type === undefined || t.type === null || t.type === 'custom') {
+      if (typeof t.name === 'string') tools.push(t);
+    } else if (typeof t.type === 'string' && t.type.startsWith('web_search_') && isSearchModel(req.model)) {
+      const where = isRecord(t.user_location) ? t.user_location : undefined;
+      body.web_search_options = where ? { user_location: { type: 'approximate', approximate: withoutType(where) } } : {};
+      for (const key of ['max_uses', 'allowed_domains', 'blocked_domains'] as const) if (t[key] !== undefined && t[key] !== null) dropped = addDropped(dropped, `tools.${t.type}.${key}`);
+    } else dropped = addDropped(dropped, `tools.${String(t.type)}`);
+  }
   if (tools.length > 0) {
     body.tools = tools.map(
       (t): OTool => ({
@@ -96,14 +134,30 @@ export function anthropicToChatRequest(req: ARequest, opts: TranslateOptions = {
 
   const userId = req.metadata?.user_id;
   if (typeof userId === 'string' && userId.length > 0) body.user = userId.length <= 64 ? userId : sha256Hex(userId);
-  if (req.thinking && req.thinking.type === 'enabled' && typeof req.thinking.budget_tokens === 'number') {
-    body.reasoning_effort = effortFromBudget(req.thinking.budget_tokens);
+  // Thinking and effort become a reasoning effort, except for models known to take none (common.ts),
+  // for which the field table announces the drop.
+  const config = isRecord(req.output_config) ? req.output_config : undefined;
+  if (!isPlainChatModel(req.model, opts)) {
+    const effort = effortOf(config?.effort);
+    if (effort) body.reasoning_effort = effort;
+    else if (req.thinking && req.thinking.type === 'enabled' && typeof req.thinking.budget_tokens === 'number') body.reasoning_effort = effortFromBudget(req.thinking.budget_tokens);
   }
+  const format = responseFormatOf(config?.format) ?? responseFormatOf(req.output_format);
+  if (format) body.response_format = format;
+  if (req.service_tier === 'auto') body.service_tier = 'auto';
+  else if (req.service_tier === 'standard_only') body.service_tier = 'default';
   if (req.stream === true) {
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
-  return { body, toolNames };
+  return { body, toolNames, dropped };
+}
+
+/** An Anthropic user location (`{type:'approximate', city, …}`) without its type, as chat nests it. */
+function withoutType(where: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in where) if (key !== 'type') out[key] = where[key];
+  return out;
 }
 
 function systemText(system: ARequest['system']): string {

@@ -2,14 +2,9 @@
 // chat) in front of an Anthropic Messages upstream: the request goes O -> A, the reply comes
 // back A -> O.
 import { parseArguments } from './anthropic-to-chat.js';
-import {
-  type TranslateOptions,
-  DEFAULT_MAX_TOKENS,
-  budgetFromEffort,
-  clampTokens,
-  finishFromStopReason,
-} from './common.js';
-import type { ErrorInfo } from './errors.js';
+import { type TranslateOptions, anthropicMaxTokens, finishFromStopReason, thinkingBudgetWithin } from './common.js';
+import { ClientError, type ErrorInfo } from './errors.js';
+import { addDropped, refusal } from './fields.js';
 import { ToolNames } from './tool-names.js';
 import type {
   AContentBlock,
@@ -17,6 +12,7 @@ import type {
   ARequest,
   AResponse,
   AStreamEvent,
+  ATool,
   AToolChoice,
   AUsage,
   OChunk,
@@ -35,7 +31,12 @@ import { isRecord, nowSeconds, randomId } from './util.js';
 export interface AnthropicRequestResult {
   body: ARequest;
   toolNames: ToolNames;
+  /** Parts of the request dropped by a documented rule, comma-separated ('' when none): the reply announces them. */
+  dropped: string;
 }
+
+/** What `response_format: json_object` becomes: the Messages API has no schema-less JSON mode. */
+export const JSON_OBJECT_RULE = 'Answer with a single JSON object and nothing else: no prose, no code fences.';
 
 export function chatToAnthropicRequest(req: ORequest, opts: TranslateOptions = {}): AnthropicRequestResult {
   const toolNames = new ToolNames((req.tools ?? []).map((t) => t.function?.name ?? ''));
@@ -87,11 +88,15 @@ export function chatToAnthropicRequest(req: ORequest, opts: TranslateOptions = {
     }
   }
 
-  const body: ARequest = {
-    model: req.model,
-    messages,
-    max_tokens: clampTokens(req.max_completion_tokens ?? req.max_tokens, opts) ?? opts.defaultMaxTokens ?? DEFAULT_MAX_TOKENS,
-  };
+  let dropped = '';
+  const body: ARequest = { model: req.model, messages, max_tokens: anthropicMaxTokens(req.max_completion_tokens ?? req.max_tokens ?? undefined, opts) };
+  // JSON mode: a schema becomes Anthropic's structured output (the reply is the JSON text, as chat
+  // clients expect it); a schema-less JSON object, which structured output cannot express, an instruction.
+  const format = req.response_format;
+  if (isRecord(format) && format.type === 'json_schema') {
+    const schema = isRecord(format.json_schema) && isRecord(format.json_schema.schema) ? format.json_schema.schema : { type: 'object' };
+    body.output_config = { format: { type: 'json_schema', schema: closedObjects(schema) as Record<string, unknown> } };
+  } else if (isRecord(format) && format.type === 'json_object') system.push(JSON_OBJECT_RULE);
   if (system.length > 0) body.system = system.join('\n\n');
   if (typeof req.temperature === 'number') body.temperature = Math.min(1, Math.max(0, req.temperature));
   if (typeof req.top_p === 'number') body.top_p = req.top_p;
@@ -101,12 +106,22 @@ export function chatToAnthropicRequest(req: ORequest, opts: TranslateOptions = {
   if (stop.length > 0) body.stop_sequences = stop;
 
   const tools = (req.tools ?? []).filter((t) => t.type === 'function' && t.function?.name);
+  for (const t of req.tools ?? []) if (isRecord(t) && t.type !== 'function') dropped = addDropped(dropped, `tools.${String(t.type)}`);
+  const search = req.web_search_options;
+  if (isRecord(search)) {
+    // Chat's built-in web search is Anthropic's web search server tool.
+    const tool: ATool = { type: 'web_search_20250305', name: 'web_search' };
+    const where = isRecord(search.user_location) && isRecord(search.user_location.approximate) ? search.user_location.approximate : undefined;
+    if (where) tool.user_location = { type: 'approximate', ...where };
+    if (search.search_context_size !== undefined) dropped = addDropped(dropped, 'web_search_options.search_context_size');
+    body.tools = [tool];
+  }
   if (tools.length > 0) {
-    body.tools = tools.map((t) => ({
+    body.tools = (body.tools ?? []).concat(tools.map((t) => ({
       name: toolNames.up(t.function.name),
       ...(t.function.description !== undefined ? { description: t.function.description } : {}),
       input_schema: isRecord(t.function.parameters) ? t.function.parameters : { type: 'object', properties: {} },
-    }));
+    })));
     let choice: AToolChoice | undefined;
     const c = req.tool_choice;
     if (c === 'auto') choice = { type: 'auto' };
@@ -120,21 +135,50 @@ export function chatToAnthropicRequest(req: ORequest, opts: TranslateOptions = {
     if (choice) body.tool_choice = choice;
   }
 
-  if (typeof req.user === 'string' && req.user) body.metadata = { user_id: req.user };
-  const budget = budgetFromEffort(req.reasoning_effort);
+  const user = typeof req.user === 'string' && req.user ? req.user : typeof req.safety_identifier === 'string' && req.safety_identifier ? req.safety_identifier : undefined;
+  if (user) body.metadata = { user_id: user };
+  const budget = thinkingBudgetWithin(req.reasoning_effort, body.max_tokens ?? 0);
+  if (budget === 0) throw new ClientError(400, refusal('reasoning_effort', 'anthropic', thinkingTooSmall(body.max_tokens ?? 0)));
   if (budget !== undefined) {
-    const max = body.max_tokens ?? DEFAULT_MAX_TOKENS;
-    // The budget must stay below max_tokens and at least 1024.
-    const b = Math.min(budget, max - 1);
-    if (b >= 1024) {
-      body.thinking = { type: 'enabled', budget_tokens: b };
-      delete body.temperature; // thinking requires the default temperature
-      delete body.top_p;
-      delete body.top_k;
+    body.thinking = { type: 'enabled', budget_tokens: budget };
+    // Thinking requires the default sampling: a client's own is dropped, and said so.
+    for (const key of SAMPLING) {
+      if (body[key] === undefined) continue;
+      delete body[key];
+      dropped = addDropped(dropped, key);
     }
   }
   if (req.stream === true) body.stream = true;
-  return { body, toolNames };
+  return { body, toolNames, dropped };
+}
+
+const SAMPLING = ['temperature', 'top_p', 'top_k'] as const;
+
+/**
+ * A JSON Schema with `additionalProperties: false` on every object that does not say otherwise:
+ * Anthropic's structured output requires it (its SDKs add it the same way); the rest is kept.
+ */
+export function closedObjects(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closedObjects);
+  if (!isRecord(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const key in schema) {
+    const value = schema[key];
+    if (key === 'properties' || key === '$defs' || key === 'definitions') {
+      const inner: Record<string, unknown> = {};
+      if (isRecord(value)) for (const name in value) inner[name] = closedObjects(value[name]);
+      out[key] = isRecord(value) ? inner : value;
+    } else if (key === 'items' || key === 'anyOf' || key === 'allOf' || key === 'oneOf' || key === 'prefixItems' || key === 'not') out[key] = closedObjects(value);
+    else out[key] = value;
+  }
+  const type = out.type;
+  if ((type === 'object' || (Array.isArray(type) && type.includes('object'))) && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+/** Why a reasoning effort cannot be served within `maxTokens` (the thinking budget counts towards max_tokens). */
+export function thinkingTooSmall(maxTokens: number): string {
+  return `its thinking needs a budget of at least 1024 tokens below max_tokens, and max_tokens is ${maxTokens}; raise the token limit above 1024, or send no reasoning effort.`;
 }
 
 /** Anthropic ids must match ^[a-zA-Z0-9_-]+$; other gateways' ids (`functions.Read:0`) are mapped the same way every time. */

@@ -18,6 +18,17 @@ export function defaultIsReasoningModel(model: string): boolean {
   return /^(o\d|gpt-5)/.test(bare);
 }
 
+/**
+ * Chat models known to take no reasoning effort (OpenAI's gpt-4 and gpt-3.5 families, chatgpt-…):
+ * a thinking request for them is dropped and announced. Other names a gateway serves (its own
+ * aliases, other vendors' reasoning models) get the effort, and a gateway that refuses it says so.
+ */
+export function isPlainChatModel(model: string, opts: TranslateOptions = {}): boolean {
+  if ((opts.isReasoningModel ?? defaultIsReasoningModel)(model)) return false;
+  const bare = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
+  return /^(gpt-4|gpt-3\.5|chatgpt-)/.test(bare);
+}
+
 export function clampTokens(value: number | undefined, opts: TranslateOptions): number | undefined {
   if (value === undefined) return opts.maxOutputTokens;
   return opts.maxOutputTokens !== undefined ? Math.min(value, opts.maxOutputTokens) : value;
@@ -28,6 +39,25 @@ export function effortFromBudget(budget: number): 'low' | 'medium' | 'high' {
   if (budget <= 1024) return 'low';
   if (budget <= 8192) return 'medium';
   return 'high';
+}
+
+/** The smallest thinking budget the Messages API takes. */
+export const MIN_THINKING_BUDGET = 1024;
+
+/** The max_tokens an Anthropic gateway gets for a client's limit (capped; the default when none: the Messages API requires one). */
+export function anthropicMaxTokens(value: number | undefined, opts: TranslateOptions): number {
+  return clampTokens(value, opts) ?? opts.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
+}
+
+/**
+ * The thinking budget for an effort within `maxTokens` (the budget counts towards it and must stay
+ * below it); undefined when the effort asks for no thinking, 0 when thinking does not fit.
+ */
+export function thinkingBudgetWithin(effort: unknown, maxTokens: number): number | undefined {
+  const budget = budgetFromEffort(typeof effort === 'string' ? effort : undefined);
+  if (budget === undefined) return undefined;
+  const b = Math.min(budget, maxTokens - 1);
+  return b >= MIN_THINKING_BUDGET ? b : 0;
 }
 
 /** An OpenAI reasoning effort as an Anthropic thinking budget; undefined means no thinking. */

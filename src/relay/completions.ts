@@ -14,7 +14,11 @@ const FIM_INSTRUCTIONS =
 const COMPLETE_INSTRUCTIONS =
   'Continue the text of the user message from exactly where it stops. Reply with the continuation only: no explanation, no code fences, no repetition.';
 
-export function completionsToChatRequest(req: LRequest, model: string, opts: TranslateOptions = {}): ORequest {
+/** Legacy fields chat completions takes as they are (an Anthropic gateway has no place for them). */
+const CHAT_ONLY = ['presence_penalty', 'frequency_penalty', 'seed', 'logit_bias'] as const;
+
+/** A legacy completion request as a chat request for a gateway speaking `upstream` (chat, or Anthropic through chat). */
+export function completionsToChatRequest(req: LRequest, model: string, opts: TranslateOptions = {}, upstream: 'chat' | 'anthropic' = 'chat'): ORequest {
   const prompt = promptText(req.prompt);
   const suffix = typeof req.suffix === 'string' ? req.suffix : '';
   const body: ORequest = {
@@ -33,9 +37,11 @@ export function completionsToChatRequest(req: LRequest, model: string, opts: Tra
   if (max !== undefined) body.max_tokens = max;
   if (typeof req.temperature === 'number') body.temperature = req.temperature;
   if (typeof req.top_p === 'number') body.top_p = req.top_p;
-  const stop = typeof req.stop === 'string' ? [req.stop] : Array.isArray(req.stop) ? req.stop.slice(0, 4) : [];
+  // Every stop sequence goes: a gateway that takes fewer (OpenAI's limit is 4) refuses them itself.
+  const stop = typeof req.stop === 'string' ? [req.stop] : Array.isArray(req.stop) ? req.stop : [];
   if (stop.length > 0) body.stop = stop;
   if (typeof req.user === 'string') body.user = req.user;
+  if (upstream === 'chat') for (const key of CHAT_ONLY) if (req[key] !== undefined && req[key] !== null) body[key] = req[key];
   if (req.stream === true) {
     body.stream = true;
     body.stream_options = { include_usage: true };

@@ -6,12 +6,13 @@
 import { type Adapter, adapterFor, type ClientTurn, type Route, routesFor, upstreamOf, type UpstreamTurn } from './adapters/index.js';
 import { chatResponseToChunks } from './adapters/chat.js';
 import { ClientError, type ClientProtocol, type ErrorInfo, parseErrorBody } from './errors.js';
+import { addDropped, checkFields, type UpstreamId } from './fields.js';
 import { headerValue, type IncomingHeaders, passthroughHeaders, translatedHeaders } from './headers.js';
 import { http1Client } from './http1.js';
 import { describeFetchError } from './net.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PING_INTERVAL_MS, modelChooser, type RelayOptions, type RelayRequest } from './options.js';
 import { PingClock } from './ping-clock.js';
-import { passReply, type RelaySink, sendError, sendJson, sendStream, translateStream } from './replies.js';
+import { DROPPED_HEADER, passReply, type RelaySink, sendError, sendJson, sendStream, translateStream } from './replies.js';
 import { countTokens, listModels } from './side-routes.js';
 import { TokenGate, withoutKeyParam } from './token.js';
 import { fetchClient, type HeaderBag, type UpstreamReply } from './upstream-client.js';
@@ -38,7 +39,7 @@ type PathRoute =
 /** One attempt's request, by the kind of its route. */
 type Prepared =
   | { kind: 'pass'; adapter: Adapter; path: string; body: string | Uint8Array }
-  | { kind: 'translate'; upstream: Adapter; path: string; body: string; client: ClientTurn; gateway: UpstreamTurn };
+  | { kind: 'translate'; upstream: Adapter; path: string; body: string; client: ClientTurn; gateway: UpstreamTurn; dropped: string };
 
 /** An inference request, parsed once for all its attempts. */
 interface Inference {
@@ -207,6 +208,8 @@ export class Relay {
       return this.unreachable(x, upstream, error, ` ${p.path} ${model}`);
     }
     const status = response.status;
+    // Every drop is announced: one log line, and a header on the reply (below).
+    if (p.kind === 'translate' && p.dropped !== '') this.log(`${req.method} ${req.url} -> ${upstream.name} (${x.adapter.id} -> ${p.upstream.id}): dropped ${p.dropped}, which the route cannot carry (see the relay's field rules)`);
     if (this.logging) this.log(`${req.method} ${req.url} -> ${upstream.name} ${p.path} ${model} ${status} ${(performance.now() - x.started).toFixed(1)} ms${p.kind === 'pass' ? '' : ` (${x.adapter.id} -> ${p.upstream.id})`}`);
     if ((status === 429 || status >= 500) && !last) {
       // Before the first byte: the next model or upstream may do better.
@@ -215,8 +218,8 @@ export class Relay {
     }
     const ok = status >= 200 && status < 300;
     if (p.kind === 'translate') {
-      if (ok) await this.translated(x, response, p.client, p.gateway);
-      else sendError(sink, x.adapter.errors, status, parseErrorBody(status, await response.text().catch(() => ''), x.adapter.errors), translatedHeaders(response.headers));
+      if (ok) await this.translated(x, response, p.client, p.gateway, p.dropped);
+      else sendError(sink, x.adapter.errors, status, parseErrorBody(status, await response.text().catch(() => ''), x.adapter.errors), announced(translatedHeaders(response.headers), p.dropped));
     } else if (ok) await passReply(sink, response, p.adapter, this.pings);
     else {
       const text = await response.text().catch(() => '');
@@ -250,16 +253,22 @@ export class Relay {
       const path = x.pathModel !== undefined ? route.adapter.upstreamPath + (q === -1 ? '' : url.slice(q)) : url.startsWith('/v1/') ? url : `/v1${url}`;
       return { kind: 'pass', adapter: route.adapter, path, body: x.body.model === model ? x.req.body : JSON.stringify({ ...x.body, model }) };
     }
-    const client = route.client.client.accept(x.body, { model, requested: x.requested, upstreamName: upstream.name, upstream: route.upstream.id, url: x.req.url, options: this.options });
+    const side = route.client.client;
+    const ctx = { model, requested: x.requested, upstreamName: upstream.name, upstream: route.upstream.id, url: x.req.url, options: this.options };
+    // Refused fields end here (a 400 naming them); dropped ones are gathered to be announced.
+    let dropped = checkFields(side.fields, x.body, route.upstream.id as UpstreamId, ctx);
+    const client = side.accept(x.body, ctx);
     const gateway = route.send.send(client.request, this.options, model);
-    return { kind: 'translate', upstream: route.upstream, path: route.upstream.upstreamPath, body: gateway.body, client, gateway };
+    if (client.dropped !== '') dropped = addDropped(dropped, client.dropped);
+    if (gateway.dropped !== '') dropped = addDropped(dropped, side.commonNames ? renamed(gateway.dropped, side.commonNames) : gateway.dropped);
+    return { kind: 'translate', upstream: route.upstream, path: route.upstream.upstreamPath, body: gateway.body, client, gateway, dropped };
   }
 
   /** A successful translated reply: a stream re-encoded as it comes, or a JSON body. */
-  private async translated(x: Inference, response: UpstreamReply, client: ClientTurn, gateway: UpstreamTurn): Promise<void> {
+  private async translated(x: Inference, response: UpstreamReply, client: ClientTurn, gateway: UpstreamTurn, dropped: string): Promise<void> {
     const sink = x.sink;
     if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      await translateStream(sink, response, gateway.decoder(client.encoder(), client.usage), this.pings, client.contentType);
+      await translateStream(sink, response, gateway.decoder(client.encoder(), client.usage), this.pings, client.contentType, dropped);
       return;
     }
     const text = await response.text();
@@ -274,11 +283,25 @@ export class Relay {
       const encoder = client.encoder();
       let out = '';
       for (const c of chatResponseToChunks(common)) out += encoder.chunk(c);
-      sendStream(sink, response, out + encoder.done(), client.contentType);
+      sendStream(sink, response, out + encoder.done(), client.contentType, dropped);
       return;
     }
-    sendJson(sink, response.status, JSON.stringify(client.reply(common)), translatedHeaders(response.headers));
+    sendJson(sink, response.status, JSON.stringify(client.reply(common)), announced(translatedHeaders(response.headers), dropped));
   }
+}
+
+/** `headers` with the dropped fields announced, when there are any. */
+function announced(headers: Record<string, string>, dropped: string): Record<string, string> {
+  if (dropped !== '') headers[DROPPED_HEADER] = dropped;
+  return headers;
+}
+
+/** Common-form names in a dropped list as the client's protocol names them. */
+function renamed(list: string, names: Readonly<Record<string, string>>): string {
+  return list
+    .split(',')
+    .map((name) => names[name] ?? name)
+    .join(',');
 }
 
 /** `/v1/chat/completions` and `/chat/completions` are the same endpoint. */

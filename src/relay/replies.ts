@@ -36,15 +36,22 @@ export function sendError(sink: RelaySink, client: ClientProtocol, status: numbe
 // object into each reply's headers made V8 keep per-request objects past young collections.
 const SSE_TYPE = 'text/event-stream; charset=utf-8';
 
+/** Announces the request fields a translated route dropped by a documented rule (fields.ts), comma-separated. */
+export const DROPPED_HEADER = 'x-setup-gateway-dropped';
+
 /** A translated stream written at once (the gateway answered JSON to a streaming request). */
-export function sendStream(sink: RelaySink, response: UpstreamReply, frames: string, contentType = SSE_TYPE): void {
-  sink.head(200, { 'content-type': contentType, 'cache-control': 'no-cache', ...translatedHeaders(response.headers) });
+export function sendStream(sink: RelaySink, response: UpstreamReply, frames: string, contentType = SSE_TYPE, dropped = ''): void {
+  const headers: Record<string, string> = { 'content-type': contentType, 'cache-control': 'no-cache', ...translatedHeaders(response.headers) };
+  if (dropped !== '') headers[DROPPED_HEADER] = dropped;
+  sink.head(200, headers);
   sink.end(frames);
 }
 
 /** Streams a translated reply: parse, translate, write; pings while the upstream is silent. */
-export async function translateStream(sink: RelaySink, response: UpstreamReply, t: StreamTranslator, pings: PingClock | undefined, contentType = SSE_TYPE): Promise<void> {
-  sink.head(200, { 'content-type': contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...translatedHeaders(response.headers) });
+export async function translateStream(sink: RelaySink, response: UpstreamReply, t: StreamTranslator, pings: PingClock | undefined, contentType = SSE_TYPE, dropped = ''): Promise<void> {
+  const headers: Record<string, string> = { 'content-type': contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...translatedHeaders(response.headers) };
+  if (dropped !== '') headers[DROPPED_HEADER] = dropped;
+  sink.head(200, headers);
   const parser = new SseParser();
   const watch = pings?.watch(() => {
     if (!sink.aborted) void sink.write(t.ping);

@@ -4,8 +4,10 @@
 //
 // Freeform ("custom") tools, which chat completions lack, travel as functions taking one string
 // argument `input`; their calls come back as `custom_tool_call` items.
-import { clampTokens, defaultIsReasoningModel, type TranslateOptions } from './common.js';
+import { clampTokens, defaultIsReasoningModel, isPlainChatModel, type TranslateOptions } from './common.js';
+import { isSearchModel } from './anthropic-to-chat.js';
 import type { ErrorInfo } from './errors.js';
+import { addDropped } from './fields.js';
 import { Sequencer, type SeqEvent } from './sequencer.js';
 import { ToolNames } from './tool-names.js';
 import type {
@@ -34,7 +36,12 @@ export interface ResponsesRequestResult {
   toolNames: ToolNames;
   /** Names of the freeform tools, whose calls come back as `custom_tool_call` items. */
   customTools: Set<string>;
+  /** Parts of the request dropped by a documented rule (hosted tools), comma-separated; '' when none. */
+  dropped: string;
 }
+
+/** Hosted web search, in its Responses names. */
+const WEB_SEARCH = /^web_search(_preview)?(_\d{4}_\d{2}_\d{2})?$/;
 
 const CUSTOM_TOOL_PARAMETERS = {
   type: 'object',
@@ -43,12 +50,31 @@ const CUSTOM_TOOL_PARAMETERS = {
   additionalProperties: false,
 };
 
-export function responsesToChatRequest(req: RRequest, opts: TranslateOptions = {}): ResponsesRequestResult {
+/**
+ * A Responses request as a chat request for a gateway speaking `upstream` (chat, or Anthropic
+ * through chat): fields only chat carries (verbosity, prompt caching, service tier) are left out
+ * for an Anthropic gateway, where the field table announces them as dropped.
+ */
+export function responsesToChatRequest(req: RRequest, opts: TranslateOptions = {}, upstream: 'chat' | 'anthropic' = 'chat'): ResponsesRequestResult {
   const toolNames = new ToolNames();
   const customTools = new Set<string>();
   const tools: OTool[] = [];
+  let dropped = '';
+  let search: Record<string, unknown> | undefined;
   for (const t of req.tools ?? []) {
-    if (!isRecord(t) || typeof t.name !== 'string') continue; // hosted tools (web_search, …) have no chat form
+    if (!isRecord(t)) continue;
+    if (t.type !== 'function' && t.type !== 'custom') {
+      // Hosted tools run on OpenAI's side: web search is chat's own (a search model's, or Anthropic's
+      // web search tool); the others have no chat form, and never become a function.
+      if (typeof t.type === 'string' && WEB_SEARCH.test(t.type) && (upstream === 'anthropic' || isSearchModel(req.model))) {
+        search = {};
+        if (isRecord(t.user_location)) search.user_location = { type: 'approximate', approximate: withoutType(t.user_location) };
+        if (t.search_context_size !== undefined) search.search_context_size = t.search_context_size;
+        if (t.filters !== undefined && t.filters !== null) dropped = addDropped(dropped, `tools.${t.type}.filters`);
+      } else dropped = addDropped(dropped, `tools.${String(t.type)}`);
+      continue;
+    }
+    if (typeof t.name !== 'string') continue;
     if (t.type === 'function') {
       tools.push({
         type: 'function',
@@ -130,6 +156,7 @@ export function responsesToChatRequest(req: RRequest, opts: TranslateOptions = {
   }
   if (typeof req.temperature === 'number') body.temperature = req.temperature;
   if (typeof req.top_p === 'number') body.top_p = req.top_p;
+  if (search) body.web_search_options = search;
   if (tools.length > 0) {
     body.tools = tools;
     const c = req.tool_choice;
@@ -137,9 +164,16 @@ export function responsesToChatRequest(req: RRequest, opts: TranslateOptions = {
     else if (isRecord(c) && typeof c.name === 'string') body.tool_choice = { type: 'function', function: { name: toolNames.up(c.name) } };
     if (typeof req.parallel_tool_calls === 'boolean') body.parallel_tool_calls = req.parallel_tool_calls;
   }
+  // An effort reaches the model, or an Anthropic gateway (as thinking), except a chat model known
+  // to take none (common.ts), for which the field table announces it as dropped.
   const effort = isRecord(req.reasoning) ? req.reasoning.effort : undefined;
-  if (typeof effort === 'string' && effort) body.reasoning_effort = effort as ORequest['reasoning_effort'];
+  if (typeof effort === 'string' && effort && (upstream === 'anthropic' || !isPlainChatModel(req.model, opts))) body.reasoning_effort = effort as ORequest['reasoning_effort'];
   if (typeof req.user === 'string' && req.user) body.user = req.user;
+  if (typeof req.safety_identifier === 'string' && req.safety_identifier) body.safety_identifier = req.safety_identifier;
+  if (upstream === 'chat') {
+    for (const key of CHAT_ONLY) if (req[key] !== undefined && req[key] !== null) body[key] = req[key];
+    if (isRecord(req.text) && typeof req.text.verbosity === 'string') body.verbosity = req.text.verbosity;
+  }
   const format = isRecord(req.text) && isRecord(req.text.format) ? req.text.format : undefined;
   if (format && format.type === 'json_schema') {
     body.response_format = { type: 'json_schema', json_schema: { name: format.name ?? 'output', schema: format.schema, ...(typeof format.strict === 'boolean' ? { strict: format.strict } : {}) } };
@@ -148,7 +182,17 @@ export function responsesToChatRequest(req: RRequest, opts: TranslateOptions = {
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
-  return { body, toolNames, customTools };
+  return { body, toolNames, customTools, dropped };
+}
+
+/** Responses fields chat completions takes as they are (an Anthropic gateway has no place for them). */
+const CHAT_ONLY = ['prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'service_tier'] as const;
+
+/** A Responses user location (`{type:'approximate', city, …}`) without its type, as chat nests it. */
+function withoutType(where: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in where) if (key !== 'type') out[key] = where[key];
+  return out;
 }
 
 function textOf(content: string | RInputContent[] | undefined): string {
@@ -206,7 +250,10 @@ function responseBase(ctx: ResponsesReplyContext, id: string, createdAt: number,
     output: [],
     parallel_tool_calls: r.parallel_tool_calls ?? true,
     previous_response_id: null,
-    reasoning: { effort: isRecord(r.reasoning) && typeof r.reasoning.effort === 'string' ? r.reasoning.effort : null, summary: null },
+    reasoning: {
+      effort: isRecord(r.reasoning) && typeof r.reasoning.effort === 'string' ? r.reasoning.effort : null,
+      summary: isRecord(r.reasoning) && typeof r.reasoning.summary === 'string' ? r.reasoning.summary : null,
+    },
     store: false,
     temperature: typeof r.temperature === 'number' ? r.temperature : null,
     text: { format: { type: 'text' } },

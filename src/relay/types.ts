@@ -48,6 +48,8 @@ export interface ATool {
   input_schema?: unknown;
   type?: string;
   cache_control?: ACacheControl;
+  /** Server tools' settings (web search's max_uses, user_location, …). */
+  [key: string]: unknown;
 }
 
 export type AToolChoice =
@@ -70,6 +72,8 @@ export interface ARequest {
   tool_choice?: AToolChoice;
   metadata?: { user_id?: string };
   thinking?: { type: 'enabled'; budget_tokens: number } | { type: 'disabled' } | { type: 'adaptive' };
+  /** Structured output (`format`) and effort. */
+  output_config?: { format?: { type: 'json_schema'; schema: Record<string, unknown> }; effort?: string };
   [key: string]: unknown;
 }
 

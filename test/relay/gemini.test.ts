@@ -103,13 +103,15 @@ describe('Gemini adapter: paths and shapes', () => {
       stop: ['END'],
       seed: 7,
       presence_penalty: 0.1,
-      reasoning_effort: 'medium',
+      // gpt-4o takes no reasoning effort: the thinking budget is dropped (announced by the field table).
       tools: [{ type: 'function', function: { name: 'ls', parameters: { type: 'object', properties: { dir: { type: 'string' } } } } }],
       tool_choice: { type: 'function', function: { name: 'ls' } },
       stream: true,
       stream_options: { include_usage: true },
     });
     expect(r.thoughts).toBe(false);
+    // Google Search is no function, and gpt-4o is no search model: dropped, and announced.
+    expect(r.dropped).toBe('tools.googleSearch');
   });
 
   it('maps the function-calling modes, JSON mode, thinking levels, and reasoning models’ token field', () => {
@@ -126,7 +128,8 @@ describe('Gemini adapter: paths and shapes', () => {
       type: 'json_schema',
       json_schema: { name: 'response', schema: { type: 'object', properties: { n: { type: 'number' } } } },
     });
-    expect(json({ responseMimeType: 'application/json', responseJsonSchema: { type: 'object' } }, 'anthropic').messages[0]).toEqual({ role: 'system', content: 'Answer with a single JSON value matching this JSON Schema, and nothing else: {"type":"object"}' });
+    // On the way to an Anthropic gateway too: its side turns the schema into structured output.
+    expect(json({ responseMimeType: 'application/json', responseJsonSchema: { type: 'object' } }, 'anthropic').response_format).toEqual({ type: 'json_schema', json_schema: { name: 'response', schema: { type: 'object' } } });
     expect(json({ thinkingConfig: { thinkingLevel: 'HIGH' } }).reasoning_effort).toBe('high');
     expect(json({ thinkingConfig: { thinkingBudget: 0 } }).reasoning_effort).toBeUndefined();
     expect(json({ thinkingConfig: { thinkingBudget: -1, includeThoughts: true } }).reasoning_effort).toBeUndefined();

@@ -99,7 +99,8 @@ describe('Anthropic -> OpenAI chat request', () => {
       max_tokens: 32000,
       temperature: 0.5,
       top_p: 0.9,
-      stop: ['A', 'B', 'C', 'D'],
+      // Every stop sequence: a gateway that takes fewer refuses them itself (never a silent cut).
+      stop: ['A', 'B', 'C', 'D', 'E'],
       tools: [
         { type: 'function', function: { name: 'Read', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } },
         { type: 'function', function: { name: short, parameters: { type: 'object', properties: {} } } },
@@ -107,7 +108,7 @@ describe('Anthropic -> OpenAI chat request', () => {
       tool_choice: 'auto',
       parallel_tool_calls: false,
       user: sha256Hex(userId),
-      reasoning_effort: 'medium',
+      // gpt-4.1 takes no reasoning effort: the thinking budget is dropped (the field table announces it).
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -130,9 +131,12 @@ describe('Anthropic -> OpenAI chat request', () => {
     const req = (model: string, budget: number): ARequest => ({ model, max_tokens: 64000, messages: [{ role: 'user', content: 'x' }], thinking: { type: 'enabled', budget_tokens: budget } });
     expect(anthropicToChatRequest(req('openai/o3', 1024), { maxOutputTokens: 16000 }).body).toMatchObject({ max_completion_tokens: 16000, reasoning_effort: 'low' });
     expect(anthropicToChatRequest(req('gpt-5-mini', 8192)).body).toMatchObject({ max_completion_tokens: 64000, reasoning_effort: 'medium' });
+    // A model the relay treats as plain (max_tokens) gets no reasoning effort either; a gateway's own name gets it.
     const plain = anthropicToChatRequest(req('gpt-4.1', 20000)).body;
-    expect(plain).toMatchObject({ max_tokens: 64000, reasoning_effort: 'high' });
+    expect(plain).toMatchObject({ max_tokens: 64000 });
     expect(plain.max_completion_tokens).toBeUndefined();
+    expect(plain.reasoning_effort).toBeUndefined();
+    expect(anthropicToChatRequest(req('gw-claude', 20000)).body).toMatchObject({ max_tokens: 64000, reasoning_effort: 'high' });
   });
 
   it('keeps the text beside tool results, and a result of several texts as one string; a string content stays a string', () => {
@@ -229,12 +233,14 @@ describe('OpenAI chat -> Anthropic request', () => {
     expect(chatToAnthropicRequest(base, { defaultMaxTokens: 1000 }).body.max_tokens).toBe(1000);
     expect(chatToAnthropicRequest({ ...base, tool_choice: 'none' }).body.tool_choice).toEqual({ type: 'none' });
     expect(chatToAnthropicRequest({ ...base, tool_choice: { type: 'function', function: { name: 'f' } } }).body.tool_choice).toEqual({ type: 'tool', name: 'f' });
-    const thinking = chatToAnthropicRequest({ ...base, reasoning_effort: 'high', temperature: 0.2, max_tokens: 30000 }).body;
-    expect(thinking.thinking).toEqual({ type: 'enabled', budget_tokens: 24576 });
-    expect(thinking.temperature).toBeUndefined();
-    // A budget that does not fit under max_tokens shrinks; below 1024 there is no thinking.
+    const thinking = chatToAnthropicRequest({ ...base, reasoning_effort: 'high', temperature: 0.2, max_tokens: 30000 });
+    expect(thinking.body.thinking).toEqual({ type: 'enabled', budget_tokens: 24576 });
+    // Thinking requires the default temperature: the client's is dropped, and announced.
+    expect(thinking.body.temperature).toBeUndefined();
+    expect(thinking.dropped).toBe('temperature');
+    // A budget that does not fit under max_tokens shrinks; below 1024 the request is refused, naming why.
     expect(chatToAnthropicRequest({ ...base, reasoning_effort: 'high', max_tokens: 5000 }).body.thinking).toEqual({ type: 'enabled', budget_tokens: 4999 });
-    expect(chatToAnthropicRequest({ ...base, reasoning_effort: 'low', max_tokens: 500 }).body.thinking).toBeUndefined();
+    expect(() => chatToAnthropicRequest({ ...base, reasoning_effort: 'low', max_tokens: 500 })).toThrow(/^reasoning_effort is not supported through the relay to an Anthropic gateway: .*max_tokens is 500/);
     expect(chatToAnthropicRequest({ ...base, reasoning_effort: 'minimal' }).body.thinking).toBeUndefined();
   });
 });
@@ -267,8 +273,10 @@ describe('Responses -> chat request', () => {
       store: false,
       include: ['reasoning.encrypted_content'],
     };
-    const { body, customTools } = responsesToChatRequest(req);
+    const { body, customTools, dropped } = responsesToChatRequest(req);
     expect([...customTools]).toEqual(['apply_patch']);
+    // Hosted web search is no function, and gw-model is no search model: dropped, and announced.
+    expect(dropped).toBe('tools.web_search');
     expect(body).toEqual({
       model: 'gw-model',
       messages: [

@@ -8,6 +8,7 @@
 // that speaks it). Pass-through between a client and a gateway of the same protocol needs neither.
 import type { TranslateOptions } from '../common.js';
 import type { ClientProtocol, ErrorInfo } from '../errors.js';
+import type { FieldTable } from '../fields.js';
 import type { ChatConsumer, StreamTranslator } from '../streams.js';
 import type { ModelEntry } from '../local.js';
 import type { ORequest, OResponse } from '../types.js';
@@ -48,6 +49,8 @@ export interface ClientTurn {
   readonly usage: boolean;
   /** The content type of this client's stream, when it is not SSE (Gemini's JSON-array stream). */
   readonly contentType?: string | undefined;
+  /** Parts the translation dropped by a documented rule (server tools, …), comma-separated; '' when none. */
+  readonly dropped: string;
 }
 
 /** A common-form request as this protocol's body, and how to read the gateway's answer back. */
@@ -57,9 +60,18 @@ export interface UpstreamTurn {
   reply(json: Record<string, unknown>): OResponse;
   /** Decodes the gateway's SSE events into common-form chunks for `consumer`. */
   decoder(consumer: ChatConsumer, includeUsage: boolean): StreamTranslator;
+  /** Common-form parts this protocol has no place for, dropped by a documented rule; '' when none. */
+  readonly dropped: string;
 }
 
 export interface ClientSide {
+  /**
+   * The rule for each field of this protocol's requests on its translated routes (fields.ts): the
+   * handler applies it before `accept`, the README's table and the conformance test read it.
+   */
+  readonly fields: FieldTable;
+  /** This protocol's names for common-form fields an upstream side may drop (`temperature` is Gemini's `generationConfig.temperature`). */
+  readonly commonNames?: Readonly<Record<string, string>>;
   /** Why this body is not a request of this protocol (a 400 for the client), or undefined. */
   invalid(body: Record<string, unknown>): string | undefined;
   /** May throw ClientError when the request cannot be translated. */

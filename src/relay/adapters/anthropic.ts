@@ -5,6 +5,7 @@
 import { anthropicToChatRequest, chatToAnthropicResponse, ChatToAnthropicStream, type AnthropicStreamContext } from '../anthropic-to-chat.js';
 import { anthropicToChatResponse, AnthropicToChatStream, chatToAnthropicRequest, type ChatStreamContext, type ChatStreamItem } from '../chat-to-anthropic.js';
 import { anthropicErrorBody, type ErrorInfo } from '../errors.js';
+import { type FieldContext, fieldTable, isPlain } from '../fields.js';
 import { JsonTemplate } from '../json-template.js';
 import { estimateInputTokens } from '../local.js';
 import { type SseEvent, sseEvent } from '../sse.js';
@@ -147,6 +148,67 @@ export class AnthropicSource implements StreamTranslator {
   }
 }
 
+// ------------------------------------------------------------------------------ fields
+
+const thinkingAsked = (v: unknown): boolean => isRecord(v) && v.type === 'enabled';
+const effortAsked = (v: unknown): boolean => v !== undefined && v !== null;
+const plainModel = (_v: unknown, _b: Record<string, unknown>, ctx: FieldContext): boolean => isPlain(ctx);
+const notGlobal = (v: unknown): boolean => v !== 'global';
+const fast = (v: unknown): boolean => v === 'fast';
+
+/** An Anthropic client's fields on its translated route (to a chat gateway; an Anthropic gateway is a pass-through). */
+export const ANTHROPIC_FIELDS = fieldTable({
+  model: { chat: 'translated', note: 'the model map applies' },
+  messages: { chat: 'translated', note: 'text, images, documents, tool calls and results; thinking blocks of earlier turns stay out (a chat model cannot read them)' },
+  max_tokens: { chat: 'translated', note: '`max_completion_tokens` for the models the relay treats as reasoning (o-series, gpt-5), else `max_tokens`' },
+  system: { chat: 'translated', note: 'a system message' },
+  stop_sequences: { chat: 'translated', note: '`stop`, every entry (a gateway that takes fewer, like OpenAI with 4, refuses them itself)' },
+  stream: { chat: 'translated', note: '`stream` with `stream_options.include_usage`' },
+  temperature: { chat: 'translated', note: '`temperature`' },
+  top_p: { chat: 'translated', note: '`top_p`' },
+  top_k: { chat: 'dropped', note: 'chat completions has no top-k sampling' },
+  metadata: { chat: 'translated', note: '`metadata.user_id` as `user` (hashed when longer than 64 characters)' },
+  tools: {
+    chat: 'translated',
+    note: 'client tools as functions; server tools never become a function the model could call (see the tool rows)',
+    items: fieldTable({
+      custom: { chat: 'translated', note: 'a function (also a tool without `type`)' },
+      web_search_20250305: {
+        chat: 'dropped',
+        note: '(and later web search versions) `web_search_options` for a search model (a name with `search`, like gpt-4o-search-preview: its `user_location` too, `max_uses` and the domain lists dropped and announced); for other models dropped',
+        when: 'unless the model is a search model',
+      },
+      '(other server tools)': { chat: 'dropped', note: 'they run on Anthropic’s side (bash, code execution, web fetch, text editor, memory, …): no chat form' },
+    }),
+  },
+  tool_choice: { chat: 'translated', note: '`auto`, `required` (any), `none`, a named function; `disable_parallel_tool_use` as `parallel_tool_calls: false`' },
+  thinking: {
+    chat: 'dropped',
+    note: 'an enabled budget becomes `reasoning_effort` (up to 1024 low, 8192 medium, above high); models known to take none (gpt-4…, gpt-3.5…, chatgpt-…) get none',
+    applies: (v, b, ctx) => thinkingAsked(v) && plainModel(v, b, ctx),
+    when: 'when enabled, for gpt-4…, gpt-3.5…, chatgpt-… models',
+  },
+  output_config: {
+    chat: 'translated',
+    note: 'its fields below',
+    fields: fieldTable({
+      format: { chat: 'translated', note: '`response_format` `json_schema` (strict)' },
+      effort: { chat: 'dropped', note: '`reasoning_effort` (`max` as `xhigh`), before the one `thinking` gives; models known to take none get none', applies: (v, b, ctx) => effortAsked(v) && plainModel(v, b, ctx), when: 'for gpt-4…, gpt-3.5…, chatgpt-… models' },
+    }),
+  },
+  output_format: { chat: 'translated', note: '(the beta name of `output_config.format`) `response_format` `json_schema`' },
+  service_tier: { chat: 'translated', note: '`auto` as `auto`, `standard_only` as `default`' },
+  inference_geo: { chat: 'refused', note: 'the relay cannot pin where a chat gateway runs the model.', applies: notGlobal, when: 'unless `global`' },
+  speed: { chat: 'dropped', note: 'chat completions has no fast mode', applies: fast, when: 'when `fast`' },
+  cache_control: { chat: 'dropped', note: 'chat gateways cache prompts on their own (OpenAI automatically); the hint has no chat form' },
+  container: { chat: 'dropped', note: 'a code-execution container runs on Anthropic’s side' },
+  mcp_servers: { chat: 'dropped', note: 'the MCP connector runs on Anthropic’s side' },
+  context_management: { chat: 'dropped', note: 'context editing runs on Anthropic’s side' },
+  diagnostics: { chat: 'dropped', note: 'Anthropic’s own diagnostics' },
+  user_profile_id: { chat: 'dropped', note: 'an Anthropic account setting' },
+  workspace_id: { chat: 'dropped', note: 'an Anthropic account setting' },
+});
+
 // ------------------------------------------------------------------------------ adapter
 
 export const anthropic: Adapter = {
@@ -158,6 +220,7 @@ export const anthropic: Adapter = {
   ping: ANTHROPIC_PING,
   streamError: (status, info) => sseEvent('error', anthropicErrorBody(status, info)),
   client: {
+    fields: ANTHROPIC_FIELDS,
     invalid: messagesInvalid,
     accept(body, ctx) {
       const r = anthropicToChatRequest({ ...body, model: ctx.model } as ARequest, ctx.options);
@@ -167,6 +230,7 @@ export const anthropic: Adapter = {
       return {
         request: r.body,
         usage: true,
+        dropped: r.dropped,
         reply: (common) => chatToAnthropicResponse(common, reply),
         encoder: () => new AnthropicEncoder({ toolNames: reply.toolNames, model: reply.model, inputTokens: estimateInputTokens(body as Partial<ARequest>) }),
       };
@@ -178,6 +242,7 @@ export const anthropic: Adapter = {
       const ctx = { toolNames: a.toolNames, model };
       return {
         body: JSON.stringify(a.body),
+        dropped: a.dropped,
         reply: (json) => anthropicToChatResponse(json as unknown as AResponse, ctx),
         decoder: (consumer, includeUsage) => new AnthropicSource(consumer, { toolNames: ctx.toolNames, model, includeUsage }),
       };

@@ -2,11 +2,12 @@
 // identities. What it adds is speed: a gateway's chunks are read through a learnt template rather
 // than parsed one by one, and a client's chunks are written as they come.
 import { type ErrorInfo, openaiErrorBody, openaiErrorType } from '../errors.js';
+import { asks, type FieldContext, fieldTable, thinkingMisfits } from '../fields.js';
 import { JsonTemplate } from '../json-template.js';
 import { SSE_COMMENT_PING, type SseEvent, sseData } from '../sse.js';
 import { errorInfoOf, type ChatConsumer, type StreamTranslator } from '../streams.js';
 import type { OChunk, OChunkChoice, ORequest, OResponse } from '../types.js';
-import { isRecord, tryParseJson } from '../util.js';
+import { isRecord, num, tryParseJson } from '../util.js';
 import { type Adapter, messagesInvalid, wantsUsage } from './adapter.js';
 
 /** A chat client: chunks as they are, `data: [DONE]` at the end, an error object on failure. */
@@ -112,6 +113,68 @@ export function chatResponseToChunks(resp: OResponse): OChunk[] {
 
 const same = (common: OResponse): OResponse => common;
 
+// ------------------------------------------------------------------------------ fields
+
+const moreThanOne = (v: unknown): boolean => typeof v !== 'number' || v > 1;
+const audio = (v: unknown): boolean => Array.isArray(v) && v.includes('audio');
+const notAutoOrDefault = (v: unknown): boolean => v !== 'auto' && v !== 'default';
+const effortMisfits = (v: unknown, body: Record<string, unknown>, ctx: FieldContext): boolean => thinkingMisfits(v, num(body.max_completion_tokens) ?? num(body.max_tokens), ctx);
+
+/** A chat client's fields on its translated route (to an Anthropic gateway; a chat gateway is a pass-through). */
+export const CHAT_FIELDS = fieldTable({
+  model: { anthropic: 'translated', note: 'the model map applies' },
+  messages: { anthropic: 'translated', note: 'system and developer messages as `system`; text, images, PDFs, tool calls and results; turns of one role merged' },
+  max_tokens: { anthropic: 'translated', note: '`max_tokens` (the relay’s default, 8192, when neither limit is given: the Messages API requires one)' },
+  max_completion_tokens: { anthropic: 'translated', note: '`max_tokens`, before `max_tokens`' },
+  temperature: { anthropic: 'translated', note: '`temperature`, capped to Anthropic’s 0–1; dropped and announced when thinking is on (Anthropic requires the default)' },
+  top_p: { anthropic: 'translated', note: '`top_p`; dropped and announced when thinking is on' },
+  top_k: { anthropic: 'translated', note: '(not OpenAI’s, but vLLM’s and others’) `top_k`; dropped and announced when thinking is on' },
+  stop: { anthropic: 'translated', note: '`stop_sequences`' },
+  stream: { anthropic: 'translated', note: '`stream`' },
+  stream_options: { anthropic: 'translated', reply: true, note: 'the relay writes the usage chunk when `include_usage` asks for it' },
+  tools: {
+    anthropic: 'translated',
+    note: 'functions as tools (`input_schema`)',
+    items: fieldTable({
+      function: { anthropic: 'translated', note: 'a tool' },
+      custom: { anthropic: 'dropped', note: 'free-form tools have no Messages form' },
+    }),
+  },
+  tool_choice: { anthropic: 'translated', note: '`auto`, `any` (required), `none`, a named tool' },
+  parallel_tool_calls: { anthropic: 'translated', note: '`false` as `disable_parallel_tool_use`' },
+  user: { anthropic: 'translated', note: '`metadata.user_id`' },
+  safety_identifier: { anthropic: 'translated', note: '`metadata.user_id` when `user` is not given' },
+  reasoning_effort: {
+    anthropic: 'refused',
+    note: 'a thinking budget (low 1024, medium 8192, high and xhigh 24576 tokens, kept below `max_tokens`); none and minimal think not at all. Refused when the budget’s minimum, 1024 tokens, does not fit below `max_tokens`.',
+    why: 'its thinking needs a budget of at least 1024 tokens below max_tokens; raise max_tokens (or max_completion_tokens) above 1024, or send no reasoning effort.',
+    applies: effortMisfits,
+    when: 'when 1024 thinking tokens do not fit below max_tokens',
+  },
+  response_format: { anthropic: 'translated', note: '`json_schema` as structured output (`output_config.format`); `json_object`, which structured output cannot express, as an instruction in the system prompt; `text` is the default' },
+  web_search_options: { anthropic: 'translated', note: 'Anthropic’s web search server tool (`web_search_20250305`, with `user_location`); `search_context_size` dropped and announced' },
+  n: { anthropic: 'refused', note: 'an Anthropic gateway returns one choice; send the request n times, or leave n at 1.', applies: moreThanOne, when: 'when above 1' },
+  logprobs: { anthropic: 'refused', note: 'the Messages API returns no log probabilities.', applies: asks, when: 'when true' },
+  top_logprobs: { anthropic: 'refused', note: 'the Messages API returns no log probabilities.', applies: asks, when: 'when above 0' },
+  modalities: { anthropic: 'refused', note: 'the Messages API answers in text only.', applies: audio, when: 'when it asks for audio' },
+  audio: { anthropic: 'refused', note: 'the Messages API answers in text only.' },
+  functions: { anthropic: 'refused', note: 'the deprecated function-calling form; send `tools`.' },
+  function_call: { anthropic: 'refused', note: 'the deprecated function-calling form; send `tool_choice`.' },
+  logit_bias: { anthropic: 'dropped', note: 'token ids mean nothing to another model’s tokenizer', applies: asks, when: 'when not empty' },
+  presence_penalty: { anthropic: 'dropped', note: 'the Messages API has no penalties', applies: asks, when: 'when not 0' },
+  frequency_penalty: { anthropic: 'dropped', note: 'the Messages API has no penalties', applies: asks, when: 'when not 0' },
+  seed: { anthropic: 'dropped', note: 'the Messages API has no seed' },
+  service_tier: { anthropic: 'dropped', note: 'Anthropic’s tiers are not OpenAI’s', applies: notAutoOrDefault, when: 'unless `auto` or `default`' },
+  store: { anthropic: 'dropped', note: 'an Anthropic gateway stores no completions', applies: asks, when: 'when true' },
+  metadata: { anthropic: 'dropped', note: 'OpenAI’s stored-completion tags have no Messages form', applies: asks, when: 'when not empty' },
+  prediction: { anthropic: 'dropped', note: 'predicted outputs (a latency hint) have no Messages form' },
+  prompt_cache_key: { anthropic: 'dropped', note: 'a caching hint with no Messages form' },
+  prompt_cache_retention: { anthropic: 'dropped', note: 'a caching hint with no Messages form' },
+  prompt_cache_options: { anthropic: 'dropped', note: 'a caching hint with no Messages form' },
+  verbosity: { anthropic: 'dropped', note: 'the Messages API has no verbosity setting' },
+  moderation: { anthropic: 'dropped', note: 'OpenAI’s moderation has no Messages form' },
+});
+
 export const chat: Adapter = {
   id: 'chat',
   endpoint: (path) => (path === '/chat/completions' ? {} : undefined),
@@ -121,10 +184,12 @@ export const chat: Adapter = {
   ping: SSE_COMMENT_PING,
   streamError: (status, info) => sseData(openaiErrorBody(status, info)),
   client: {
+    fields: CHAT_FIELDS,
     invalid: messagesInvalid,
     accept: (body, ctx) => ({
       request: { ...body, model: ctx.model } as ORequest,
       usage: wantsUsage(body),
+      dropped: '',
       reply: same,
       encoder: () => new ChatEncoder(),
     }),
@@ -132,6 +197,7 @@ export const chat: Adapter = {
   upstream: {
     send: (request) => ({
       body: JSON.stringify(request),
+      dropped: '',
       reply: (json) => json as unknown as OResponse,
       decoder: (consumer) => new ChatSource(consumer),
     }),

@@ -4,6 +4,7 @@
 // Responses, the relay does not write these requests: a gateway serving them is passed through.
 import { chatToCompletionResponse, ChatToCompletionsStream, completionsToChatRequest } from '../completions.js';
 import { type ErrorInfo, openaiErrorBody } from '../errors.js';
+import { asks, fieldTable } from '../fields.js';
 import { SSE_COMMENT_PING, sseData } from '../sse.js';
 import type { ChatConsumer } from '../streams.js';
 import type { LRequest, OChunk } from '../types.js';
@@ -39,6 +40,34 @@ export class CompletionsEncoder implements ChatConsumer {
   }
 }
 
+// ------------------------------------------------------------------------------ fields
+
+const moreThanOne = (v: unknown): boolean => typeof v !== 'number' || v > 1;
+const isTrue = (v: unknown): boolean => v === true;
+const isNumber = (v: unknown): boolean => typeof v === 'number';
+
+/** A legacy completions client's fields on its translated routes (a gateway serving /v1/completions is a pass-through). */
+export const COMPLETIONS_FIELDS = fieldTable({
+  model: { chat: 'translated', anthropic: 'translated', note: 'the model map applies (or the engine named in the path)' },
+  prompt: { chat: 'translated', anthropic: 'translated', note: 'a user turn after an instruction to continue the text (the first prompt of a list)' },
+  suffix: { chat: 'translated', anthropic: 'translated', note: 'fill-in-the-middle: the text after a `<CURSOR>` marker, with an instruction to write only the middle' },
+  max_tokens: { chat: 'translated', anthropic: 'translated', note: '`max_tokens`' },
+  temperature: { chat: 'translated', anthropic: 'translated', note: '`temperature`' },
+  top_p: { chat: 'translated', anthropic: 'translated', note: '`top_p`' },
+  stop: { chat: 'translated', anthropic: 'translated', note: '`stop`, every entry' },
+  stream: { chat: 'translated', anthropic: 'translated', note: '`stream`, chunks written by the relay' },
+  stream_options: { chat: 'translated', anthropic: 'translated', reply: true, note: 'the relay writes the usage chunk when `include_usage` asks for it' },
+  user: { chat: 'translated', anthropic: 'translated', note: '`user`' },
+  presence_penalty: { chat: 'translated', anthropic: 'dropped', note: 'chat’s own; the Messages API has no penalties', applies: asks, when: 'Anthropic: when not 0' },
+  frequency_penalty: { chat: 'translated', anthropic: 'dropped', note: 'chat’s own; the Messages API has no penalties', applies: asks, when: 'Anthropic: when not 0' },
+  seed: { chat: 'translated', anthropic: 'dropped', note: 'chat’s own; the Messages API has no seed' },
+  logit_bias: { chat: 'translated', anthropic: 'dropped', note: 'chat’s own; token ids mean nothing to another model’s tokenizer', applies: asks, when: 'Anthropic: when not empty' },
+  n: { chat: 'refused', anthropic: 'refused', note: 'the relay returns one choice; send the request n times, or leave n at 1.', applies: moreThanOne, when: 'when above 1' },
+  best_of: { chat: 'refused', anthropic: 'refused', note: 'the relay returns the one completion the gateway gives.', applies: moreThanOne, when: 'when above 1' },
+  echo: { chat: 'refused', anthropic: 'refused', note: 'the relay does not repeat the prompt in the completion.', applies: isTrue, when: 'when true' },
+  logprobs: { chat: 'refused', anthropic: 'refused', note: 'the relay returns no log probabilities.', applies: isNumber, when: 'when a number' },
+});
+
 const ENGINE_PATH = /^\/engines\/([^/]+)\/completions$/;
 
 /** A path segment unescaped; as it is when its escapes are malformed (a bad request is the gateway's to refuse). */
@@ -63,10 +92,12 @@ export const completions: Adapter = {
   ping: SSE_COMMENT_PING,
   streamError: (status, info) => sseData(openaiErrorBody(status, info)),
   client: {
+    fields: COMPLETIONS_FIELDS,
     invalid: (body) => (body.prompt === undefined ? 'prompt: required' : undefined),
     accept: (body, ctx) => ({
-      request: completionsToChatRequest(body as LRequest, ctx.model, ctx.options),
+      request: completionsToChatRequest(body as LRequest, ctx.model, ctx.options, ctx.upstream === 'anthropic' ? 'anthropic' : 'chat'),
       usage: true,
+      dropped: '',
       // A completions client sees the model it asked for.
       reply: (common) => chatToCompletionResponse(common, ctx.requested),
       encoder: () => new CompletionsEncoder(ctx.requested, wantsUsage(body)),

@@ -21,8 +21,10 @@
 //   `thought: true` parts only when includeThoughts asks for them.
 // - usageMetadata (prompt, candidates, cached, thoughts, total), finishReason, errors as
 //   `{error:{code,message,status}}` with the upstream's HTTP status.
-import { clampTokens, defaultIsReasoningModel, effortFromBudget } from '../common.js';
-import { ClientError, type ErrorInfo, geminiErrorBody } from '../errors.js';
+import { clampTokens, defaultIsReasoningModel, effortFromBudget, isPlainChatModel } from '../common.js';
+import { isSearchModel } from '../anthropic-to-chat.js';
+import { type ErrorInfo, geminiErrorBody } from '../errors.js';
+import { addDropped, asks, type FieldContext, fieldTable, isPlain, thinkingMisfits } from '../fields.js';
 import { type ModelEntry } from '../local.js';
 import { SSE_COMMENT_PING } from '../sse.js';
 import type { ChatConsumer } from '../streams.js';
@@ -197,31 +199,109 @@ export interface GeminiRequestResult {
   toolNames: ToolNames;
   /** Whether the client asked to see thoughts (`thinkingConfig.includeThoughts`). */
   thoughts: boolean;
+  /** Parts of the request dropped by a documented rule (Google's own tools), comma-separated; '' when none. */
+  dropped: string;
 }
+
+// ------------------------------------------------------------------------------ fields
+
+const moreThanOne = (v: unknown): boolean => typeof v !== 'number' || v > 1;
+const isTrue = (v: unknown): boolean => v === true;
+const isNumber = (v: unknown): boolean => typeof v === 'number';
+const notTextOrJson = (v: unknown): boolean => v !== 'text/plain' && v !== 'application/json';
+const notText = (v: unknown): boolean => !Array.isArray(v) || v.some((m) => typeof m !== 'string' || m.toUpperCase() !== 'TEXT');
+/** Thinking that goes nowhere: a chat model the relay does not treat as reasoning, or a budget that does not fit on Anthropic. */
+const thinkingLost = (v: unknown, body: Record<string, unknown>, ctx: FieldContext): boolean => {
+  const effort = effortOfThinking(v);
+  if (effort === undefined) return false;
+  if (ctx.upstream === 'anthropic') return thinkingMisfits(effort, isRecord(body.generationConfig) ? num(body.generationConfig.maxOutputTokens) : undefined, ctx);
+  return isPlain(ctx);
+};
+
+/** A Gemini client's fields (the relay always translates them: it never writes Gemini requests). */
+export const GEMINI_FIELDS = fieldTable({
+  model: { chat: 'translated', anthropic: 'translated', note: '(or the model in the path) the model map applies' },
+  contents: { chat: 'translated', anthropic: 'translated', note: 'turns, text, thoughts, inline and file data, function calls and responses (paired by id, else by name)' },
+  systemInstruction: { chat: 'translated', anthropic: 'translated', note: 'a system message' },
+  tools: {
+    chat: 'translated',
+    anthropic: 'translated',
+    note: 'function declarations as functions; Google’s own tools never become a function (see the tool rows)',
+    items: fieldTable({
+      functionDeclarations: { chat: 'translated', anthropic: 'translated', note: 'functions (`parameters` from Google’s schema subset, or `parametersJsonSchema`)' },
+      googleSearch: { chat: 'dropped', anthropic: 'translated', note: '(and `googleSearchRetrieval`) `web_search_options` for a chat search model, Anthropic’s web search tool on an Anthropic gateway; dropped for other chat models', when: 'unless the model is a search model' },
+      '(other Google tools)': { chat: 'dropped', anthropic: 'dropped', note: 'code execution, URL context, file search, maps, computer use run on Google’s side' },
+    }),
+  },
+  toolConfig: { chat: 'translated', anthropic: 'translated', note: '`functionCallingConfig` modes AUTO, ANY (with `allowedFunctionNames`), NONE as `tool_choice`' },
+  generationConfig: {
+    chat: 'translated',
+    anthropic: 'translated',
+    note: 'its fields below',
+    fields: fieldTable({
+      temperature: { chat: 'translated', anthropic: 'translated', note: '`temperature`' },
+      topP: { chat: 'translated', anthropic: 'translated', note: '`top_p`' },
+      topK: { chat: 'dropped', anthropic: 'translated', note: '`top_k` on Anthropic; chat completions has no top-k sampling' },
+      maxOutputTokens: { chat: 'translated', anthropic: 'translated', note: '`max_completion_tokens` for reasoning models, else `max_tokens`' },
+      stopSequences: { chat: 'translated', anthropic: 'translated', note: '`stop`, every entry' },
+      candidateCount: { chat: 'refused', anthropic: 'refused', note: 'the relay’s gateways return one candidate; ask again for another, or leave it at 1.', applies: moreThanOne, when: 'when above 1' },
+      presencePenalty: { chat: 'translated', anthropic: 'dropped', note: 'chat’s own; the Messages API has no penalties', applies: asks, when: 'Anthropic: when not 0' },
+      frequencyPenalty: { chat: 'translated', anthropic: 'dropped', note: 'chat’s own; the Messages API has no penalties', applies: asks, when: 'Anthropic: when not 0' },
+      seed: { chat: 'translated', anthropic: 'dropped', note: 'chat’s own; the Messages API has no seed' },
+      responseMimeType: { chat: 'refused', anthropic: 'refused', note: 'only text and JSON answers come through chat.', applies: notTextOrJson, when: 'unless text/plain or application/json' },
+      responseSchema: { chat: 'translated', anthropic: 'translated', note: 'JSON mode with the schema (Google’s subset as JSON Schema): `response_format` `json_schema`, structured output on Anthropic' },
+      responseJsonSchema: { chat: 'translated', anthropic: 'translated', note: 'as `responseSchema`' },
+      responseModalities: { chat: 'refused', anthropic: 'refused', note: 'only text answers come through chat.', applies: notText, when: 'unless only TEXT' },
+      thinkingConfig: {
+        chat: 'dropped',
+        anthropic: 'refused',
+        note: '`thinkingLevel`, or `thinkingBudget` (up to 1024 low, 8192 medium, above high), as `reasoning_effort`, or a thinking budget on Anthropic; `includeThoughts` shows the thoughts. Dropped for chat models known to take none (gpt-4…, gpt-3.5…, chatgpt-…); refused on Anthropic when 1024 thinking tokens do not fit below `maxOutputTokens`.',
+        why: 'on an Anthropic gateway thinking needs a budget of at least 1024 tokens below maxOutputTokens; raise maxOutputTokens above 1024, or turn thinking off.',
+        applies: thinkingLost,
+        when: 'chat: for gpt-4…, gpt-3.5…, chatgpt-… models; Anthropic: when the thinking does not fit',
+      },
+      responseLogprobs: { chat: 'refused', anthropic: 'refused', note: 'the relay returns no log probabilities.', applies: isTrue, when: 'when true' },
+      logprobs: { chat: 'refused', anthropic: 'refused', note: 'the relay returns no log probabilities.', applies: isNumber, when: 'when a number' },
+      speechConfig: { chat: 'refused', anthropic: 'refused', note: 'only text answers come through chat.' },
+      imageConfig: { chat: 'refused', anthropic: 'refused', note: 'only text answers come through chat.' },
+      mediaResolution: { chat: 'dropped', anthropic: 'dropped', note: 'a Gemini input setting with no chat form' },
+      enableEnhancedCivicAnswers: { chat: 'dropped', anthropic: 'dropped', note: 'a Gemini setting with no chat form' },
+    }),
+  },
+  safetySettings: { chat: 'dropped', anthropic: 'dropped', note: 'the gateway’s model applies its own safety rules', applies: asks, when: 'when not empty' },
+  cachedContent: { chat: 'refused', anthropic: 'refused', note: 'cached contents live at Google; send the contents themselves.' },
+  labels: { chat: 'dropped', anthropic: 'dropped', note: 'Vertex billing labels have no chat form' },
+});
+
+/** The Gemini names of common-form fields an Anthropic gateway's side may drop. */
+const GEMINI_NAMES: Readonly<Record<string, string>> = {
+  temperature: 'generationConfig.temperature',
+  top_p: 'generationConfig.topP',
+  top_k: 'generationConfig.topK',
+};
 
 /** A Gemini request as a chat request for `ctx.model`. */
 export function geminiToChatRequest(req: Json, ctx: Pick<ClientContext, 'model' | 'options' | 'upstream'>, stream: boolean): GeminiRequestResult {
   const gen = isRecord(req.generationConfig) ? req.generationConfig : {};
-  const candidates = num(gen.candidateCount);
-  if (candidates !== undefined && candidates > 1) {
-    throw new ClientError(400, `generationConfig.candidateCount: ${candidates} is not supported through the relay (its gateways return one candidate); ask ${candidates} times, or leave it at 1.`);
-  }
   const toolNames = new ToolNames();
   const messages: OMessage[] = [];
-  let system = textOfSystem(req.systemInstruction);
+  const system = textOfSystem(req.systemInstruction);
+  const reasoning = (ctx.options.isReasoningModel ?? defaultIsReasoningModel)(ctx.model);
+  let dropped = '';
 
   const body: ORequest = { model: ctx.model, messages };
   const max = clampTokens(num(gen.maxOutputTokens), ctx.options);
   if (max !== undefined) {
-    if ((ctx.options.isReasoningModel ?? defaultIsReasoningModel)(ctx.model)) body.max_completion_tokens = max;
+    if (reasoning) body.max_completion_tokens = max;
     else body.max_tokens = max;
   }
   if (typeof gen.temperature === 'number') body.temperature = gen.temperature;
   if (typeof gen.topP === 'number') body.top_p = gen.topP;
   if (typeof gen.topK === 'number' && ctx.upstream === 'anthropic') body.top_k = gen.topK;
   if (Array.isArray(gen.stopSequences)) {
+    // Every stop sequence goes: a gateway that takes fewer (OpenAI's limit is 4) refuses them itself.
     const stop = gen.stopSequences.filter((s): s is string => typeof s === 'string' && s.length > 0);
-    if (stop.length) body.stop = stop.slice(0, 4);
+    if (stop.length) body.stop = stop;
   }
   if (ctx.upstream === 'chat') {
     if (typeof gen.presencePenalty === 'number') body.presence_penalty = gen.presencePenalty;
@@ -229,26 +309,33 @@ export function geminiToChatRequest(req: Json, ctx: Pick<ClientContext, 'model' 
     if (typeof gen.seed === 'number') body.seed = gen.seed;
   }
 
-  // JSON mode: a schema when the client gave one.
-  const schema = gen.responseJsonSchema ?? (gen.responseSchema !== undefined ? openApiToJsonSchema(gen.responseSchema) : undefined);
-  if (gen.responseMimeType === 'application/json') {
-    if (ctx.upstream === 'anthropic') {
-      const rule = schema === undefined ? 'Answer with a single JSON value and nothing else.' : `Answer with a single JSON value matching this JSON Schema, and nothing else: ${jsonText(schema)}`;
-      system = system ? `${system}\n\n${rule}` : rule;
-    } else body.response_format = schema === undefined ? { type: 'json_object' } : { type: 'json_schema', json_schema: { name: 'response', schema } };
+  // JSON mode (a schema implies it): chat's response_format, which an Anthropic gateway's side
+  // turns into structured output.
+  const schema = gen.responseJsonSchema ?? (gen.responseSchema !== undefined && gen.responseSchema !== null ? openApiToJsonSchema(gen.responseSchema) : undefined);
+  if (gen.responseMimeType === 'application/json' || (schema !== undefined && schema !== null)) {
+    body.response_format = schema === undefined || schema === null ? { type: 'json_object' } : { type: 'json_schema', json_schema: { name: 'response', schema } };
   }
 
+  // Thinking reaches the model, or an Anthropic gateway (as a budget), except a chat model known to
+  // take none (common.ts), for which the field table announces it as dropped.
+  const effort = effortOfThinking(gen.thinkingConfig);
+  if (effort && (ctx.upstream === 'anthropic' || !isPlainChatModel(ctx.model, ctx.options))) body.reasoning_effort = effort;
   const thinking = isRecord(gen.thinkingConfig) ? gen.thinkingConfig : {};
-  const budget = num(thinking.thinkingBudget);
-  const level = typeof thinking.thinkingLevel === 'string' ? thinking.thinkingLevel.toLowerCase() : undefined;
-  // A budget of 0 turns thinking off and -1 lets the model decide: neither is an effort.
-  if (level && EFFORTS.has(level)) body.reasoning_effort = level as ORequest['reasoning_effort'];
-  else if (budget !== undefined && budget > 0) body.reasoning_effort = effortFromBudget(budget);
 
   if (system) messages.push({ role: 'system', content: system });
   messages.push(...contentsToMessages(Array.isArray(req.contents) ? req.contents : [], toolNames));
 
   let tools = toolsOf(req.tools, toolNames);
+  // Google's own tools: search is chat's web search (a search model's, or Anthropic's web search
+  // tool); the others have no chat form and are dropped, announced.
+  for (const t of Array.isArray(req.tools) ? req.tools : []) {
+    if (!isRecord(t)) continue;
+    for (const key in t) {
+      if (key === 'functionDeclarations' || t[key] === undefined || t[key] === null) continue;
+      if ((key === 'googleSearch' || key === 'googleSearchRetrieval') && (ctx.upstream === 'anthropic' || isSearchModel(ctx.model))) body.web_search_options = {};
+      else dropped = addDropped(dropped, `tools.${key}`);
+    }
+  }
   const tc = isRecord(req.toolConfig) && isRecord(req.toolConfig.functionCallingConfig) ? req.toolConfig.functionCallingConfig : undefined;
   if (tools.length > 0 && tc) {
     const allowed = Array.isArray(tc.allowedFunctionNames) ? tc.allowedFunctionNames.filter((s): s is string => typeof s === 'string').map((s) => toolNames.up(s)) : [];
@@ -264,7 +351,16 @@ export function geminiToChatRequest(req: Json, ctx: Pick<ClientContext, 'model' 
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
-  return { body, toolNames, thoughts: thinking.includeThoughts === true };
+  return { body, toolNames, thoughts: thinking.includeThoughts === true, dropped };
+}
+
+/** A thinkingConfig as a reasoning effort: a level, or a budget (0 turns thinking off and -1 lets the model decide: neither is an effort). */
+function effortOfThinking(config: unknown): ORequest['reasoning_effort'] | undefined {
+  if (!isRecord(config)) return undefined;
+  const level = typeof config.thinkingLevel === 'string' ? config.thinkingLevel.toLowerCase() : undefined;
+  if (level && EFFORTS.has(level)) return level as ORequest['reasoning_effort'];
+  const budget = num(config.thinkingBudget);
+  return budget !== undefined && budget > 0 ? effortFromBudget(budget) : undefined;
 }
 
 // ------------------------------------------------------------------------------ reply
@@ -479,6 +575,8 @@ export const gemini: Adapter = {
   ping: SSE_COMMENT_PING,
   streamError: (status, info) => `${JSON.stringify(geminiErrorBody(status, info))}\n`,
   client: {
+    fields: GEMINI_FIELDS,
+    commonNames: GEMINI_NAMES,
     invalid: (body) => (Array.isArray(body.contents) ? undefined : 'contents: required (an array)'),
     accept(body, ctx) {
       const stream = /:streamGenerateContent(\?|$)/.test(ctx.url);
@@ -488,6 +586,7 @@ export const gemini: Adapter = {
       return {
         request: r.body,
         usage: true,
+        dropped: r.dropped,
         contentType: sse ? undefined : 'application/json; charset=utf-8',
         reply: (common) => chatToGeminiResponse(common, reply),
         encoder: () => new GeminiEncoder(reply, sse),
