@@ -10,10 +10,12 @@ import { continueDev } from './continue/recipe.js';
 import { crush } from './crush/recipe.js';
 import { copilot } from './copilot/recipe.js';
 import { cursor } from './cursor/recipe.js';
+import { droid } from './droid/recipe.js';
 import { geminiCli } from './gemini-cli/recipe.js';
 import { goose } from './goose/recipe.js';
 import { kiloCode } from './kilo-code/recipe.js';
 import { openclaw } from './openclaw/recipe.js';
+import { pi } from './pi/recipe.js';
 import { opencode } from './opencode/recipe.js';
 import { qwenCode } from './qwen-code/recipe.js';
 import { rooCode } from './roo-code/recipe.js';
@@ -21,7 +23,7 @@ import { shellEnv } from './shell-env/recipe.js';
 import { windsurf } from './windsurf/recipe.js';
 import { zed } from './zed/recipe.js';
 
-export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, crush, shellEnv];
+export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, crush, pi, droid, shellEnv];
 
 export function findRecipe(id: string): DoctorRecipe | undefined {
   return recipes.find((r) => r.id === id);

@@ -111,6 +111,12 @@ export interface Recipe {
   explicitOnly?: boolean;
   detect: DetectSpec;
   plan(ctx: RecipeContext): RecipePlan;
+  /**
+   * The key the agent sends when it finds `stored` where `plan` writes the key, for an agent that
+   * decodes that value (Pi reads `$$` as `$`); undefined when it is no literal key (a `$NAME`
+   * reference, a command). Absent: the stored text is the key.
+   */
+  readKey?(stored: string): string | undefined;
   /** What `doctor` should know beyond the files `plan` writes (overrides, traps); optional. */
   checks?: RecipeChecks;
 }

@@ -29,7 +29,8 @@ export async function readAgents(toRead: readonly AgentToRead[], where: Pick<Doc
   const { snapshot, unreadable } = await readAll(prepared.flatMap((p) => [...planFilesToRead(p.plan), ...p.moduleFiles, ...p.overrides]));
   const agents = prepared.map(({ moduleFiles, overrides, ...a }): AgentState => {
     const files = viewFiles(a.plan, snapshot);
-    const slots = readSlots(locate(files));
+    // An agent that decodes its key setting (Pi's `$$`): doctor compares what it sends.
+    const slots = readSlots(locate(files)).map((s) => (s.slot === 'key' && typeof s.value === 'string' && a.recipe.readKey ? { ...s, value: a.recipe.readKey(s.value) ?? s.value } : s));
     const keySlot = slots.find((s) => s.slot === 'key' && typeof s.value === 'string' && s.value !== '');
     const modelSlot = slots.find((s) => s.slot === 'model' && typeof s.value === 'string' && s.value !== '');
     const key = keySlot ? (extract(keySlot.template, '{key}', keySlot.value as string) ?? (keySlot.value as string)) : undefined;

@@ -18,7 +18,7 @@
 // - claude-code's postinstall (install.cjs) copies the platform binary over a
 //   500-byte placeholder. If npm skipped install scripts, we run it ourselves.
 // - openclaw needs Node >= 24 (its preinstall refuses anything older) and is run
-//   with it; so is Qwen Code (engines.node >= 22). The manifest's `runtimes.node` pins that Node, installed from the
+//   with it; so are Qwen Code and Pi (engines.node >= 22). The manifest's `runtimes.node` pins that Node, installed from the
 //   npm registry (the `node` package) into <cache>/runtime first; the agents
 //   are then installed with it first on PATH, so npm and every install script
 //   run on it. Nothing expects Node 24 on the machine.
@@ -63,6 +63,9 @@ const AGENTS = {
   openclaw: { bin: 'openclaw', entry: join('openclaw', 'openclaw.mjs') },
   '@qwen-code/qwen-code': { bin: 'qwen', entry: join('@qwen-code', 'qwen-code', 'cli-entry.js') },
   '@kilocode/cli': { bin: 'kilo' },
+  '@earendil-works/pi-coding-agent': { bin: 'pi', entry: join('@earendil-works', 'pi-coding-agent', 'dist', 'bundle', 'cli.js') },
+  droid: { bin: 'droid' },
+  '@github/copilot': { bin: 'copilot' },
 };
 
 export function binPath(name) {

@@ -32,6 +32,12 @@ export const openclawEntry = join(agentsCacheDir, 'node_modules', 'openclaw', 'o
 export const qwenEntry = join(agentsCacheDir, 'node_modules', '@qwen-code', 'qwen-code', 'cli-entry.js');
 /** Kilo Code CLI (`kilo`), from @kilocode/cli (a native binary from a platform package). */
 export const kiloBin = bin('kilo');
+/** Pi's entry script (@earendil-works/pi-coding-agent), run with `runtimeNode` (it needs Node >= 22.19). */
+export const piEntry = join(agentsCacheDir, 'node_modules', '@earendil-works', 'pi-coding-agent', 'dist', 'bundle', 'cli.js');
+/** Factory Droid (`droid`), from the npm package `droid` (a launcher for the native binary of @factory/cli-<platform>). */
+export const droidBin = bin('droid');
+/** GitHub Copilot CLI (`copilot`), from @github/copilot (a Node launcher for @github/copilot-<platform>). */
+export const copilotBin = bin('copilot');
 /** The Node pinned in the manifest's `runtimes.node`, installed by install.mjs into the cache. */
 export const runtimeNode = join(agentsCacheDir, 'runtime', 'node_modules', 'node', 'bin', isWindows ? 'node.exe' : 'node');
 
@@ -51,5 +57,8 @@ export const agentVersions = {
   qwen: manifest.dependencies['@qwen-code/qwen-code'] ?? 'unknown',
   kilo: manifest.dependencies['@kilocode/cli'] ?? 'unknown',
   gemini: manifest.dependencies['@google/gemini-cli'] ?? 'unknown',
+  pi: manifest.dependencies['@earendil-works/pi-coding-agent'] ?? 'unknown',
+  droid: manifest.dependencies.droid ?? 'unknown',
+  copilot: manifest.dependencies['@github/copilot'] ?? 'unknown',
   runtimeNode: manifest.runtimes?.node ?? 'unknown',
 };
