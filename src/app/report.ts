@@ -16,6 +16,8 @@ export interface AgentReport {
   model?: string;
   /** Files written (or, in a dry run, that would be). */
   files: string[];
+  /** In a dry run: the files the agent reads that already hold what it would write. */
+  unchanged?: string[];
   messages: string[];
   notes: string[];
   /** Set when the agent goes through the local relay: where, and why. */
@@ -53,7 +55,10 @@ export function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, wr
   const files = plan.changes.map((c) => c.path);
   const status: AgentStatus = files.length ? 'updated' : plan.manual ? 'manual' : 'unchanged';
   const report: AgentReport = { ...base, status, files, messages: plan.messages, ...(plan.manual ? { manual: plan.manual } : {}) };
-  if (dryRun) report.diff = changesDiff(plan.changes, env);
+  if (dryRun) {
+    report.diff = changesDiff(plan.changes, env);
+    report.unchanged = plan.files.filter((f) => !files.includes(f));
+  }
   return report;
 }
 

@@ -3,7 +3,7 @@
 // or another gateway. `use` re-applies the agents this says route through setup-gateway.
 import type { Environment } from '../core/environment.js';
 import { normalizeBaseUrl } from '../core/profile.js';
-import { DEFAULT_PROFILE, readApplied, readProfiles, type AppliedRecord, type ProfileStore } from '../core/profiles.js';
+import { readApplied, readProfiles, type AppliedRecord, type ProfileStore } from '../core/profiles.js';
 import { readRelayState } from '../core/relay-state.js';
 import { defaultRelayUrl } from '../core/relay-target.js';
 import { currentRoutes, VENDORS, type CurrentRoute } from './agents.js';
@@ -41,7 +41,8 @@ function statusOf(route: CurrentRoute, store: ProfileStore, applied: AppliedReco
   if (relayUrls.has(url)) return { ...base, via: 'relay', profile: last?.profile ?? null, url, managed: true };
   const saved = store.profiles.find((p) => rootOf(p.baseUrl) === url);
   if (saved) return { ...base, via: 'profile', profile: saved.name, url, managed: true };
-  if (last && last.profile === DEFAULT_PROFILE && rootOf(last.baseUrl) === url) return { ...base, via: 'profile', profile: DEFAULT_PROFILE, url, managed: true };
+  // A plain apply (`default`) or a profile from a file or URL (a team's): named as last applied.
+  if (last && rootOf(last.baseUrl) === url) return { ...base, via: 'profile', profile: last.profile, url, managed: true };
   return { ...base, via: hostOf(url) in VENDORS ? 'vendor' : 'other', profile: null, url, managed: false };
 }
 

@@ -1,21 +1,22 @@
 // `setup-gateway apply`: configure agents without questions (beyond a consent prompt on a
 // terminal). Detect → plan → (dry run: show) → apply → report.
 import { z } from 'zod';
-import { applyAgents, type ApplyRequest } from '../app/apply.js';
+import { applyAgents, type ApplyRequest, type ApplyResult } from '../app/apply.js';
 import { applyRequestFor } from '../app/profiles.js';
-import { findProfile, readProfiles } from '../core/profiles.js';
+import { loadProfile } from '../app/profile-source.js';
 import { Printer } from '../app/io.js';
 import { resolveKey } from '../app/key.js';
 import { relayStartAdvice } from '../app/relay-run.js';
 import { printReports } from '../app/report.js';
 import type { RelayStatus } from '../app/write.js';
 import { ExitCode, UsageError } from '../core/errors.js';
+import { displayPath, type Environment } from '../core/environment.js';
 import type { Profile } from '../core/profile.js';
 import { parseCommand } from './args.js';
 import type { CliIO } from './io.js';
 
 export const applyHelp = `Usage: setup-gateway apply --base-url URL [options]
-       setup-gateway apply --profile NAME [options]
+       setup-gateway apply --profile NAME|FILE|URL [--sha256 HEX] [options]
 
 Configure coding agents to use an AI gateway, without questions.
 
@@ -23,6 +24,15 @@ Options:
   --base-url URL      the gateway, with or without /v1 (required unless --profile)
   --profile NAME      a saved profile (see \`setup-gateway profile --help\`): its URL, key
                       reference, models and relay preference; the flags below win over it
+  --profile FILE|URL  a profile document (the same fields: a team's file, or an https://
+                      URL; plain http only to localhost); it names no key: the key comes
+                      from its "key" reference (env:VAR, file:PATH), a key flag or
+                      SETUP_GATEWAY_KEY
+  --sha256 HEX        refuse the profile file or URL unless its bytes have this SHA-256
+                      (as \`sha256sum FILE\` prints it)
+  --check             write nothing; exit 0 when every agent already matches, 3 when
+                      something would change (1 and 2 as usual); with --json, lists the
+                      changed and unchanged files
   --key KEY           the gateway key (visible in the process list: prefer the next two)
   --key-env VAR       read the key from environment variable VAR
   --key-stdin         read the key from standard input
@@ -42,11 +52,19 @@ Options:
 
 A gateway that does not answer (connection refused, DNS, TLS, timeout) gets a warning:
 the agents are configured all the same, and fail until it answers.
+
+Examples:
+  setup-gateway apply --base-url https://gw.example.com/v1 --key-env GW_KEY --model auto
+  setup-gateway apply --profile ./team-profile.json --key-env GW_KEY --yes
+  setup-gateway apply --profile https://config.example.com/gw.json --sha256 9f86d0…15b0 --check
+  setup-gateway apply --profile work --check --json    # exit 3 when something would change
 `;
 
 const OptionsSchema = z.object({
   'base-url': z.string().optional(),
   profile: z.string().optional(),
+  sha256: z.string().optional(),
+  check: z.boolean().default(false),
   key: z.string().optional(),
   'key-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
   'key-stdin': z.boolean().default(false),
@@ -68,6 +86,8 @@ const OptionsSchema = z.object({
 export const applyFlags = {
   'base-url': { type: 'string' },
   profile: { type: 'string' },
+  sha256: { type: 'string' },
+  check: { type: 'boolean' },
   key: { type: 'string' },
   'key-env': { type: 'string' },
   'key-stdin': { type: 'boolean' },
@@ -86,13 +106,14 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
   const env = io.environment();
   const base = await gatewayOf(options, io);
   print.addSecret(base.key);
-  // Questions only where someone can answer them, and never into a JSON document.
-  const ask = io.interactive && !options.json ? (question: string) => io.confirm(question) : undefined;
+  // Questions only where someone can answer them, never into a JSON document, never in a check.
+  const ask = io.interactive && !options.json && !options.check ? (question: string) => io.confirm(question) : undefined;
+  const dryRun = options['dry-run'] || options.check;
   const result = await applyAgents(
     {
       ...base,
       agents: options.agent,
-      dryRun: options['dry-run'],
+      dryRun,
       yes: options.yes,
       offline: options.offline,
       ...(options['relay-port'] !== undefined ? { relayPort: options['relay-port'] } : {}),
@@ -111,6 +132,7 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
     return ExitCode.failure;
   }
   for (const secret of result.secrets) print.addSecret(secret);
+  if (options.check) return printCheck(result, options.json, print, env);
   const relay = result.relay ? { ...result.relay, message: relayMessage(result.relay, result.profile) } : undefined;
   if (options.json) {
     print.json({
@@ -129,15 +151,50 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
   return result.failed ? ExitCode.failure : ExitCode.ok;
 }
 
-/** The gateway to apply: a saved profile (--profile, the flags win over its fields), or the flags alone. */
+/**
+ * `--check`: what apply would change, file by file, and the exit code a configuration-management
+ * run keys on: 0 everything matches, 3 something would change, 1 an agent cannot be configured.
+ */
+function printCheck(result: Extract<ApplyResult, { kind: 'done' }>, json: boolean, print: Printer, env: Environment): number {
+  const files = result.reports.flatMap((r) => [
+    ...r.files.map((path) => ({ agent: r.id, path, state: 'changed' as const })),
+    ...(r.unchanged ?? []).map((path) => ({ agent: r.id, path, state: 'unchanged' as const })),
+  ]);
+  const changed = files.filter((f) => f.state === 'changed');
+  const code = result.failed ? ExitCode.failure : changed.length ? ExitCode.changes : ExitCode.ok;
+  if (json) {
+    print.json({
+      ok: !result.failed,
+      check: true,
+      changed: changed.map((f) => f.path),
+      unchanged: files.filter((f) => f.state === 'unchanged').map((f) => f.path),
+      files,
+      gateway: { ...result.profile.urls, ...(result.unreachable ? { unreachable: result.unreachable } : {}) },
+      agents: result.reports,
+    });
+    return code;
+  }
+  printReports(print, result.reports, result.profile, true, null, env);
+  print.out(
+    result.failed
+      ? 'Check: some agents cannot be configured (above).'
+      : changed.length
+        ? `Check: ${changed.length} file${changed.length === 1 ? '' : 's'} would change (${changed.map((f) => displayPath(env, f.path)).join(', ')}); run without --check to apply.`
+        : 'Check: every agent already matches; nothing would change.',
+  );
+  return code;
+}
+
+/** The gateway to apply: a profile (--profile, the flags win over its fields), or the flags alone. */
 async function gatewayOf(options: z.infer<typeof OptionsSchema>, io: CliIO): Promise<Omit<ApplyRequest, 'agents' | 'dryRun' | 'yes'>> {
   const world = { env: io.environment().env, readStdin: () => io.readStdin() };
   if (options.profile !== undefined) {
     if (options['base-url'] !== undefined) throw new UsageError('apply: give --profile or --base-url, not both.');
-    const saved = findProfile(await readProfiles(io.environment()), options.profile);
-    const { request } = await applyRequestFor(saved, { keyFlags: options, models: options.model, ...(options.relay ? { relay: options.relay } : {}), command: 'apply' }, world);
+    const { profile } = await loadProfile(options.profile, options.sha256, { env: io.environment(), fetch: io.fetch, ...(io.cwd !== undefined ? { cwd: io.cwd } : {}) });
+    const { request } = await applyRequestFor(profile, { keyFlags: options, models: options.model, ...(options.relay ? { relay: options.relay } : {}), command: 'apply' }, world);
     return request;
   }
+  if (options.sha256 !== undefined) throw new UsageError('apply: --sha256 pins a profile file or URL: give it with --profile FILE|URL.');
   if (options['base-url'] === undefined) {
     throw new UsageError('apply: invalid options:', ['base-url: is required (e.g. --base-url https://gateway.example.com/v1), or name a saved profile with --profile NAME']);
   }

@@ -1,6 +1,7 @@
 // Typed errors. Commands throw these; only src/cli.ts turns them into a message and an exit code.
 
-export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
+/** `changes`: `apply --check` found something that would change (and `doctor --against`, drift). */
+export const ExitCode = { ok: 0, failure: 1, usage: 2, changes: 3 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Something the user asked for is malformed: bad flag, bad URL, bad key. Exit 2. */

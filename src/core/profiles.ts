@@ -113,28 +113,41 @@ export async function readProfiles(env: Environment): Promise<ProfileStore> {
 
 /** Parses the text of a store; `where` names it in errors. */
 export function parseProfileStore(text: string, where: string): ProfileStore {
+  return parseJsonDocument(text, where, ProfileStoreSchema, 'a profiles file', (message, details) => new SetupError(message, [...details, 'Fix the file by hand or remove it; nothing was written.']));
+}
+
+/**
+ * Parses one profile document (a team's profile file or URL): strict JSON, the published schema,
+ * and no key in it (a shared document names where the key comes from, never the key).
+ * Malformed: a usage error with line:column, so the caller writes nothing and exits 2.
+ */
+export function parseProfileDocument(text: string, where: string): SavedProfile {
+  const fail = (message: string, details: readonly string[]) => new UsageError(message, [...details, 'Nothing was written.']);
+  const { $schema: _schema, ...profile } = parseJsonDocument(text, where, ProfileDocumentSchema, 'a profile document', fail);
+  if (holdsKey(profile)) {
+    throw fail(`${where}: the profile holds a key.`, ['A shared profile names where the key comes from ("key": "env:VAR" or "file:PATH"), or leaves it out; never the key itself.']);
+  }
+  return profile;
+}
+
+function parseJsonDocument<T>(text: string, where: string, schema: z.ZodType<T>, what: string, fail: (message: string, details: readonly string[]) => Error): T {
   const errors: ParseError[] = [];
   const data: unknown = parseJsonc(text.replace(/^\uFEFF/, ''), errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
   if (first) {
     const { line, column } = lineColumn(text, first.offset);
-    throw new SetupError(`${where}:${line}:${column}: not valid JSON (${describeParseError(printParseErrorCode(first.error))}).`, [
-      'Fix the file by hand or remove it; nothing was written.',
-    ]);
+    throw fail(`${where}:${line}:${column}: not valid JSON (${describeParseError(printParseErrorCode(first.error))}).`, []);
   }
-  const parsed = ProfileStoreSchema.safeParse(data);
+  const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   const tree = parseTree(text.replace(/^\uFEFF/, ''));
-  throw new SetupError(
-    `${where}: not a profiles file:`,
-    [
-      ...parsed.error.issues.map((issue) => {
-        const node = tree ? nearestNode(tree, issue.path as Array<string | number>) : undefined;
-        const at = node ? lineColumn(text, node.offset) : undefined;
-        return `${at ? `${at.line}:${at.column} ` : ''}${issue.path.length ? issue.path.join('.') : 'the document'}: ${issue.message}`;
-      }),
-      'Fix the file by hand or remove it; nothing was written.',
-    ],
+  throw fail(
+    `${where}: not ${what}:`,
+    parsed.error.issues.map((issue) => {
+      const node = tree ? nearestNode(tree, issue.path as Array<string | number>) : undefined;
+      const at = node ? lineColumn(text, node.offset) : undefined;
+      return `${at ? `${at.line}:${at.column} ` : ''}${issue.path.length ? issue.path.join('.') : 'the document'}: ${issue.message}`;
+    }),
   );
 }
 
