@@ -9,6 +9,7 @@ import { displayPath, stateDir, type Environment } from '../core/environment.js'
 import { SetupError } from '../core/errors.js';
 import type { Fetch } from '../core/gateway.js';
 import type { Profile } from '../core/profile.js';
+import { dropRetargetRequest, newRetargetId, RETARGET_SIGNAL, takeRetargetRequest, writeRetargetRequest, type RetargetRequest } from '../core/relay-retarget.js';
 import { isAlive, readRelayState, relayStatePath, runningRelay, type RelayState } from '../core/relay-state.js';
 import type { Printer } from './io.js';
 
@@ -97,17 +98,112 @@ export const startRelay: RelayStarter = async (env, profile, url, print) => {
   return runningRelay(env);
 };
 
+/** The record a relay keeps of itself while it runs (nothing for a relay run by hand). */
+export interface RunRecord {
+  /** Rewrites the record with these fields changed (after a re-target). */
+  update(patch: Partial<RelayState>): Promise<void>;
+  /** Removes the record (the relay stops). */
+  forget(): Promise<void>;
+}
+
 /**
  * A relay run in the foreground by `startBackgroundRelay` (RELAY_STATE_ENV set) records itself
- * where its parent waits for it; returns what removes the record when it stops (nothing to do
- * for a relay run by hand).
+ * where its parent waits for it, saying whether it takes re-target requests (relay-retarget.ts).
  */
-export async function recordBackgroundRun(env: Environment, run: Pick<RelayState, 'url' | 'upstream' | 'protocol' | 'version'>): Promise<() => Promise<void>> {
+export async function recordBackgroundRun(env: Environment, run: Pick<RelayState, 'url' | 'upstream' | 'protocol' | 'version'>): Promise<RunRecord> {
   const file = env.env[RELAY_STATE_ENV];
-  if (!file) return async () => {};
-  const state: RelayState = { pid: process.pid, startedAt: new Date().toISOString(), log: path.join(path.dirname(file), 'relay.log'), ...run };
-  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  return () => rm(file, { force: true });
+  if (!file) return { update: async () => {}, forget: async () => {} };
+  let state: RelayState = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    log: path.join(path.dirname(file), 'relay.log'),
+    ...run,
+    ...(retargetable(env) ? { retarget: RETARGET_SIGNAL } : {}),
+  };
+  const write = () => writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await write();
+  return {
+    update: async (patch) => {
+      state = { ...state, ...patch };
+      await write();
+    },
+    forget: () => rm(file, { force: true }),
+  };
+}
+
+/** Signals reach a relay only where there are POSIX signals. */
+function retargetable(env: Environment): boolean {
+  return env.platform !== 'win32';
+}
+
+/** What the relay does with a re-target request: switches, or throws (its old upstream kept). */
+export type Retargeter = (request: RetargetRequest) => string[];
+
+/**
+ * The relay's side of a hot switch: on RETARGET_SIGNAL it takes the request file (only its own
+ * user's, see relay-retarget.ts), switches with `retarget`, and records the outcome under the
+ * request's id for the `use` that waits for it. Signals are handled one after another. Returns
+ * what stops listening.
+ */
+export function acceptRetargets(env: Environment, retarget: Retargeter, record: RunRecord, log: (line: string) => void): () => void {
+  if (!retargetable(env)) return () => {};
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  let queue = Promise.resolve();
+  const onSignal = () => {
+    queue = queue.then(async () => {
+      const taken = await takeRetargetRequest(env, uid);
+      if ('error' in taken) {
+        log(`re-target refused: ${taken.error}`);
+        return;
+      }
+      const { id } = taken.request;
+      try {
+        const upstream = retarget(taken.request);
+        log(`re-targeted: now forwarding to ${upstream.join(', ')}`);
+        await record.update({ upstream, protocol: taken.request.protocol, lastRetarget: { id, ok: true } });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`re-target failed, still forwarding where it did: ${message}`);
+        await record.update({ lastRetarget: { id, ok: false, error: message } });
+      }
+    }).catch((error: unknown) => log(`re-target: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  process.on(RETARGET_SIGNAL, onSignal);
+  return () => process.off(RETARGET_SIGNAL, onSignal);
+}
+
+/** How long `use` waits for a relay to take its re-target request. */
+const RETARGET_TIMEOUT_MS = 5_000;
+
+export type RetargetResult = { kind: 'retargeted'; upstream: string[] } | { kind: 'unsupported' } | { kind: 'failed'; error: string };
+
+/**
+ * Re-targets the running relay in place to `upstream` with `key` (the hot switch): writes the
+ * request, signals the relay, waits for it to record the outcome. A relay that cannot take
+ * requests (started by an older version, or on Windows) is `unsupported`: restart it instead.
+ */
+export async function retargetRelay(env: Environment, state: RelayState, target: { upstream: string; key: string }): Promise<RetargetResult> {
+  if (state.retarget !== RETARGET_SIGNAL || !retargetable(env)) return { kind: 'unsupported' };
+  const id = newRetargetId();
+  await writeRetargetRequest(env, { id, upstream: [target.upstream], key: target.key, protocol: 'auto' });
+  try {
+    process.kill(state.pid, RETARGET_SIGNAL);
+  } catch (error) {
+    await dropRetargetRequest(env);
+    return { kind: 'failed', error: `the relay (pid ${state.pid}) could not be signalled: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+  const deadline = Date.now() + RETARGET_TIMEOUT_MS;
+  for (;;) {
+    const now = await readRelayState(env);
+    if (now?.lastRetarget?.id === id) {
+      return now.lastRetarget.ok ? { kind: 'retargeted', upstream: now.upstream } : { kind: 'failed', error: now.lastRetarget.error ?? 'the relay refused it' };
+    }
+    if (!now || now.pid !== state.pid || Date.now() > deadline) {
+      await dropRetargetRequest(env);
+      return { kind: 'failed', error: !now || now.pid !== state.pid ? 'the relay stopped' : `the relay did not answer in ${RETARGET_TIMEOUT_MS / 1000} s` };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** The background relay, if one runs, and whether it answers. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Printer } from '../app/io.js';
 import { KEY_VARIABLE, resolveKey } from '../app/key.js';
-import { recordBackgroundRun, relayHealth, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay } from '../app/relay-run.js';
+import { acceptRetargets, recordBackgroundRun, relayHealth, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay } from '../app/relay-run.js';
 import { planRelayService, writeRelayService } from '../app/relay-service.js';
 import { rotateRelayToken } from '../app/relay-token.js';
 import { displayPath, type Environment } from '../core/environment.js';
@@ -177,7 +177,19 @@ async function runForeground(env: Environment, options: Options, print: Printer,
   print.out(`setup-gateway relay listening on ${relay.url} -> ${upstreams.join(', ')} (${options['upstream-protocol']})`);
   print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
   print.out(`  Clients send the local token ${maskKey(relayOpts.token.value)} as their API key: \`setup-gateway relay token\` prints it (${displayPath(env, relayTokenPath(env))}).`);
-  const forget = await recordBackgroundRun(env, { url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], version: io.version });
+  const record = await recordBackgroundRun(env, { url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], version: io.version });
+  // `use NAME` switches the gateway in place (relay-retarget.ts): the new key is masked like the first.
+  const stopRetargets = acceptRetargets(
+    env,
+    (request) => {
+      const roots = request.upstream.map((u) => normalizeBaseUrl(u).anthropic);
+      print.addSecret(request.key);
+      relay.relay.retarget({ upstream: roots, key: request.key, protocol: request.protocol });
+      return roots;
+    },
+    record,
+    (line) => print.err(`${new Date().toISOString()} ${line}`),
+  );
   await new Promise<void>((resolve) => {
     const stopNow = () => {
       process.off('SIGINT', stopNow);
@@ -188,8 +200,9 @@ async function runForeground(env: Environment, options: Options, print: Printer,
     process.on('SIGTERM', stopNow);
   });
   print.err('setup-gateway relay: stopping');
+  stopRetargets();
   await relay.close();
-  await forget();
+  await record.forget();
   return ExitCode.ok;
 }
 

@@ -14,6 +14,9 @@ Point every agent that routes through setup-gateway now (see \`setup-gateway sta
 the agents named, at the saved profile NAME (see \`setup-gateway profile --help\`), in one
 apply: \`setup-gateway undo\` puts the previous profile back, byte for byte.
 
+Agents that go through the local relay keep their files: the running relay is switched to
+the new gateway in place (a session already running sends its next request there).
+
 Options:
   --agent ID    switch this agent (repeatable; default: every agent setup-gateway routes now)
   --dry-run     print the changes as diffs (keys masked) and write nothing
@@ -71,7 +74,8 @@ export async function useCommand(argv: readonly string[], io: CliIO, print: Prin
     });
   } else {
     printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env);
-    if (result.relay) print.out(relayLine(result));
+    const line = relayLine(result);
+    if (line) print.out(line);
   }
   return result.failed ? ExitCode.failure : ExitCode.ok;
 }
@@ -79,11 +83,21 @@ export async function useCommand(argv: readonly string[], io: CliIO, print: Prin
 /** What use says about the local relay its agents point at. */
 function relayLine(result: Extract<UseResult, { kind: 'done' }>): string {
   const relay = result.relay;
-  if (!relay) return '';
   const moved = result.relayUpstream;
-  if (moved && !moved.restarted && relay.running) {
-    return `The local relay at ${relay.url} still forwards to ${moved.was.join(', ')}: restart it for ${result.profile.urls.openai} with \`setup-gateway relay stop\`, then ${relayStartCommand(result.profile, relay.url)} (or run \`use\` again with --yes).`;
+  const target = result.profile.urls.openai;
+  const relayedAgents = result.reports.filter((r) => r.relay).map((r) => r.id);
+  if (moved?.dryRun) {
+    return moved.retargeted
+      ? `Would switch the running local relay from ${moved.was.join(', ')} to ${target} in place (${relayedAgents.join(', ')} keep their files; their next request goes to ${target}).`
+      : `The running local relay forwards to ${moved.was.join(', ')} and cannot switch in place: it would be restarted for ${target}.`;
   }
-  if (relay.running) return `${moved ? 'Restarted' : relay.started ? 'Started' : 'Kept'} the local relay at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}, forwarding to ${result.profile.urls.openai}.`;
+  if (!relay) return '';
+  if (moved?.retargeted) {
+    return `Switched the running local relay at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''} in place from ${moved.was.join(', ')} to ${target}: ${relayedAgents.join(', ')} keep their files, and a session already running sends its next request to ${target}.`;
+  }
+  if (moved && !moved.restarted && relay.running) {
+    return `The local relay at ${relay.url} still forwards to ${moved.was.join(', ')}${moved.reason ? ` (${moved.reason})` : ''}: restart it for ${target} with \`setup-gateway relay stop\`, then ${relayStartCommand(result.profile, relay.url)} (or run \`use\` again with --yes).`;
+  }
+  if (relay.running) return `${moved ? 'Restarted' : relay.started ? 'Started' : 'Kept'} the local relay at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}, forwarding to ${target}.`;
   return `The local relay must run for some of these agents${relay.error ? ` (${relay.error})` : ''}: start it ${relayStartAdvice(result.profile, relay.url)}.`;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Environment } from './environment.js';
 import { stateDir } from './environment.js';
 import { isAlive } from './lock.js';
+import type { RetargetOutcome } from './relay-retarget.js';
 
 export { isAlive };
 
@@ -17,6 +18,10 @@ export interface RelayState {
   log: string;
   /** The setup-gateway version that started it (absent in state files of older versions). */
   version?: string;
+  /** The signal that makes it take a re-target request (relay-retarget.ts); absent: it cannot be re-targeted in place. */
+  retarget?: 'SIGUSR2';
+  /** The last re-target request it took, and how that went. */
+  lastRetarget?: RetargetOutcome;
 }
 
 export function relayStatePath(env: Environment): string {

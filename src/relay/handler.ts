@@ -15,7 +15,7 @@ import { PingClock } from './ping-clock.js';
 import { DROPPED_HEADER, passReply, type RelaySink, sendError, sendJson, sendStream, translateStream } from './replies.js';
 import { countTokens, listModels } from './side-routes.js';
 import { TokenGate, withoutKeyParam } from './token.js';
-import { fetchClient, type HeaderBag, type UpstreamReply } from './upstream-client.js';
+import { fetchClient, type HeaderBag, type UpstreamClient, type UpstreamReply } from './upstream-client.js';
 import { Gateways, type Upstream } from './upstreams.js';
 import { isRecord, tryParseJson } from './util.js';
 
@@ -61,8 +61,16 @@ interface Failure {
   headers?: HeaderBag;
 }
 
+/** Where a relay sends from now on: `Relay.retarget`. */
+export interface RelayTarget {
+  upstream: RelayOptions['upstream'];
+  key: string;
+  protocol?: RelayOptions['protocol'];
+}
+
 export class Relay {
-  private readonly gateways: Gateways;
+  /** Replaced whole by `retarget`; a request in flight keeps the gateways it started with. */
+  private gateways: Gateways;
   /** The upstream models a client's model name maps to, in the order to try them. */
   readonly modelChain: (model: string) => string[];
   /** Keep-alive pings for silent streams; none when the interval is 0. */
@@ -77,19 +85,40 @@ export class Relay {
     this.gate = options.token !== undefined ? new TokenGate(options.token) : undefined;
     this.log = options.log ?? (() => {});
     this.logging = options.log !== undefined;
-    this.gateways = new Gateways({
-      upstream: options.upstream,
-      key: options.key,
-      protocol: options.protocol,
-      client: options.client ?? (options.fetch ? fetchClient(options.fetch) : http1Client()),
-      anthropicAuth: options.anthropicAuth ?? 'both',
-      anthropicVersion: options.anthropicVersion ?? '2023-06-01',
-      log: this.log,
-    });
+    this.client = options.client ?? (options.fetch ? fetchClient(options.fetch) : http1Client());
+    this.gateways = this.gatewaysFor(options);
     this.modelChain = modelChooser(options.models);
     const pingMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
     this.pings = pingMs > 0 ? new PingClock(pingMs) : undefined;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  }
+
+  private readonly client: UpstreamClient;
+
+  private gatewaysFor(target: RelayTarget): Gateways {
+    return new Gateways({
+      upstream: target.upstream,
+      key: target.key,
+      protocol: target.protocol,
+      client: this.client,
+      anthropicAuth: this.options.anthropicAuth ?? 'both',
+      anthropicVersion: this.options.anthropicVersion ?? '2023-06-01',
+      log: this.log,
+    });
+  }
+
+  /**
+   * Sends every request that starts from now on to other gateways with another key (`use NAME`
+   * switching the relayed agents without touching their files); requests in flight finish where
+   * they started. What each gateway serves is probed afresh. Throws, changing nothing, on an empty list.
+   */
+  retarget(target: RelayTarget): void {
+    this.gateways = this.gatewaysFor(target);
+  }
+
+  /** The roots requests go to now, the first one first. */
+  get upstreams(): string[] {
+    return this.gateways.list.map((u) => u.root);
   }
 
   /** The error shape a request on this path gets (also for 413s and refused hosts). */

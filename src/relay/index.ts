@@ -11,7 +11,7 @@ export { startRelay, relayListener, DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } fro
 export type { RunningRelay, StartRelayOptions } from './server.js';
 export { gatewayRoot, isLoopbackHost, describeFetchError } from './net.js';
 export { Relay, chatResponseToChunks, DEFAULT_MAX_BODY_BYTES, DEFAULT_PING_INTERVAL_MS } from './handler.js';
-export type { Fetch, ModelMap, RelayOptions, RelayRequest, RelaySink, UpstreamOptions, UpstreamProtocol } from './handler.js';
+export type { Fetch, ModelMap, RelayOptions, RelayRequest, RelaySink, RelayTarget, UpstreamOptions, UpstreamProtocol } from './handler.js';
 export { anthropicToChatRequest, chatToAnthropicResponse, ChatToAnthropicStream, parseArguments } from './anthropic-to-chat.js';
 export { chatToAnthropicRequest, anthropicToChatResponse, AnthropicToChatStream } from './chat-to-anthropic.js';
 export { responsesToChatRequest, chatToResponsesResponse, ChatToResponsesStream } from './responses.js';
