@@ -173,7 +173,7 @@ export function acceptRetargets(env: Environment, retarget: Retargeter, record: 
 }
 
 /** How long `use` waits for a relay to take its re-target request. */
-const RETARGET_TIMEOUT_MS = 5_000;
+const RETARGET_TIMEOUT_MS = 10_000;
 
 export type RetargetResult = { kind: 'retargeted'; upstream: string[] } | { kind: 'unsupported' } | { kind: 'failed'; error: string };
 
