@@ -10,15 +10,16 @@
 //   thought text / inlineData / fileData / functionCall / functionResponse. A call without an id
 //   gets one, and a response without one is paired with the oldest unanswered call of that name.
 // - tools.functionDeclarations (`parameters` in Google's OpenAPI subset, types upper-case, or
-//   `parametersJsonSchema`); other tools (googleSearch, codeExecution, …) have no chat form and
-//   are left out. toolConfig.functionCallingConfig AUTO / ANY (+ allowedFunctionNames) / NONE.
+//   `parametersJsonSchema`); Google Search as chat's web search where there is one, other tools
+//   (codeExecution, …) have no chat form: dropped and announced. toolConfig.functionCallingConfig
+//   AUTO / ANY (+ allowedFunctionNames) / NONE.
 // - generationConfig: temperature, topP, topK (Anthropic gateways only: chat has none),
 //   maxOutputTokens, stopSequences, presence/frequency penalties and seed (chat gateways),
-//   candidateCount > 1 refused (the relay returns one candidate), responseMimeType JSON with
-//   responseSchema / responseJsonSchema to response_format (an instruction for Anthropic gateways,
-//   which have no JSON mode in the chat form), thinkingConfig to reasoning_effort (a budget or a
-//   level; the Anthropic side turns it back into a thinking budget). Thoughts come back as
-//   `thought: true` parts only when includeThoughts asks for them.
+//   responseMimeType JSON with responseSchema / responseJsonSchema to response_format (structured
+//   output on Anthropic gateways), thinkingConfig to reasoning_effort (a budget or a level; the
+//   Anthropic side turns it back into a thinking budget). Thoughts come back as `thought: true`
+//   parts only when includeThoughts asks for them. What is refused or dropped (candidateCount
+//   above 1, …) is GEMINI_FIELDS' to say, below.
 // - usageMetadata (prompt, candidates, cached, thoughts, total), finishReason, errors as
 //   `{error:{code,message,status}}` with the upstream's HTTP status.
 import { clampTokens, defaultIsReasoningModel, effortFromBudget, isPlainChatModel } from '../common.js';
