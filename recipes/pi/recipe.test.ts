@@ -68,11 +68,14 @@ describe('pi: apply', () => {
     expect(await modeOf(t.home, MODELS)).toBe(0o644);
   });
 
-  it('a model change selects the new model and keeps the earlier one listed', async () => {
+  it('a model change selects the new model in place of ours; a model the user listed under our provider stays', async () => {
     await apply(t.env);
+    const first = JSON.parse(await read(t.home, MODELS)) as { providers: Record<string, { models: object[] }> };
+    first.providers[PI_PROVIDER_ID]?.models.unshift({ id: 'mine' });
+    await put(t.home, MODELS, JSON.stringify(first, null, 2));
     expect((await apply(t.env, '--model', 'pi=other')).code).toBe(0);
     expect(JSON.parse(await read(t.home, SETTINGS))).toMatchObject({ defaultModel: 'other' });
-    expect((JSON.parse(await read(t.home, MODELS)) as { providers: Record<string, { models: object[] }> }).providers[PI_PROVIDER_ID]?.models).toEqual([{ id: 'gw/model-1' }, { id: 'other' }]);
+    expect((JSON.parse(await read(t.home, MODELS)) as { providers: Record<string, { models: object[] }> }).providers[PI_PROVIDER_ID]?.models).toEqual([{ id: 'mine' }, { id: 'other' }]);
   });
 
   it('a key starting with "!" is written "$!…", not as a command Pi would run', async () => {

@@ -60,8 +60,8 @@ export const pi: DoctorRecipe = {
             { op: 'set', path: [...provider, 'baseUrl'], value: profile.urls.openai },
             { op: 'set', path: [...provider, 'api'], value: 'openai-completions' },
             { op: 'set', path: [...provider, 'apiKey'], value: piLiteral(profile.key) },
-            // Other models the user listed under our provider stay.
-            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id } },
+            // Other models the user listed under our provider stay; the model of a gateway we switch away from goes.
+            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id }, adds: { list: [...provider, 'models'], match: { key: 'id', value: id } } },
           ],
           holdsSecret: true,
           purpose: `providers.${PI_PROVIDER_ID} (openai-completions, baseUrl, apiKey, the model)`,

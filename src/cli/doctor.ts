@@ -10,7 +10,9 @@ import { readRelayStatus } from '../doctor/relay.js';
 import { DEFAULT_TIMEOUT_MS, runDoctor, type DoctorOptions, type DoctorReport } from '../doctor/run.js';
 import { parseCommand } from './args.js';
 import type { Printer } from '../app/io.js';
-import { resolveKey } from '../app/key.js';
+import { againstFindings } from '../app/against.js';
+import { resolveKey, resolveKeyReference } from '../app/key.js';
+import { loadProfile, type LoadedProfile } from '../app/profile-source.js';
 import { planDoctorFix, writeDoctorFix } from '../app/doctor-fix.js';
 import { diffColor } from '../app/report.js';
 import type { CliIO } from './io.js';
@@ -30,6 +32,11 @@ configured agent holds (e.g. ANTHROPIC_AUTH_TOKEN in ~/.claude/settings.json).
 Options:
   --agent ID          check this agent (repeatable; default: every detected or applied agent)
   --base-url URL      the gateway to check against
+  --against PROFILE   also report drift from a profile: a saved name, a FILE or an https
+                      URL (a team's profile document); its gateway is the one checked, and
+                      each agent's URL and model are compared with it (PROFILE_* codes)
+  --sha256 HEX        with --against FILE|URL: refuse the document unless its bytes have
+                      this SHA-256
   --key KEY | --key-env VAR | --key-stdin
                       the gateway key (default: SETUP_GATEWAY_KEY, else the agents' own)
   --offline           skip every network check
@@ -43,11 +50,20 @@ Options:
   -h, --help          show this help
 
 Exit codes: 0 no errors, 1 errors (or warnings with --strict), 2 usage error.
+--json prints one document; its shape is published as dist/doctor.schema.json.
+
+Examples:
+  setup-gateway doctor
+  setup-gateway doctor --agent codex --probe-completion
+  setup-gateway doctor --against https://config.example.com/gw.json --json
+  setup-gateway doctor --against ./team-profile.json --offline
 `;
 
 const OptionsSchema = z.object({
   agent: z.array(z.string()).default([]),
   'base-url': z.string().optional(),
+  against: z.string().optional(),
+  sha256: z.string().optional(),
   key: z.string().optional(),
   'key-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
   'key-stdin': z.boolean().default(false),
@@ -70,6 +86,8 @@ type Options = z.infer<typeof OptionsSchema>;
 const flags = {
   agent: { type: 'string', multiple: true },
   'base-url': { type: 'string' },
+  against: { type: 'string' },
+  sha256: { type: 'string' },
   key: { type: 'string' },
   'key-env': { type: 'string' },
   'key-stdin': { type: 'boolean' },
@@ -90,12 +108,17 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
     throw new UsageError(`doctor: unknown agent ${unknown.map((u) => `"${u}"`).join(', ')}.`, [`Known agents: ${allRecipes.map((r) => r.id).join(', ')}.`]);
   }
   if (options['probe-completion'] && options.offline) throw new UsageError('doctor: --probe-completion needs the network; drop --offline.');
-  const key = await resolveKey('doctor', options, { env: io.environment().env, readStdin: () => io.readStdin() });
-  if (key) print.addSecret(key.value);
+  if (options.against !== undefined && options['base-url'] !== undefined) throw new UsageError('doctor: give --against or --base-url, not both: the profile names the gateway.');
+  if (options.sha256 !== undefined && options.against === undefined) throw new UsageError('doctor: --sha256 pins the profile of --against FILE|URL.');
   const env = io.environment();
+  const keyWorld = { env: env.env, readStdin: () => io.readStdin() };
+  const against = options.against !== undefined ? await loadProfile(options.against, options.sha256, { env, fetch: io.fetch, ...(io.cwd !== undefined ? { cwd: io.cwd } : {}) }) : undefined;
+  const key = (await resolveKey('doctor', options, keyWorld)) ?? (against ? await profileKey(against, keyWorld) : undefined);
+  if (key) print.addSecret(key.value);
+  const baseUrl = against?.profile.baseUrl ?? options['base-url'];
   const doctorOptions: DoctorOptions = {
     agents: [...new Set(options.agent)],
-    ...(options['base-url'] !== undefined ? { baseUrl: options['base-url'] } : {}),
+    ...(baseUrl !== undefined ? { baseUrl } : {}),
     ...(key ? { key } : {}),
     offline: options.offline,
     probeCompletion: options['probe-completion'],
@@ -111,8 +134,10 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
 
   const report = await runDoctor(doctorOptions, deps);
   for (const s of report.secrets) print.addSecret(s);
+  if (against) report.findings.push(...againstFindings(report, against.profile, applyCommandFor(options.against as string, options.sha256)));
+  const json = (r: DoctorReport) => ({ ...reportJson(r, options.strict), ...(against ? { against: againstJson(against) } : {}) });
   if (!options.fix) {
-    if (options.json) print.json(reportJson(report, options.strict));
+    if (options.json) print.json(json(report));
     else show(report);
     return failed(report.findings, options.strict) ? ExitCode.failure : ExitCode.ok;
   }
@@ -121,9 +146,10 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
   if (!options.json) show(report);
   const fix = await runFix(report, options, io, print, paint);
   const after = fix.applied ? await runDoctor(doctorOptions, deps) : report;
+  if (against && fix.applied) after.findings.push(...againstFindings(after, against.profile, applyCommandFor(options.against as string, options.sha256)));
   for (const s of after.secrets) print.addSecret(s);
   if (options.json) {
-    print.json({ ...reportJson(after, options.strict), fix: fix.json, ...(fix.applied ? { before: { summary: summarize(report.findings), findings: report.findings } } : {}) });
+    print.json({ ...json(after), fix: fix.json, ...(fix.applied ? { before: { summary: summarize(report.findings), findings: report.findings } } : {}) });
   } else if (fix.applied) {
     print.out();
     print.out(paint('bold', 'After the fix:'));
@@ -173,4 +199,24 @@ async function runFix(report: DoctorReport, options: Options, io: CliIO, print: 
   }
   if (outcome.runId) say(`Undo with: setup-gateway undo --id ${outcome.runId}`);
   return { applied: Boolean(outcome.runId), json: { applied: Boolean(outcome.runId), runId: outcome.runId, agents, failed: outcome.failed } };
+}
+
+/** The key of the profile doctor checks against, when its reference gives one here (else doctor finds the agents'). */
+async function profileKey(loaded: LoadedProfile, world: { env: Record<string, string | undefined>; readStdin(): Promise<string> }) {
+  if (loaded.profile.key === undefined) return undefined;
+  try {
+    return await resolveKeyReference('doctor', loaded.profile.key, world);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The apply that puts agents back on the profile, as the user named it (a shell-safe form). */
+function applyCommandFor(against: string, sha256: string | undefined): string {
+  const quoted = /^[\w@%+=:,./~-]+$/.test(against) ? against : `'${against.replace(/'/g, `'\\''`)}'`;
+  return `setup-gateway apply --profile ${quoted}${sha256 ? ` --sha256 ${sha256}` : ''}`;
+}
+
+function againstJson(loaded: LoadedProfile): Record<string, unknown> {
+  return { name: loaded.profile.name, from: loaded.from, baseUrl: loaded.profile.baseUrl, ...(loaded.sha256 ? { sha256: loaded.sha256 } : {}) };
 }

@@ -204,3 +204,50 @@ describe('apply --profile https://localhost… --check, the built CLI against a 
     expect(asked).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('doctor --against FILE|URL', () => {
+  interface DoctorJson {
+    ok: boolean;
+    against: { name: string; from: string; sha256?: string };
+    findings: Array<{ code: string; level: string; agent?: string; message: string; fix: string }>;
+  }
+  const against = async (...extra: string[]) => {
+    const run = await cli(['doctor', '--against', 'gw.json', '--offline', '--json', ...AGENTS, ...extra]);
+    return { code: run.code, doc: JSON.parse(run.stdout) as DoctorJson, stderr: run.stderr };
+  };
+  const profileFindings = (doc: DoctorJson) => Object.fromEntries(doc.findings.filter((f) => f.code.startsWith('PROFILE_')).map((f) => [f.agent, f.code]));
+
+  it('reports each agent against the team profile: matches, then the drift made by hand, with the fix', async () => {
+    await put(t.home, 'gw.json', TEXT);
+    const before = await against();
+    expect(profileFindings(before.doc)).toEqual({ codex: 'PROFILE_NOT_APPLIED', aider: 'PROFILE_NOT_APPLIED' });
+    expect(before.code).toBe(1);
+
+    expect((await cli(['apply', '--profile', 'gw.json', ...AGENTS])).code).toBe(0);
+    const clean = await against('--sha256', SHA);
+    expect(profileFindings(clean.doc)).toEqual({ codex: 'PROFILE_MATCHES', aider: 'PROFILE_MATCHES' });
+    expect(clean.doc.against).toEqual({ name: 'acme', from: path.join(t.home, 'gw.json'), baseUrl: DOC.baseUrl, sha256: SHA });
+
+    const aider = (await read(t.home, '.aider.conf.yml')).replace('model: openai/acme/default', 'model: openai/cheaper');
+    await put(t.home, '.aider.conf.yml', aider);
+    const codex = (await read(t.home, '.codex/config.toml')).replace('https://gw.acme.example/v1', 'https://gw.other.example/v1');
+    await put(t.home, '.codex/config.toml', codex);
+    const drift = await against();
+    expect(profileFindings(drift.doc)).toEqual({ codex: 'PROFILE_OTHER_GATEWAY', aider: 'PROFILE_MODEL_DRIFT' });
+    expect(drift.code).toBe(1);
+    const model = drift.doc.findings.find((f) => f.code === 'PROFILE_MODEL_DRIFT');
+    expect(model).toMatchObject({ level: 'error', message: "model cheaper, not the profile's acme/default", fix: 'setup-gateway apply --profile gw.json --agent aider' });
+
+    // The printed form names the profile and the codes.
+    const text = await cli(['doctor', '--against', 'gw.json', '--offline', ...AGENTS]);
+    expect(text.stdout).toMatch(/routes to https:\/\/gw\.other\.example, not to profile "acme" \(https:\/\/gw\.acme\.example\) PROFILE_OTHER_GATEWAY/);
+  });
+
+  it('a document that does not load fails as apply does, and --sha256 needs --against', async () => {
+    await put(t.home, 'gw.json', '{');
+    expect((await cli(['doctor', '--against', 'gw.json', '--offline'])).code).toBe(2);
+    const pin = await cli(['doctor', '--sha256', SHA]);
+    expect(pin.code).toBe(2);
+    expect(pin.stderr).toContain('--sha256 pins the profile of --against FILE|URL.');
+  });
+});
