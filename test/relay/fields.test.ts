@@ -153,7 +153,7 @@ const SAMPLES: Record<string, Record<string, Sample[]>> = {
   },
   completions: {
     model: [{ value: 'other-model' }],
-    prompt: [{ value: 'bye' }],
+    prompt: [{ value: ['one', 'two'] }, { value: [1, 2, 3] }, { value: 'bye', expect: translated }, { value: ['bye'], expect: translated }],
     suffix: [{ value: 'end' }],
     max_tokens: [{ value: 50 }],
     temperature: [{ value: 0.3 }],

@@ -45,11 +45,19 @@ export class CompletionsEncoder implements ChatConsumer {
 const moreThanOne = (v: unknown): boolean => typeof v !== 'number' || v > 1;
 const isTrue = (v: unknown): boolean => v === true;
 const isNumber = (v: unknown): boolean => typeof v === 'number';
+const severalOrTokens = (v: unknown): boolean => Array.isArray(v) && (v.length > 1 || typeof v[0] !== 'string');
 
 /** A legacy completions client's fields on its translated routes (a gateway serving /v1/completions is a pass-through). */
 export const COMPLETIONS_FIELDS = fieldTable({
   model: { chat: 'translated', anthropic: 'translated', note: 'the model map applies (or the engine named in the path)' },
-  prompt: { chat: 'translated', anthropic: 'translated', note: 'a user turn after an instruction to continue the text (the first prompt of a list)' },
+  prompt: {
+    chat: 'refused',
+    anthropic: 'refused',
+    note: 'a user turn after an instruction to continue the text (a string, or a list of one)',
+    why: 'the relay completes one text prompt per request; send each prompt on its own, as text.',
+    applies: severalOrTokens,
+    when: 'when a list of several prompts, or token ids',
+  },
   suffix: { chat: 'translated', anthropic: 'translated', note: 'fill-in-the-middle: the text after a `<CURSOR>` marker, with an instruction to write only the middle' },
   max_tokens: { chat: 'translated', anthropic: 'translated', note: '`max_tokens`' },
   temperature: { chat: 'translated', anthropic: 'translated', note: '`temperature`' },
