@@ -9,6 +9,7 @@ import { codex } from './codex/recipe.js';
 import { continueDev } from './continue/recipe.js';
 import { crush } from './crush/recipe.js';
 import { copilot } from './copilot/recipe.js';
+import { copilotCli } from './copilot-cli/recipe.js';
 import { cursor } from './cursor/recipe.js';
 import { droid } from './droid/recipe.js';
 import { geminiCli } from './gemini-cli/recipe.js';
@@ -23,7 +24,7 @@ import { shellEnv } from './shell-env/recipe.js';
 import { windsurf } from './windsurf/recipe.js';
 import { zed } from './zed/recipe.js';
 
-export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, crush, pi, droid, shellEnv];
+export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, copilotCli, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, crush, pi, droid, shellEnv];
 
 export function findRecipe(id: string): DoctorRecipe | undefined {
   return recipes.find((r) => r.id === id);
