@@ -17,6 +17,7 @@ if (argv[0] === '--version' || argv[0] === '-v') {
   process.stdout.write(`${pkg.version}\n`);
 } else {
   const [{ main }, { fromProcess }] = await Promise.all([import('./cli/main.js'), import('./core/environment.js')]);
+  let networkFetch: Promise<typeof fetch> | undefined;
   const io: CliIO = {
     environment: fromProcess,
     stdout: process.stdout,
@@ -50,7 +51,12 @@ if (argv[0] === '--version' || argv[0] === '-v') {
       const { openTerminal } = await import('./tui/terminal.js');
       return openTerminal();
     },
-    fetch: globalThis.fetch,
+    // Node's own fetch ignores HTTPS_PROXY and NO_PROXY: ours honours them (core/net-fetch.ts),
+    // loaded at the first request, so commands that make none never load it.
+    fetch: async (input, init) => {
+      networkFetch ??= import('./core/net-fetch.js').then((m) => m.networkFetch(fromProcess().env));
+      return (await networkFetch)(input, init);
+    },
     version: pkg.version,
     debug: Boolean(process.env.SETUP_GATEWAY_DEBUG),
     cwd: process.cwd(),

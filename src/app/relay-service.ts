@@ -7,6 +7,7 @@ import { configHome, inHome, stateDir, type Environment } from '../core/environm
 import { SetupError } from '../core/errors.js';
 import type { FileChange } from '../core/plan.js';
 import { readFileState } from '../core/snapshot.js';
+import { NETWORK_VARIABLES } from '../relay/proxy.js';
 import { KEY_VARIABLE } from './key.js';
 
 export interface ServiceFile {
@@ -52,13 +53,17 @@ export function planRelayService(env: Environment, relayArgs: readonly string[],
   // The service reads the relay's local token from the state folder: the same one as this shell's,
   // even where the service manager does not see this shell's XDG_STATE_HOME.
   const stateHome = env.env.XDG_STATE_HOME && path.isAbsolute(env.env.XDG_STATE_HOME) ? env.env.XDG_STATE_HOME : undefined;
+  // Nor does it see this shell's proxy settings or extra CAs, which the relay needs behind a company
+  // proxy: they go with it (the files are 0600, as a proxy URL may hold a password).
+  const network = NETWORK_VARIABLES.flatMap((name) => (env.env[name] ? [[name, env.env[name] as string] as const] : []));
   const files: Array<{ path: string; text: string; secret: boolean; purpose: string }> = [];
   let steps: string[];
   if (env.platform === 'linux') {
     const unit = path.join(configHome(env), 'systemd', 'user', `${SERVICE_NAME}.service`);
     const envFile = path.join(dir, 'relay.env');
     const stateLine = stateHome ? `XDG_STATE_HOME=${envFileValue(stateHome)}\n` : '';
-    files.push({ path: envFile, text: `SETUP_GATEWAY_KEY=${envFileValue(key)}\n${stateLine}`, secret: true, purpose: 'the gateway key for the relay service' });
+    const networkLines = network.map(([name, value]) => `${name}=${envFileValue(value)}\n`).join('');
+    files.push({ path: envFile, text: `SETUP_GATEWAY_KEY=${envFileValue(key)}\n${stateLine}${networkLines}`, secret: true, purpose: 'the gateway key for the relay service' });
     files.push({
       path: unit,
       secret: false,
@@ -98,7 +103,7 @@ export function planRelayService(env: Environment, relayArgs: readonly string[],
         ...[node, script, ...args].map((a) => `    <string>${xmlEscape(a)}</string>`),
         '  </array>',
         '  <key>EnvironmentVariables</key>',
-        `  <dict><key>SETUP_GATEWAY_KEY</key><string>${xmlEscape(key)}</string>${stateHome ? `<key>XDG_STATE_HOME</key><string>${xmlEscape(stateHome)}</string>` : ''}</dict>`,
+        `  <dict><key>SETUP_GATEWAY_KEY</key><string>${xmlEscape(key)}</string>${stateHome ? `<key>XDG_STATE_HOME</key><string>${xmlEscape(stateHome)}</string>` : ''}${network.map(([name, value]) => `<key>${name}</key><string>${xmlEscape(value)}</string>`).join('')}</dict>`,
         '  <key>RunAtLoad</key><true/>',
         '  <key>KeepAlive</key><true/>',
         `  <key>StandardOutPath</key><string>${xmlEscape(log)}</string>`,

@@ -15,7 +15,9 @@ import { ExitCode, SetupError, UsageError } from '../core/errors.js';
 import { isLoopbackHost, normalizeBaseUrl } from '../core/profile.js';
 import { ensureRelayToken, relayTokenPath, relayTokenSource } from '../core/relay-token.js';
 import { maskKey } from '../core/secrets.js';
-import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type LocalToken, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, http1Client, startRelay, type LocalToken, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
+import { describeRoute, proxySecrets, proxySettings, type ProxySettings } from '../relay/proxy.js';
+import { extraCaCertificates } from '../core/trust.js';
 import { parseCommand } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -51,10 +53,15 @@ Options:
                             falling back to M2… on 429/5xx (repeatable), e.g.
                             --model 'claude-sonnet-*=gpt-5,gpt-4.1'
   --max-tokens N            cap the output tokens asked of the gateway
+  --ca-file PATH            also trust the CA certificates in PATH (PEM) for the gateway's
+                            TLS, e.g. a company proxy's CA (NODE_EXTRA_CA_CERTS is honoured too)
   --log-bodies              also log request bodies (prompts); keys are never logged
   --quiet                   log nothing per request
   --json                    (status) print one JSON document
   -h, --help                show this help
+
+Behind a company proxy the relay reaches the gateway through HTTPS_PROXY / HTTP_PROXY (CONNECT
+for https; credentials in the URL become Proxy-Authorization), except hosts in NO_PROXY.
 `;
 
 const ProtocolSchema = z.enum(['openai', 'anthropic', 'auto']);
@@ -73,6 +80,7 @@ const OptionsSchema = z.object({
   'allow-remote': z.boolean().default(false),
   model: z.array(z.string().regex(/^[^=\s]+=[^=\s]+$/, 'must look like PATTERN=MODEL[,MODEL…]')).default([]),
   'max-tokens': z.string().regex(/^\d+$/, 'must be a number').transform(Number).optional(),
+  'ca-file': z.string().min(1).optional(),
   'log-bodies': z.boolean().default(false),
   quiet: z.boolean().default(false),
   json: z.boolean().default(false),
@@ -88,6 +96,7 @@ const FLAGS = {
   'allow-remote': { type: 'boolean' },
   model: { type: 'string', multiple: true },
   'max-tokens': { type: 'string' },
+  'ca-file': { type: 'string' },
   'log-bodies': { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -126,7 +135,7 @@ function invalidAction(word: string): never {
 }
 
 /** The relay options from the flags and the environment; checks what would otherwise fail later. */
-async function relayOptions(env: Environment, options: Options, print: Printer, io: CliIO): Promise<StartRelayOptions & { token: LocalToken }> {
+async function relayOptions(env: Environment, options: Options, print: Printer, io: CliIO): Promise<StartRelayOptions & { token: LocalToken; network: { proxy: ProxySettings; caFile?: string } }> {
   // Only --key-env: the relay runs on, in the background or as a service, reading its key from its environment.
   const found = await resolveKey('relay', { 'key-env': options['key-env'] }, { env: env.env, readStdin: () => io.readStdin() });
   if (!found) throw new UsageError(`relay: the gateway key is missing: set ${KEY_VARIABLE} (or name another variable with --key-env).`);
@@ -149,6 +158,11 @@ async function relayOptions(env: Environment, options: Options, print: Printer, 
   // The install's token, made on first use; re-read when the file changes (rotate-token, or its undo).
   const token = await relayTokenSource(env);
   print.addSecret(token.value);
+  // How requests leave this machine: read once, here; the proxy credentials never reach a log unmasked.
+  const proxy = proxySettings(env.env);
+  for (const s of proxySecrets(proxy)) print.addSecret(s);
+  const caFile = options['ca-file'] ? path.resolve(io.cwd ?? process.cwd(), options['ca-file']) : undefined;
+  const extraCa = caFile ? await extraCaCertificates(env.env, caFile) : [];
   return {
     upstream: roots,
     key,
@@ -159,6 +173,8 @@ async function relayOptions(env: Environment, options: Options, print: Printer, 
     port: options.port,
     ...(options['max-tokens'] !== undefined ? { maxOutputTokens: options['max-tokens'] } : {}),
     logBodies: options['log-bodies'],
+    client: http1Client({ proxy, ...(extraCa.length ? { extraCa } : {}) }),
+    network: { proxy, ...(caFile ? { caFile } : {}) },
     ...(options.quiet ? {} : { log: (line: string) => print.err(`${new Date().toISOString()} ${line}`) }),
   };
 }
@@ -177,6 +193,10 @@ async function runForeground(env: Environment, options: Options, print: Printer,
   print.out(`setup-gateway relay listening on ${relay.url} -> ${upstreams.join(', ')} (${options['upstream-protocol']})`);
   print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
   print.out(`  Clients send the local token ${maskKey(relayOpts.token.value)} as their API key: \`setup-gateway relay token\` prints it (${displayPath(env, relayTokenPath(env))}).`);
+  const { proxy, caFile } = relayOpts.network;
+  const extra = env.env.NODE_EXTRA_CA_CERTS;
+  const cas = [caFile ? `--ca-file ${caFile}` : '', extra ? `NODE_EXTRA_CA_CERTS ${extra}` : ''].filter(Boolean).join(' and ');
+  for (const u of upstreams) print.out(`  To ${new URL(u).host}: ${describeRoute(proxy, u)}${new URL(u).protocol === 'https:' && cas ? `; TLS also trusts ${cas}` : ''}`);
   const record = await recordBackgroundRun(env, { url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], version: io.version });
   // `use NAME` switches the gateway in place (relay-retarget.ts): the new key is masked like the first.
   const stopRetargets = acceptRetargets(
@@ -264,7 +284,8 @@ async function rotateToken(env: Environment, json: boolean, print: Printer, io: 
 async function installService(env: Environment, flags: readonly string[], options: Options, print: Printer, io: CliIO): Promise<number> {
   const relayOpts = await relayOptions(env, options, print, io);
   const self = selfCommand();
-  const service = planRelayService(env, flags, relayOpts.key, self);
+  // The service starts elsewhere: a relative --ca-file would name another file there.
+  const service = planRelayService(env, withAbsoluteCaFile(flags, relayOpts.network.caFile), relayOpts.key, self);
   if (self[1].includes(`${path.sep}_npx${path.sep}`)) {
     print.err('Note: setup-gateway runs from npx\'s cache, which may be cleared; install it (npm i -g setup-gateway) for a lasting service.');
   }
@@ -278,4 +299,18 @@ async function installService(env: Environment, flags: readonly string[], option
   print.out('To start it now and at every login:');
   for (const s of service.steps) print.out(`  ${s}`);
   return ExitCode.ok;
+}
+
+/** The flags with --ca-file's value replaced by its absolute path. */
+function withAbsoluteCaFile(flags: readonly string[], caFile: string | undefined): string[] {
+  if (!caFile) return [...flags];
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i] as string;
+    if (f === '--ca-file') {
+      out.push(f, caFile);
+      i++;
+    } else out.push(f.startsWith('--ca-file=') ? `--ca-file=${caFile}` : f);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
 import type { Protocol } from '../core/recipe.js';
 import { maskKey } from '../core/secrets.js';
 import { isTlsFailure } from '../relay/net.js';
+import { describeRoute, proxyFor, proxySettings } from '../relay/proxy.js';
 import type { DoctorContext, Finding, HttpOutcome, NetResults, ProbeProtocol } from './types.js';
 
 export const PROTOCOLS: readonly ProbeProtocol[] = ['openai-chat', 'openai-responses', 'anthropic-messages'];
@@ -17,6 +18,12 @@ export const PROTOCOL_NAMES: Record<ProbeProtocol, string> = {
 export function isProbeProtocol(p: Protocol): p is ProbeProtocol {
   return p === 'openai-chat' || p === 'openai-responses' || p === 'anthropic-messages';
 }
+
+/** A chain that ends at a CA this machine's Node does not know: what a TLS-inspecting proxy produces. */
+const INTERCEPTION_CODES = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
+/** Refusals by the proxy itself (src/relay/http1.ts names them). */
+const PROXY_CODES = new Set(['PROXY_AUTH_REQUIRED', 'PROXY_CONNECT_FAILED', 'PROXY_UNSUPPORTED']);
 
 /** The message a gateway put in its error body, in any of the usual shapes. */
 export function gatewayMessage(outcome: HttpOutcome): string {
@@ -93,7 +100,21 @@ export function gatewayFindings(ctx: DoctorContext, offline: boolean): Finding[]
     out.push({ code: 'NETWORK_SKIPPED', level: 'ok', message: 'Network checks skipped (--offline).', why: '', fix: 'Run without --offline to check the gateway itself.' });
     return out;
   }
-  return [...out, ...reachability(ctx, ctx.net, url)];
+  return [...out, networkPath(ctx, url), ...reachability(ctx, ctx.net, url)];
+}
+
+/** How doctor's requests reached the gateway: which proxy (or none), and which CAs were trusted. */
+function networkPath(ctx: DoctorContext, url: URL): Finding {
+  const settings = proxySettings(ctx.env.env);
+  const extra = ctx.env.env.NODE_EXTRA_CA_CERTS;
+  const cas = url.protocol === 'https:' ? `; TLS trusts Node's CA list${extra ? ` and NODE_EXTRA_CA_CERTS (${extra})` : ' (NODE_EXTRA_CA_CERTS is not set)'}` : '';
+  return {
+    code: 'GATEWAY_NETWORK',
+    level: 'ok',
+    message: `Requests to ${url.host} go ${describeRoute(settings, url)}${cas}.`,
+    why: 'setup-gateway, the relay and Node-based agents read HTTPS_PROXY, HTTP_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS from the environment.',
+    fix: '',
+  };
 }
 
 function reachability(ctx: DoctorContext, net: NetResults, url: URL): Finding[] {
@@ -101,7 +122,7 @@ function reachability(ctx: DoctorContext, net: NetResults, url: URL): Finding[] 
   const m = net.models;
   const host = url.host;
   if (m.error) {
-    out.push(connectionFinding(m, host, url.protocol === 'https:', ctx.timeoutMs));
+    out.push(connectionFinding(ctx, m, url));
     return out;
   }
   const status = m.status as number;
@@ -143,10 +164,41 @@ function reachability(ctx: DoctorContext, net: NetResults, url: URL): Finding[] 
   return out;
 }
 
-function connectionFinding(m: HttpOutcome, host: string, https: boolean, timeoutMs: number): Finding {
+function connectionFinding(ctx: DoctorContext, m: HttpOutcome, url: URL): Finding {
+  const { host } = url;
+  const https = url.protocol === 'https:';
+  const timeoutMs = ctx.timeoutMs;
   const code = m.error as string;
   // errorDetail names the cause (core/http.ts, from relay/net.ts's one rule): refused on host:port, DNS, TLS and why.
   const cause = m.errorDetail ?? code;
+  if (PROXY_CODES.has(code)) {
+    const route = proxyFor(proxySettings(ctx.env.env), url);
+    const variable = route.via === 'proxy' ? route.proxy.variable : 'HTTPS_PROXY';
+    return {
+      code: 'GATEWAY_PROXY',
+      level: 'error',
+      message: `The proxy did not let the request to ${host} through: ${cause}${cause.includes(code) ? '' : ` (${code})`}.`,
+      why: 'Agents behind the same proxy fail the same way.',
+      fix:
+        code === 'PROXY_AUTH_REQUIRED'
+          ? `Put the proxy credentials in ${variable}: http://user:password@proxy:port (percent-encode special characters).`
+          : code === 'PROXY_UNSUPPORTED'
+            ? `Point ${variable} at an http:// or https:// proxy.`
+            : `Ask your network team whether the proxy allows ${host}, or list the host in NO_PROXY if it is reachable directly.`,
+    };
+  }
+  if (https && INTERCEPTION_CODES.has(code)) {
+    const extra = ctx.env.env.NODE_EXTRA_CA_CERTS;
+    return {
+      code: 'GATEWAY_TLS',
+      level: 'error',
+      message: `TLS to ${host} failed: a proxy or company CA intercepts TLS: ${cause.replace(/^TLS error: /, '').replace(` (${code})`, '')} (${code}).`,
+      why: 'The certificate chain ends at a CA this machine\'s Node does not trust, as when a company proxy inspects TLS; agents refuse it too, and turning verification off would expose the key.',
+      fix: extra
+        ? `NODE_EXTRA_CA_CERTS (${extra}) does not hold the CA that signed this chain: set it to your company's CA file (PEM), and pass the same file to the relay with --ca-file.`
+        : "Set NODE_EXTRA_CA_CERTS to your company's CA file (PEM) for setup-gateway and Node-based agents, or pass it to the relay with --ca-file PATH.",
+    };
+  }
   if (code === 'timeout') {
     return {
       code: 'GATEWAY_TIMEOUT',

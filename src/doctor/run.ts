@@ -20,6 +20,7 @@ import { findGitRoot, readAgents } from './read.js';
 import { pointsAt, relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
 import { relayProfile } from '../core/relay-target.js';
 import { readRelayToken } from '../core/relay-token.js';
+import { proxySecrets, proxySettings } from '../relay/proxy.js';
 import type { AgentCheck, AgentDoctor, AgentState, DoctorContext, DoctorRecipe, Finding, GatewayInfo, KeySource, ProbeProtocol } from './types.js';
 
 export interface DoctorOptions {
@@ -259,6 +260,8 @@ function secretsOf(ctx: DoctorContext): string[] {
   const secrets = new Set<string>();
   if (ctx.gateway.key) secrets.add(ctx.gateway.key);
   if (ctx.relayToken) secrets.add(ctx.relayToken);
+  // Proxy URLs are printed masked already; their credentials must not show up any other way either.
+  for (const s of proxySecrets(proxySettings(ctx.env.env))) secrets.add(s);
   for (const a of ctx.agents) {
     for (const f of a.files) collectSecretValues(f.data, secrets);
     for (const f of a.extra.values()) collectSecretValues(f.data, secrets);

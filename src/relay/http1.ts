@@ -17,11 +17,15 @@
 //   says so, and dropped when the server closes them; `Connection: close` is honoured. Requests are
 //   never retried: a POST to a gateway may cost money.
 // - Redirects are returned, not followed.
+// - Through an HTTP(S) proxy (proxy.ts decides which, per origin): https origins through a CONNECT
+//   tunnel, http ones as absolute-form requests to the proxy; the proxy URL's credentials go in
+//   Proxy-Authorization, and a refusal (407, 403…) fails the request with a PROXY_* code.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { HeaderBag, UpstreamClient, UpstreamInit, UpstreamReply } from './upstream-client.js';
+import { proxyFor, type Proxy, type ProxySettings } from './proxy.js';
+import type { AbortHook, HeaderBag, UpstreamClient, UpstreamInit, UpstreamReply } from './upstream-client.js';
 
 export interface Http1Options {
   /** How long an idle socket is kept for reuse. Default 4 s, below the 5 s many servers use. */
@@ -30,6 +34,14 @@ export interface Http1Options {
   maxIdlePerOrigin?: number;
   /** Certificate authorities to trust instead of Node's own (and NODE_EXTRA_CA_CERTS); for tests. */
   ca?: string | Buffer;
+  /**
+   * Certificate authorities to trust as well as Node's own (a company CA: `--ca-file`). An explicit
+   * list replaces Node's default store, NODE_EXTRA_CA_CERTS included, so pass that file's text here
+   * too (extraCaCertificates does).
+   */
+  extraCa?: ReadonlyArray<string | Buffer>;
+  /** The proxies to go through (proxy.ts: from HTTPS_PROXY, HTTP_PROXY, NO_PROXY). Default: none. */
+  proxy?: ProxySettings;
 }
 
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -67,7 +79,18 @@ interface Target {
   port: number;
   /** The Host header. */
   authority: string;
+  /** The request target: the path, or the absolute URL for an http origin through a proxy. */
   path: string;
+  /** Where the TCP connection goes: the origin, or the proxy for an http origin through one. */
+  connectHost: string;
+  connectPort: number;
+  connectSecure: boolean;
+  /** An https origin through a proxy: the tunnel's proxy. */
+  tunnel?: Proxy;
+  /** More request-head lines (Proxy-Authorization for an http origin through a proxy). */
+  extraHead: string;
+  /** Why no request can go there (an unusable proxy). */
+  refusal?: Error;
 }
 
 type Framing = { kind: 'none' } | { kind: 'length'; left: number } | { kind: 'chunked' } | { kind: 'close' };
@@ -272,7 +295,22 @@ export function http1Client(options: Http1Options = {}): UpstreamClient {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw fetchFailed(new Error(`unsupported protocol ${u.protocol}`));
     const secure = u.protocol === 'https:';
     const port = Number(u.port || (secure ? 443 : 80));
-    t = { origin: `${u.protocol}//${u.host}`, secure, host: u.hostname.replace(/^\[|\]$/g, ''), port, authority: u.host, path: (u.pathname || '/') + u.search };
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    const path = (u.pathname || '/') + u.search;
+    t = { origin: `${u.protocol}//${u.host}`, secure, host, port, authority: u.host, path, connectHost: host, connectPort: port, connectSecure: secure, extraHead: '' };
+    const route = options.proxy ? proxyFor(options.proxy, u) : undefined;
+    if (route?.via === 'proxy') {
+      const proxy = route.proxy;
+      if (proxy.unusable) t.refusal = proxyError('PROXY_UNSUPPORTED', proxy.unusable);
+      else if (secure) t.tunnel = proxy;
+      else {
+        t.path = `http://${u.host}${path}`;
+        t.connectHost = proxy.host;
+        t.connectPort = proxy.port;
+        t.connectSecure = proxy.secure;
+        if (proxy.authorization) t.extraHead = `proxy-authorization: ${proxy.authorization}\r\n`;
+      }
+    }
     if (targets.size > 256) targets.clear();
     targets.set(url, t);
     return t;
@@ -314,7 +352,24 @@ export function http1Client(options: Http1Options = {}): UpstreamClient {
     }
   };
 
-  const acquire = (t: Target): Socket => {
+  // One TLS context for every connection, made once: building one per connection from a long CA
+  // list costs milliseconds.
+  let context: SecureContext | undefined;
+  const trust = (): { secureContext?: SecureContext } => {
+    if (!options.ca && !options.extraCa?.length) return {};
+    context ??= createSecureContext({ ca: options.ca ?? [...rootCertificates, ...(options.extraCa ?? [])] });
+    return { secureContext: context };
+  };
+  const open = (host: string, port: number, secure: boolean): Socket => {
+    const socket = secure
+      ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], ...trust() })
+      : netConnect({ host, port });
+    socket.setNoDelay(true);
+    return socket;
+  };
+
+  /** An idle socket to reuse for this origin, if one is left. */
+  const reuse = (t: Target): Socket | undefined => {
     const idle = pools.get(t.origin);
     const now = Date.now();
     while (idle && idle.length > 0) {
@@ -322,10 +377,69 @@ export function http1Client(options: Http1Options = {}): UpstreamClient {
       if (entry.until > now && !entry.socket.destroyed && entry.socket.readable && entry.socket.writable) return entry.socket;
       entry.socket.destroy();
     }
-    const socket = t.secure
-      ? tlsConnect({ host: t.host, port: t.port, servername: isIP(t.host) ? undefined : t.host, ALPNProtocols: ['http/1.1'], ...(options.ca ? { ca: options.ca } : {}) })
-      : netConnect({ host: t.host, port: t.port });
-    socket.setNoDelay(true);
+    return undefined;
+  };
+
+  const acquire = (t: Target): Socket => reuse(t) ?? track(t, open(t.connectHost, t.connectPort, t.connectSecure));
+
+  /** A TLS connection to an https origin through a CONNECT tunnel of `proxy`. */
+  const tunnel = (t: Target, proxy: Proxy, hook: AbortHook | undefined, signal: AbortSignal | undefined): Promise<Socket> =>
+    new Promise<Socket>((resolve, reject) => {
+      const raw = open(proxy.host, proxy.port, proxy.secure);
+      const target = `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+      let head: Buffer = NOTHING;
+      let offAbort: (() => void) | undefined;
+      const finish = (error?: Error) => {
+        raw.off('data', onData);
+        raw.off('error', finish);
+        raw.off('close', onClose);
+        offAbort?.();
+        if (error) {
+          raw.destroy();
+          reject(error);
+        }
+      };
+      const onClose = () => finish(proxyError('PROXY_CONNECT_FAILED', `the proxy ${proxy.display} closed the connection before answering CONNECT ${target}`));
+      const onData = (data: Buffer) => {
+        head = head.length ? Buffer.concat([head, data]) : data;
+        const end = head.indexOf('\r\n\r\n');
+        if (end === -1) {
+          if (head.length > MAX_HEAD_BYTES) finish(proxyError('PROXY_CONNECT_FAILED', `the proxy ${proxy.display} sent a response head over 64 KiB`));
+          return;
+        }
+        const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(head.toString('latin1', 0, head.indexOf('\r\n')));
+        const code = Number(status?.[1] ?? 0);
+        if (code < 200 || code > 299 || end + 4 !== head.length) {
+          const said = status ? `${code}${status[2] ? ` ${status[2]}` : ''}` : JSON.stringify(head.toString('latin1', 0, Math.min(40, end)));
+          finish(
+            code === 407
+              ? proxyError('PROXY_AUTH_REQUIRED', `the proxy ${proxy.display} ${proxy.authorization ? 'refused the credentials in its URL' : 'asks for credentials (put them in the proxy URL: http://user:password@host:port)'} (${said})`)
+              : proxyError('PROXY_CONNECT_FAILED', `the proxy ${proxy.display} answered CONNECT ${target} with ${said}`),
+          );
+          return;
+        }
+        finish();
+        raw.setNoDelay(true);
+        const socket = tlsConnect({ socket: raw, servername: isIP(t.host) ? undefined : t.host, ALPNProtocols: ['http/1.1'], ...trust() });
+        // The tunnel's own failures (an https proxy's TLS) end the connection inside it.
+        raw.on('error', (error) => socket.destroy(error));
+        raw.once('close', () => socket.destroy());
+        resolve(track(t, socket));
+      };
+      raw.on('data', onData);
+      raw.once('error', finish);
+      raw.once('close', onClose);
+      const abort = () => finish(abortError());
+      if (hook) offAbort = hook.onAbort(abort);
+      else if (signal) {
+        signal.addEventListener('abort', abort, { once: true });
+        offAbort = () => signal.removeEventListener('abort', abort);
+      }
+      raw.write(`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\n${proxy.authorization ? `proxy-authorization: ${proxy.authorization}\r\n` : ''}\r\n`, 'latin1');
+    });
+
+  /** Listeners every pooled socket has: it leaves the pool when its server closes it. */
+  const track = (t: Target, socket: Socket): Socket => {
     // While idle, a socket may hear of its server closing it: drop it from the pool then.
     const forget = () => {
       const list = pools.get(t.origin);
@@ -343,11 +457,11 @@ export function http1Client(options: Http1Options = {}): UpstreamClient {
   };
 
   const requestHead = (t: Target, init: UpstreamInit, length: number | undefined): string => {
-    let head = `${init.method} ${t.path} HTTP/1.1\r\nhost: ${t.authority}\r\n`;
+    let head = `${init.method} ${t.path} HTTP/1.1\r\nhost: ${t.authority}\r\n${t.extraHead}`;
     for (const name in init.headers) {
       const value = String(init.headers[name]);
       const lower = name.toLowerCase();
-      if (lower === 'host' || lower === 'content-length' || lower === 'connection' || lower === 'transfer-encoding') continue;
+      if (lower === 'host' || lower === 'content-length' || lower === 'connection' || lower === 'transfer-encoding' || lower === 'proxy-authorization') continue;
       if (!TOKEN.test(name) || BAD_VALUE.test(value)) throw fetchFailed(new Error(`invalid request header ${JSON.stringify(name)}`));
       head += `${name}: ${value}\r\n`;
     }
@@ -355,7 +469,7 @@ export function http1Client(options: Http1Options = {}): UpstreamClient {
     return `${head}\r\n`;
   };
 
-  return (url, init) =>
+  const send = (url: string, init: UpstreamInit, tunnelled?: Socket) =>
     new Promise<UpstreamReply>((resolve, reject) => {
       const hook = init.abort;
       const signal = init.signal;
@@ -373,7 +487,7 @@ export function http1Client(options: Http1Options = {}): UpstreamClient {
         reject(error);
         return;
       }
-      const socket = acquire(t);
+      const socket = tunnelled ?? acquire(t);
 
       // Body delivery: buffered until the reply's reader attaches, then handed on as it arrives.
       let pending: Buffer[] = [];
@@ -557,4 +671,26 @@ export function http1Client(options: Http1Options = {}): UpstreamClient {
       }
       socket.uncork();
     });
+
+  return (url, init) => {
+    let t: Target;
+    try {
+      t = targetOf(url);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (t.refusal) return Promise.reject(fetchFailed(t.refusal));
+    if (!t.tunnel) return send(url, init);
+    if (init.abort?.aborted || init.signal?.aborted) return Promise.reject(abortError());
+    const idle = reuse(t);
+    if (idle) return send(url, init, idle);
+    return tunnel(t, t.tunnel, init.abort, init.signal).then(
+      (socket) => send(url, init, socket),
+      (error: Error) => Promise.reject(error.name === 'AbortError' ? error : fetchFailed(error)),
+    );
+  };
+}
+
+function proxyError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
 }

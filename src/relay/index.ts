@@ -32,3 +32,5 @@ export { estimateInputTokens, hybridModelList } from './local.js';
 export { anthropicErrorBody, openaiErrorBody, parseErrorBody } from './errors.js';
 export type { TranslateOptions } from './common.js';
 export type * from './types.js';
+export { proxySettings, proxyFor, describeRoute, maskProxyUrl } from './proxy.js';
+export type { Proxy, ProxyDecision, ProxyEnv, ProxySettings } from './proxy.js';
