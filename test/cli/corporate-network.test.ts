@@ -9,7 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRelayToken } from '../../src/core/relay-token.js';
-import { CORP_CA_PATH, startForwardProxy, startTlsFront, type ForwardProxy } from '../support/forward-proxy.js';
+import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.js';
+import { CORP_CA_PATH, startTlsFront } from '../support/tls-front.js';
 import { startMockGateway } from '../support/mock-gateway.js';
 import { agentEnv, assertCliBuilt, cliPath, describeRun, runProcess } from '../support/run-agent.js';
 import { runCli } from '../support/run-cli.js';
@@ -28,10 +29,10 @@ afterEach(async () => {
 });
 
 /** https://gateway.test behind an authenticating proxy, in front of `port`. */
-async function corporateNetwork(port: number): Promise<ForwardProxy> {
+async function corporateNetwork(port: number): Promise<RecordingProxy> {
   const front = await startTlsFront(port);
   closers.push(() => front.close());
-  const proxy = await startForwardProxy({ hosts: { 'gateway.test': front.address }, credentials: { user: 'dev', password: PASSWORD } });
+  const proxy = await startRecordingProxy({ forward: { 'gateway.test': front.address }, credentials: { user: 'dev', password: PASSWORD } });
   closers.push(() => proxy.close());
   return proxy;
 }
@@ -82,7 +83,7 @@ describe('the relay behind a company proxy (built CLI)', () => {
       const answer = await askRelay(relay.url, token);
       expect(answer.status, answer.text + relay.output()).toBe(200);
       expect(answer.text).toContain('through the proxy');
-      expect(proxy.requests).toEqual([{ kind: 'connect', target: 'gateway.test:443', authorization: `Basic ${Buffer.from(`dev:${PASSWORD}`).toString('base64')}`, refused: false }]);
+      expect(proxy.connections).toEqual([{ kind: 'connect', target: 'gateway.test:443', host: 'gateway.test', port: 443, method: 'CONNECT', authorization: `Basic ${Buffer.from(`dev:${PASSWORD}`).toString('base64')}` }]);
       expect(relay.output()).toContain(`To gateway.test: through the proxy http://dev:****@127.0.0.1:${proxy.port} (HTTPS_PROXY)`);
       expect(relay.output()).not.toContain(PASSWORD);
     });
@@ -127,7 +128,7 @@ describe('doctor and apply behind a company proxy (built CLI)', () => {
     expect(codes, describeRun(through)).toEqual(expect.arrayContaining(['GATEWAY_REACHABLE:ok', 'GATEWAY_TLS:ok', 'GATEWAY_KEY:ok']));
     expect(findings(through).find((f) => f.code === 'GATEWAY_NETWORK')?.message).toContain(`and NODE_EXTRA_CA_CERTS (${CORP_CA_PATH})`);
     expect(gateway.requests.some((r) => r.route === 'models')).toBe(true);
-    expect(proxy.requests.every((r) => r.kind === 'connect' && r.target === 'gateway.test:443' && !r.refused)).toBe(true);
+    expect(proxy.connections.every((r) => r.kind === 'connect' && r.target === 'gateway.test:443' && !r.authRefused)).toBe(true);
     for (const run of [blocked, through]) expect(run.stdout + run.stderr).not.toContain(PASSWORD);
   });
 
@@ -159,8 +160,8 @@ describe('doctor and apply behind a company proxy (built CLI)', () => {
     });
     expect(run.code, describeRun(run)).toBe(0);
     expect(gateway.requests.length, describeRun(run)).toBeGreaterThan(0);
-    expect(proxy.requests.length).toBeGreaterThan(0);
-    expect(proxy.requests.every((r) => r.target === 'gateway.test:443' && !r.refused)).toBe(true);
+    expect(proxy.connections.length).toBeGreaterThan(0);
+    expect(proxy.connections.every((r) => r.target === 'gateway.test:443' && !r.authRefused)).toBe(true);
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
   });
 });

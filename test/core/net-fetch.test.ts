@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { networkFetch } from '../../src/core/net-fetch.js';
-import { startForwardProxy } from '../support/forward-proxy.js';
+import { startRecordingProxy } from '../support/recording-proxy.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -78,12 +78,12 @@ describe('networkFetch', () => {
 
   it('goes through the proxy the environment names (NO_PROXY and loopback aside)', async () => {
     const url = await serve((req, res) => res.end(`via ${req.headers.host}`));
-    const proxy = await startForwardProxy({ hosts: { 'gateway.test': url.slice('http://'.length) }, credentials: { user: 'u', password: 'p' } });
+    const proxy = await startRecordingProxy({ forward: { 'gateway.test': url.slice('http://'.length) }, credentials: { user: 'u', password: 'p' } });
     try {
       const f = networkFetch({ http_proxy: proxy.authUrl });
       expect(await (await f('http://gateway.test/v1/models')).text()).toBe('via gateway.test');
       expect(await (await f(`${url}/direct`)).text()).toBe(`via ${url.slice('http://'.length)}`);
-      expect(proxy.requests).toEqual([{ kind: 'absolute', target: 'gateway.test:80', authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, refused: false }]);
+      expect(proxy.connections).toEqual([{ kind: 'absolute', target: 'gateway.test:80', host: 'gateway.test', port: 80, method: 'GET', url: 'http://gateway.test/v1/models', authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }]);
     } finally {
       await proxy.close();
     }
