@@ -125,10 +125,16 @@ await build({
 await chmod(`${next}/bin.cjs`, 0o755);
 
 // The profile document's JSON Schema (from the zod schema in src/core/profiles.ts, so the two
-// cannot drift), published as dist/setup-gateway.schema.json for editors to complete profiles.
+// cannot drift), published as dist/setup-gateway.schema.json for editors to complete profiles;
+// and the shapes of `status --json` and `doctor --json` (src/app/output-schemas.ts), published as
+// dist/status.schema.json and dist/doctor.schema.json for fleet reporting.
 const schemaModule = `${next}/.schema.mjs`;
 await build({
-  stdin: { contents: "export { profileJsonSchema } from './src/core/profiles.ts';", resolveDir: process.cwd(), loader: 'ts' },
+  stdin: {
+    contents: "export { profileJsonSchema } from './src/core/profiles.ts'; export { outputJsonSchemas } from './src/app/output-schemas.ts';",
+    resolveDir: process.cwd(),
+    loader: 'ts',
+  },
   outfile: schemaModule,
   bundle: true,
   platform: 'node',
@@ -137,8 +143,9 @@ await build({
   mainFields: ['module', 'main'],
   logLevel: 'warning',
 });
-const { profileJsonSchema } = await import(path.resolve(schemaModule));
+const { profileJsonSchema, outputJsonSchemas } = await import(path.resolve(schemaModule));
 await writeFile(`${next}/setup-gateway.schema.json`, `${JSON.stringify(profileJsonSchema(), null, 2)}\n`);
+for (const [name, schema] of Object.entries(outputJsonSchemas())) await writeFile(`${next}/${name}`, `${JSON.stringify(schema, null, 2)}\n`);
 await rm(schemaModule);
 
 await rm(old, { recursive: true, force: true });

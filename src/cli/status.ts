@@ -18,7 +18,8 @@ and the model its files name.
 
 Options:
   --json      one JSON document: { "agents": [ { id, name, installed, via, profile, url, model,
-              managed } ] }, via one of profile|relay|vendor|other (see README, "status")
+              managed } ] }, via one of profile|relay|vendor|other; its shape is published
+              as dist/status.schema.json (see README, "Fleet reporting")
 
 Examples:
   setup-gateway status

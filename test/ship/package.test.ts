@@ -68,6 +68,9 @@ describe('the tarball', () => {
     expect(paths).toContain('dist/bin.cjs');
     // The profile document's JSON Schema, for editors (test/core/profiles.test.ts checks its content).
     expect(paths).toContain('dist/setup-gateway.schema.json');
+    // The shapes of status --json and doctor --json, for fleet reporting (test/cli/output-schemas.test.ts).
+    expect(paths).toContain('dist/status.schema.json');
+    expect(paths).toContain('dist/doctor.schema.json');
     expect(paths).toContain('LICENSE');
     expect(paths).toContain('README.md');
     expect(paths.filter((p) => /\.map$|\.tsx?$|(^|\/)test\//.test(p))).toEqual([]);
