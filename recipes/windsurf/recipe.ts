@@ -24,7 +24,7 @@ export const windsurf: Recipe = {
   id: 'windsurf',
   name: 'Windsurf',
   protocol: 'openai-chat',
-  model: 'optional',
+  model: 'none',
   checked: '2026-11-23',
   sources: ['https://docs.windsurf.com/windsurf/models', 'https://docs.windsurf.com/plugins/cascade/models', 'https://docs.windsurf.com/windsurf/cascade/mcp'],
   detect: {

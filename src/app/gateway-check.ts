@@ -37,7 +37,8 @@ export interface ProtocolStatus {
 
 export type ProtocolProbe = (urls: GatewayUrls, key: string, fetch: Fetch, models: readonly string[]) => Promise<ProtocolStatus[]>;
 
-export type GatewayCheck = { ok: true; models: string[]; protocols?: ProtocolStatus[] } | { ok: false; reason: string };
+/** `keyRefused`: the gateway refused the key (401/403), so the next thing to try is another key. */
+export type GatewayCheck = { ok: true; models: string[]; protocols?: ProtocolStatus[] } | { ok: false; reason: string; keyRefused?: boolean };
 
 /**
  * What the gateway serves, from the check's protocol probe: served, not served (404/405), or
@@ -62,7 +63,7 @@ export function checkFailureText(check: { reason: string }, attempt = 1): string
 /** The live check: the gateway must list its models with this key; protocols when a probe is given. */
 export async function checkGateway(urls: GatewayUrls, key: string, deps: { fetch: Fetch; probeProtocols?: ProtocolProbe }): Promise<GatewayCheck> {
   const models = await listModels(urls, key, deps.fetch);
-  if (!models.ok) return { ok: false, reason: maskSecrets(models.reason, [key]) };
+  if (!models.ok) return { ok: false, reason: maskSecrets(models.reason, [key]), ...(models.keyRefused ? { keyRefused: true } : {}) };
   if (!deps.probeProtocols) return { ok: true, models: models.models };
   const protocols = await deps.probeProtocols(urls, key, deps.fetch, models.models).catch((error: unknown) => [
     { protocol: 'probe', ok: false, detail: maskSecrets(error instanceof Error ? error.message : String(error), [key]) },

@@ -8,8 +8,11 @@ const ModelListSchema = z.object({ data: z.array(z.object({ id: z.string() }).pa
 
 export type Fetch = typeof fetch;
 
-/** `noAnswer`: the gateway did not answer at all (refused, DNS, TLS, timeout), as opposed to an HTTP error. */
-export type ModelList = { ok: true; models: string[] } | { ok: false; reason: string; noAnswer?: boolean };
+/**
+ * `noAnswer`: the gateway did not answer at all (refused, DNS, TLS, timeout), as opposed to an HTTP
+ * error; `keyRefused`: it answered 401 or 403 (another key may do).
+ */
+export type ModelList = { ok: true; models: string[] } | { ok: false; reason: string; noAnswer?: boolean; keyRefused?: boolean };
 
 export async function listModels(urls: GatewayUrls, key: string, fetchFn: Fetch, timeoutMs = 5000): Promise<ModelList> {
   const url = `${urls.openai}/models`;
@@ -25,7 +28,7 @@ export async function listModels(urls: GatewayUrls, key: string, fetchFn: Fetch,
     return { ok: false, noAnswer: true, reason: `GET ${url} failed: ${describeFetchFailure(error, { url, timeoutMs }).reason}` };
   }
   if (response.status === 401 || response.status === 403) {
-    return { ok: false, reason: `GET ${url} answered ${response.status}: the gateway rejected the key` };
+    return { ok: false, reason: `GET ${url} answered ${response.status}: the gateway rejected the key`, keyRefused: true };
   }
   if (!response.ok) return { ok: false, reason: `GET ${url} answered HTTP ${response.status}` };
   const parsed = ModelListSchema.safeParse(await response.json().catch(() => undefined));

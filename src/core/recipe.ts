@@ -99,8 +99,11 @@ export interface Recipe {
   id: string;
   name: string;
   protocol: Protocol;
-  /** `required`: the agent cannot be configured without a model id. */
-  model: 'required' | 'optional';
+  /**
+   * `required`: the agent cannot be configured without a model id; `none`: nothing it is given
+   * holds a model (Windsurf: only steps for an extension), so the interactive mode does not ask.
+   */
+  model: 'required' | 'optional' | 'none';
   /** Where the facts in this recipe come from, checked on `checked`. */
   sources: readonly string[];
   checked: string;

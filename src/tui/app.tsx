@@ -1,12 +1,13 @@
 // The interactive TUI: gateway → key → live check → agents → models → review → apply. The flow
 // is the pure reducer of flow.ts, run by runner.ts (the same one --plain drives); this file maps
 // keys to its events and each step to its screen (screens/). Nothing is written before the user
-// presses enter on the review. Esc and Ctrl-C cancel everywhere, `q` wherever no text is being
-// typed; both end the run with `{ kind: 'cancelled' }` (exit 130).
+// presses enter on the review. Left, Backspace and `b` go back to the question before (where they
+// are not text being typed); Esc and Ctrl-C cancel everywhere (Esc first clears a filter being
+// typed), `q` wherever no text is being typed; both end the run with `{ kind: 'cancelled' }` (exit 130).
 import { render, useApp } from 'ink';
 import { Fragment, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { SessionDeps } from '../app/session.js';
-import { bodyHeight, ColorContext, KeysProvider, trailRows, useKeys, useTerminalSize } from './components.js';
+import { bodyHeight, ColorContext, isBackKey, KeysProvider, trailRows, useKeys, useTerminalSize } from './components.js';
 import { trailOf, type FlowState, type Step, type StepAt } from './flow.js';
 import { Flow } from './runner.js';
 import { AgentsScreen } from './screens/agents.js';
@@ -19,6 +20,7 @@ import { GatewayScreen } from './screens/gateway.js';
 import { KeyScreen } from './screens/key.js';
 import { ModelTextScreen } from './screens/model-text.js';
 import { ModelScreen } from './screens/model.js';
+import { ModelsScreen } from './screens/models.js';
 import { RelayOfferScreen } from './screens/relay-offer.js';
 import { ReviewScreen } from './screens/review.js';
 import type { ScreenProps } from './screens/screen.js';
@@ -26,9 +28,6 @@ import type { Terminal } from './terminal.js';
 import type { TuiResult } from './wizard.js';
 
 export type { TuiResult } from './wizard.js';
-
-/** Steps where letters are typed: `q` is text there, not quit. The model picker handles `q` itself. */
-const TYPING = new Set<StepAt>(['custom-url', 'key', 'model-text', 'model']);
 
 /**
  * The body a screen needs under the trail of answers; the trail is left out when it would leave
@@ -61,11 +60,16 @@ function Session({ deps, onExit }: { deps: SessionDeps; onExit: (result: TuiResu
     exit();
   }, [state]);
 
-  // Cancel wherever the flow takes it (not while writing: the reducer ignores it there).
-  useKeys((input, key) => {
-    const at = flow.state.step.at;
-    if (key.escape || (key.ctrl && input === 'c') || (input === 'q' && !TYPING.has(at))) flow.dispatch({ type: 'cancel' });
-  });
+  // The keys no screen used (a text input keeps its letters, a filter its Esc): cancel wherever
+  // the flow takes it (not while writing: the reducer ignores it there), back where there is a
+  // question before.
+  useKeys(
+    (input, key) => {
+      if (key.escape || (key.ctrl && input === 'c') || input === 'q') flow.dispatch({ type: 'cancel' });
+      else if (isBackKey(input, key)) flow.dispatch({ type: 'back' });
+    },
+    { fallback: true },
+  );
 
   const step = state.step;
   const full = bodyHeight(size);
@@ -73,7 +77,7 @@ function Session({ deps, onExit }: { deps: SessionDeps; onExit: (result: TuiResu
   const trail = full - trailRows(answered) >= roomNeeded(step) ? answered : [];
   const props = { state, dispatch: flow.dispatch, height: full - trailRows(trail), columns: size.columns, trail, env: deps.env };
   // Each screen is its own subtree: a text input or list never inherits the previous screen's state.
-  const screenKey = `${step.at}:${'index' in step ? step.index : ''}`;
+  const screenKey = `${step.at}:${'index' in step ? step.index : ''}:${'agent' in step ? step.agent : ''}:${(state.history ?? []).length}`;
   return <Fragment key={screenKey}>{screenOf(state, props)}</Fragment>;
 }
 
@@ -94,6 +98,8 @@ function screenOf(state: FlowState, common: Omit<ScreenProps<StepAt>, 'step'>): 
       return <ModelScreen {...common} step={step} />;
     case 'model-text':
       return <ModelTextScreen {...common} step={step} />;
+    case 'models':
+      return <ModelsScreen {...common} step={step} />;
     case 'consent':
       return <ConsentScreen {...common} step={step} />;
     case 'review':

@@ -64,9 +64,16 @@ export function useLive<T>(initial: T | (() => T)): { get(): T; set(value: T): v
 
 // ------------------------------------------------------------------------------------ keys
 
-type KeyHandler = (input: string, key: Key) => void;
+/** A key handler; returns true when it used the key, so the screen-wide keys (back, quit) leave it alone. */
+type KeyHandler = (input: string, key: Key) => boolean | void;
 
-const KeysContext = createContext<Set<{ current: KeyHandler }> | null>(null);
+interface KeysHub {
+  handlers: Set<{ current: KeyHandler }>;
+  /** The screen-wide keys: run for a key no handler used. */
+  fallback: Set<{ current: KeyHandler }>;
+}
+
+const KeysContext = createContext<KeysHub | null>(null);
 
 /**
  * Reads the keyboard once for the whole tree and hands every key to the handlers of `useKeys`.
@@ -76,15 +83,19 @@ const KeysContext = createContext<Set<{ current: KeyHandler }> | null>(null);
  * nothing is drawn until the keyboard is read.
  */
 export function KeysProvider({ children }: { children: ReactNode }) {
-  const handlers = useRef(new Set<{ current: KeyHandler }>()).current;
+  const hub = useRef<KeysHub>({ handlers: new Set(), fallback: new Set() }).current;
   const [reading, setReading] = useState(false);
   const dispatch = useCallback((input: string, key: Key) => {
-    for (const [one, oneKey] of splitKeys(input, key)) for (const handler of [...handlers]) if (handlers.has(handler)) handler.current(one, oneKey);
+    for (const [one, oneKey] of splitKeys(input, key)) {
+      let used = false;
+      for (const handler of [...hub.handlers]) if (hub.handlers.has(handler) && handler.current(one, oneKey) === true) used = true;
+      if (!used) for (const handler of [...hub.fallback]) if (hub.fallback.has(handler)) handler.current(one, oneKey);
+    }
   }, []);
   useInput(dispatch);
   // Runs after useInput's effects (declared first), which put the terminal in raw mode and listen.
   useEffect(() => setReading(true), []);
-  return <KeysContext.Provider value={handlers}>{reading ? children : null}</KeysContext.Provider>;
+  return <KeysContext.Provider value={hub}>{reading ? children : null}</KeysContext.Provider>;
 }
 
 const NO_KEY = {
@@ -126,8 +137,12 @@ export function splitKeys(input: string, key: Key): Array<[string, Key]> {
   });
 }
 
-/** `useInput` for the components below: through KeysProvider when there is one, else ink's own. */
-export function useKeys(handler: KeyHandler, { isActive = true }: { isActive?: boolean } = {}): void {
+/**
+ * `useInput` for the components below: through KeysProvider when there is one, else ink's own.
+ * `fallback`: the screen-wide keys, which get only the keys no other handler used (Esc clears a
+ * filter being typed before it quits; Backspace deletes a typed character before it goes back).
+ */
+export function useKeys(handler: KeyHandler, { isActive = true, fallback = false }: { isActive?: boolean; fallback?: boolean } = {}): void {
   const hub = useContext(KeysContext);
   const latest = useRef(handler);
   useLayoutEffect(() => {
@@ -136,12 +151,18 @@ export function useKeys(handler: KeyHandler, { isActive = true }: { isActive?: b
   useLayoutEffect(() => {
     if (!hub || !isActive) return;
     const entry = { current: (input: string, key: Key) => latest.current(input, key) };
-    hub.add(entry);
+    const set = fallback ? hub.fallback : hub.handlers;
+    set.add(entry);
     return () => {
-      hub.delete(entry);
+      set.delete(entry);
     };
-  }, [hub, isActive]);
-  useInput(handler, { isActive: isActive && !hub });
+  }, [hub, isActive, fallback]);
+  useInput((input, key) => void handler(input, key), { isActive: isActive && !hub });
+}
+
+/** The keys that go back to the question before: Left, Backspace, b. */
+export function isBackKey(input: string, key: Key): boolean {
+  return key.leftArrow || key.backspace || key.delete || input === 'b';
 }
 
 // ------------------------------------------------------------------------------------ size
@@ -295,14 +316,16 @@ export function SelectList<T>({
       if (key.return) {
         const item = items[current];
         if (item) onSelect(item, current);
-        return;
+        return true;
       }
-      const next = moveCursor(current, items.length, Math.max(1, height - 1), listKeys(input, key, true));
+      const moves = listKeys(input, key, true);
+      const next = moveCursor(current, items.length, Math.max(1, height - 1), moves);
       if (next !== current) {
         cursor.set(next);
         const item = items[next];
         if (item) onCursor?.(item, next);
       }
+      return Object.values(moves).some(Boolean);
     },
     { isActive },
   );
@@ -352,21 +375,20 @@ export function ListView<T>({
 
 /**
  * A SelectList for long lists (a gateway's models): `/` starts a filter that keeps the items
- * containing what is typed; backspace on an empty filter ends it. `q` quits unless filtering.
+ * containing what is typed; backspace on an empty filter, or Esc, ends it. While filtering every
+ * letter is the filter's (`q` and `b` too).
  */
 export function FilterSelect<T>({
   items,
   initial = 0,
   height,
   onSelect,
-  onQuit,
   isActive = true,
 }: {
   items: readonly Item<T>[];
   initial?: number;
   height: number;
   onSelect: (item: Item<T>) => void;
-  onQuit: () => void;
   isActive?: boolean;
 }) {
   const live = useLive<{ filter: string | null; cursor: number }>({ filter: null, cursor: Math.min(Math.max(0, initial), Math.max(0, items.length - 1)) });
@@ -390,19 +412,31 @@ export function FilterSelect<T>({
       if (key.return) {
         const item = shown[current];
         if (item) onSelect(item);
-        return;
+        return true;
       }
       if (filter !== null) {
-        if (key.backspace || key.delete) return refilter(filter === '' ? null : [...filter].slice(0, -1).join(''));
+        // Esc clears the filter (the whole list again); it does not quit.
+        if (key.escape) {
+          refilter(null);
+          return true;
+        }
+        if (key.backspace || key.delete) {
+          refilter(filter === '' ? null : [...filter].slice(0, -1).join(''));
+          return true;
+        }
         const typed = key.ctrl || key.meta ? '' : printable(input);
-        if (typed) return refilter(filter + typed);
+        if (typed) {
+          refilter(filter + typed);
+          return true;
+        }
       } else if (input === '/') {
-        return refilter('');
-      } else if (input === 'q') {
-        return onQuit();
+        refilter('');
+        return true;
       }
-      const next = moveCursor(current, shown.length, Math.max(1, height - 2), listKeys(input, key, filter === null));
+      const moves = listKeys(input, key, filter === null);
+      const next = moveCursor(current, shown.length, Math.max(1, height - 2), moves);
       if (next !== current) live.set({ filter, cursor: next });
+      return Object.values(moves).some(Boolean);
     },
     { isActive },
   );
@@ -427,7 +461,7 @@ export interface CheckItem<T> extends Item<T> {
   tone?: ToneName;
 }
 
-/** Space toggles, `a` toggles all, enter confirms (at least one must be checked). */
+/** Space toggles, `a` toggles all that are not dimmed (the installed agents), enter confirms (at least one must be checked). */
 export function MultiSelect<T>({
   items,
   initial,
@@ -456,27 +490,32 @@ export function MultiSelect<T>({
         const chosen = items.filter((i) => checked.has(i.key)).map((i) => i.value);
         if (chosen.length === 0) live.set({ cursor, checked, warning: 'Select at least one agent with space.' });
         else onSubmit(chosen);
-        return;
+        return true;
       }
       if (input === ' ') {
         const item = items[cursor];
-        if (!item) return;
+        if (!item) return true;
         const next = new Set(checked);
         if (next.has(item.key)) next.delete(item.key);
         else next.add(item.key);
         setChecked(next);
-        return;
+        return true;
       }
       if (input === 'a') {
-        setChecked(checked.size === items.length ? new Set() : new Set(items.map((i) => i.key)));
-        return;
+        // All the ones found here, not those shown dimmed as not installed; again: none.
+        const found = items.filter((i) => !i.dim).map((i) => i.key);
+        const all = found.length > 0 && found.every((k) => checked.has(k));
+        setChecked(all ? new Set() : new Set([...checked, ...found]));
+        return true;
       }
-      const next = moveCursor(cursor, items.length, Math.max(1, height - 2), listKeys(input, key, true));
+      const moves = listKeys(input, key, true);
+      const next = moveCursor(cursor, items.length, Math.max(1, height - 2), moves);
       if (next !== cursor) {
         live.set({ cursor: next, checked });
         const item = items[next];
         if (item) onCursor?.(item);
       }
+      return Object.values(moves).some(Boolean);
     },
     { isActive },
   );
@@ -543,16 +582,22 @@ export function TextInput({
       const value = live.get();
       if (key.return) {
         onSubmit(value);
-        return;
+        return true;
       }
-      let next = value;
+      // Backspace and Left on an empty line are not the input's: they go back.
+      if ((key.backspace || key.delete || key.leftArrow) && value === '') return false;
+      if (key.leftArrow || key.rightArrow) return true;
+      let next: string;
       if (key.backspace || key.delete) next = [...value].slice(0, -1).join('');
       else if (key.ctrl && input === 'u') next = '';
-      else if (!key.ctrl && !key.meta && !key.escape && !key.tab) next = value + printable(input);
+      // Other control keys (Ctrl-C, Esc) are not the input's.
+      else if (key.ctrl || key.meta || key.escape || key.tab) return false;
+      else next = value + printable(input);
       if (next !== value) {
         live.set(next);
         onChange?.(next);
       }
+      return true;
     },
     { isActive },
   );
@@ -603,12 +648,14 @@ export function ScrollView({ lines: given, width, height, isActive = true }: { l
       let next = current;
       if (key.upArrow || input === 'k') next = current - 1;
       else if (key.downArrow || input === 'j') next = current + 1;
-      else if (key.pageUp || input === 'b') next = current - rows;
+      else if (key.pageUp) next = current - rows;
       else if (key.pageDown || input === ' ') next = current + rows;
       else if (key.home || input === 'g') next = 0;
       else if (key.end || input === 'G') next = maxTop;
+      else return false;
       next = Math.min(Math.max(0, next), maxTop);
       if (next !== current) top.set(next);
+      return true;
     },
     { isActive },
   );
@@ -630,6 +677,8 @@ export function YesNoKeys({ onAnswer }: { onAnswer: (yes: boolean) => void }) {
   useKeys((input) => {
     if (input === 'y' || input === 'Y') onAnswer(true);
     else if (input === 'n' || input === 'N') onAnswer(false);
+    else return false;
+    return true;
   });
   return null;
 }
@@ -637,7 +686,9 @@ export function YesNoKeys({ onAnswer }: { onAnswer: (yes: boolean) => void }) {
 /** Calls `onEnter` when enter is pressed. */
 export function EnterKey({ onEnter }: { onEnter: () => void }) {
   useKeys((_, key) => {
-    if (key.return) onEnter();
+    if (!key.return) return false;
+    onEnter();
+    return true;
   });
   return null;
 }

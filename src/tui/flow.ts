@@ -7,6 +7,8 @@ import type { AgentRow } from '../app/agents.js';
 import { modelProblem, parseGatewayUrl, servedOf, type GatewayCheck } from '../app/gateway-check.js';
 import { keyProblem } from '../app/key.js';
 import { proposedModel } from '../app/model.js';
+import { defaultModel } from '../core/model.js';
+import type { Recipe } from '../core/recipe.js';
 import type { Served } from '../app/route.js';
 import { hasChanges, type Choice, type ConsentQuestion, type Review } from '../app/session.js';
 import type { Outcome } from '../app/verify.js';
@@ -38,17 +40,24 @@ export interface Selection extends Connection {
 export type AfterCheck = 'retry' | 'key' | 'gateway' | 'go';
 
 export type Step =
-  /** Choose a gateway. `key`: the key already known (SETUP_GATEWAY_KEY, or typed before). */
-  | { at: 'gateway'; key?: string }
-  | { at: 'custom-url'; key?: string; error?: string }
+  /**
+   * Choose a gateway. `key`: the key already known (SETUP_GATEWAY_KEY, or typed before).
+   * `chosen`: the answer given before, when the user came back to this question (so for the
+   * `chosen` and `text` of the steps below).
+   */
+  | { at: 'gateway'; key?: string; chosen?: string | null }
+  | { at: 'custom-url'; key?: string; error?: string; text?: string }
   | { at: 'key'; urls: GatewayUrls; error?: string }
   /** `attempt`: how many times this gateway has been checked, this time included (a retry shows it). */
   | { at: 'checking'; gateway: Gateway; attempt?: number }
   | { at: 'checked'; gateway: Gateway; check: GatewayCheck; attempt?: number }
   | { at: 'discovering'; connection: Connection }
-  | { at: 'agents'; connection: Connection; rows: AgentRow[] }
-  | { at: 'model'; selection: Selection; index: number }
-  | { at: 'model-text'; selection: Selection; index: number; error?: string }
+  | { at: 'agents'; connection: Connection; rows: AgentRow[]; chosen?: readonly string[] }
+  /** The model question: one for every agent that takes a model (`agent` undefined), or one agent's. */
+  | { at: 'model'; selection: Selection; agent?: string; chosen?: { model: string | undefined } }
+  | { at: 'model-text'; selection: Selection; agent?: string; error?: string }
+  /** After the one model: go on with it, or change single agents' models. */
+  | { at: 'models'; selection: Selection }
   /** Reading the files and planning; `consentsAsked`: the consent questions were answered already. */
   | { at: 'planning'; selection: Selection; granted: ReadonlySet<string>; consentsAsked: boolean }
   | { at: 'consent'; selection: Selection; questions: ConsentQuestion[]; index: number; granted: ReadonlySet<string> }
@@ -67,11 +76,15 @@ export interface FlowState {
   /** SETUP_GATEWAY_KEY, when it holds a usable key: the key question is skipped. */
   envKey?: string;
   step: Step;
+  /** The questions answered on the way here, oldest first, each with its answer: where `back` goes. */
+  history?: readonly Step[];
 }
 
 export type FlowEvent =
   /** Esc, Ctrl-C, q, or a prompt aborted. */
   | { type: 'cancel' }
+  /** Left, Backspace or b: the question before, with its answer. */
+  | { type: 'back' }
   /** A gateway from the list: its URL, or null for "type your own". */
   | { type: 'gateway'; url: string | null }
   | { type: 'url'; text: string }
@@ -82,9 +95,11 @@ export type FlowEvent =
   | { type: 'model'; model: string | undefined }
   /** "Type a model id…" */
   | { type: 'type-model' }
+  /** On the models step: change this agent's model. */
+  | { type: 'model-for'; agent: string }
   | { type: 'model-id'; text: string }
   | { type: 'consent'; yes: boolean }
-  /** Enter on the review (write, or leave when there is nothing to write), or on a failure (leave). */
+  /** Enter on the review (write, or leave when there is nothing to write), on the models step (go on), or on a failure (leave). */
   | { type: 'confirm' }
   | { type: 'start-relay'; yes: boolean }
   // Results of the effects, fed back by the runner.
@@ -124,8 +139,112 @@ export function afterCheckChoices(check: GatewayCheck): Array<{ value: AfterChec
   ];
 }
 
-/** Where the run goes on `event`. Events that do not belong to the current step change nothing (a late result, a stray key). */
+/** The choice marked as the default after a check: another key when the gateway refused this one, else the first. */
+export function defaultAfterCheck(check: GatewayCheck): AfterCheck {
+  return !check.ok && check.keyRefused ? 'key' : (afterCheckChoices(check)[0]?.value ?? 'go');
+}
+
+/** Whether an agent is asked for a model: not one that has no place for it (e.g. Windsurf). */
+export function takesModel(recipe: Pick<Recipe, 'model'>): boolean {
+  return recipe.model !== 'none';
+}
+
+/** The agents of a selection that are asked for a model. */
+export function modelTakers(selection: Selection): AgentRow[] {
+  return selection.agents.filter((r) => takesModel(r.recipe));
+}
+
+/** Whether the one model question offers "each agent's own default": only when none of them needs a model. */
+export function ownDefaultOffered(rows: readonly AgentRow[]): boolean {
+  return rows.every((r) => r.recipe.model === 'optional');
+}
+
+/**
+ * The model marked on a model question: the one chosen before when coming back; for one agent its
+ * pick; for all, the gateway's `auto` when listed, else what the first agent would get.
+ */
+export function initialModel(step: Extract<Step, { at: 'model' }>): string | undefined {
+  if (step.chosen) return step.chosen.model;
+  if (step.agent !== undefined) return step.selection.picked[step.agent];
+  const auto = defaultModel(step.selection.models);
+  if (auto) return auto;
+  const first = modelTakers(step.selection)[0];
+  return first ? step.selection.picked[first.recipe.id] : undefined;
+}
+
+/** Steps that ask the user something: `back` works there (when something was answered before). */
+const QUESTIONS: ReadonlySet<StepAt> = new Set(['gateway', 'custom-url', 'key', 'checked', 'agents', 'model', 'model-text', 'models', 'consent', 'review']);
+
+/** The user's answers (the other events are results of the effects, cancel and back). */
+const ANSWERS: ReadonlySet<FlowEvent['type']> = new Set(['gateway', 'url', 'key', 'after-check', 'agents', 'model', 'type-model', 'model-for', 'model-id', 'consent', 'confirm']);
+
+/** Two steps that ask the same question (the same agent's model, the same consent). */
+function sameQuestion(a: Step, b: Step): boolean {
+  if (a.at !== b.at) return false;
+  if ((a.at === 'model' || a.at === 'model-text') && (b.at === 'model' || b.at === 'model-text')) return a.agent === b.agent;
+  if (a.at === 'consent' && b.at === 'consent') return a.index === b.index;
+  return true;
+}
+
+/**
+ * The step as it goes on the history: with the answer given, so coming back to it shows that
+ * answer marked. Undefined for a step not worth coming back to: a typed model id (back goes to
+ * its list), a check that passed (nothing was asked there), a retry.
+ */
+function remembered(step: Step, event: FlowEvent): Step | undefined {
+  switch (step.at) {
+    case 'gateway':
+      return event.type === 'gateway' ? { ...step, chosen: event.url } : step;
+    case 'custom-url':
+      return event.type === 'url' ? { at: 'custom-url', ...(step.key ? { key: step.key } : {}), text: event.text } : step;
+    case 'key':
+      return { at: 'key', urls: step.urls };
+    case 'checked':
+      return step.check.ok || (event.type === 'after-check' && event.choice === 'retry') ? undefined : step;
+    case 'agents':
+      return event.type === 'agents' ? { ...step, chosen: event.ids } : step;
+    case 'model':
+      return event.type === 'model' ? { ...step, chosen: { model: event.model } } : step;
+    case 'model-text':
+    case 'review':
+      return undefined;
+    default:
+      return QUESTIONS.has(step.at) ? step : undefined;
+  }
+}
+
+/**
+ * Where the run goes on `event`. Events that do not belong to the current step change nothing (a
+ * late result, a stray key). Keeps the history of answered questions for `back`: an answer that
+ * moves on pushes its question; arriving at a question asked before goes back to where it was.
+ */
 export function reduce(state: FlowState, event: FlowEvent): FlowState {
+  const history = state.history ?? [];
+  if (event.type === 'back') {
+    const previous = history.at(-1);
+    if (!previous || !QUESTIONS.has(state.step.at)) return state;
+    return { ...state, step: previous, history: history.slice(0, -1) };
+  }
+  const next = advance(state, event);
+  if (next === state) return next;
+  let kept = history;
+  if (ANSWERS.has(event.type) && QUESTIONS.has(state.step.at) && !sameQuestion(state.step, next.step)) {
+    const entry = remembered(state.step, event);
+    if (entry) kept = [...kept, entry];
+  }
+  const again = kept.findIndex((h) => sameQuestion(h, next.step));
+  if (again >= 0) kept = kept.slice(0, again);
+  // Once written there is no way back.
+  if (!QUESTIONS.has(next.step.at) && next.step.at !== 'checking' && next.step.at !== 'discovering' && next.step.at !== 'planning') kept = [];
+  return kept.length ? { ...next, history: kept } : withoutHistory(next);
+}
+
+function withoutHistory(state: FlowState): FlowState {
+  const { history: _history, ...rest } = state;
+  return rest;
+}
+
+function advance(state: FlowState, event: FlowEvent): FlowState {
   const step = state.step;
   const to = (next: Step): FlowState => ({ ...state, step: next });
   if (step.at === 'finished') return state;
@@ -187,19 +306,26 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
       if (event.type !== 'agents') return state;
       const agents = step.rows.filter((r) => event.ids.includes(r.recipe.id));
       if (agents.length === 0) return state;
-      const picked = Object.fromEntries(agents.map((r) => [r.recipe.id, proposedModel(r.recipe, step.connection.models)]));
-      return to({ at: 'model', selection: { ...step.connection, agents, picked }, index: 0 });
+      const picked = Object.fromEntries(agents.map((r) => [r.recipe.id, takesModel(r.recipe) ? proposedModel(r.recipe, step.connection.models) : undefined]));
+      const selection: Selection = { ...step.connection, agents, picked };
+      // Agents that take no model (Windsurf) are not asked for one.
+      return to(modelTakers(selection).length ? { at: 'model', selection } : planningOf(selection));
     }
     case 'model':
-      if (event.type === 'type-model') return to({ at: 'model-text', selection: step.selection, index: step.index });
-      return event.type === 'model' ? to(nextModel(step.selection, step.index, event.model)) : state;
+      if (event.type === 'type-model') return to({ at: 'model-text', selection: step.selection, ...agentOf(step) });
+      return event.type === 'model' ? to(modelPicked(step.selection, step.agent, event.model)) : state;
     case 'model-text': {
       if (event.type !== 'model-id') return state;
       const model = event.text.trim();
       const problem = modelProblem(model);
       if (problem) return to({ ...step, error: `The model id: ${problem}.` });
-      return to(nextModel(step.selection, step.index, model));
+      return to(modelPicked(step.selection, step.agent, model));
     }
+    case 'models':
+      if (event.type === 'model-for' && modelTakers(step.selection).some((r) => r.recipe.id === event.agent)) {
+        return to({ at: 'model', selection: step.selection, agent: event.agent });
+      }
+      return event.type === 'confirm' ? to(planningOf(step.selection)) : state;
     case 'planning': {
       if (event.type !== 'planned') return state;
       const questions = step.consentsAsked ? [] : event.questions;
@@ -233,10 +359,26 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
   }
 }
 
-function nextModel(selection: Selection, index: number, model: string | undefined): Step {
-  const next: Selection = { ...selection, picked: { ...selection.picked, [selection.agents[index]?.recipe.id ?? '']: model } };
-  if (index + 1 < selection.agents.length) return { at: 'model', selection: next, index: index + 1 };
-  return { at: 'planning', selection: next, granted: new Set(), consentsAsked: false };
+function agentOf(step: { agent?: string }): { agent?: string } {
+  return step.agent !== undefined ? { agent: step.agent } : {};
+}
+
+function planningOf(selection: Selection): Step {
+  return { at: 'planning', selection, granted: new Set(), consentsAsked: false };
+}
+
+/**
+ * A model answered: for one agent, back to the models step; for all, every agent that takes a
+ * model gets it (one that needs a model keeps its proposal when "its own default" was taken),
+ * then the models step when there is more than one such agent to change.
+ */
+function modelPicked(selection: Selection, agent: string | undefined, model: string | undefined): Step {
+  if (agent !== undefined) return { at: 'models', selection: { ...selection, picked: { ...selection.picked, [agent]: model } } };
+  const takers = modelTakers(selection);
+  const picked = { ...selection.picked };
+  for (const r of takers) picked[r.recipe.id] = model ?? (r.recipe.model === 'required' ? selection.picked[r.recipe.id] : undefined);
+  const next: Selection = { ...selection, picked };
+  return takers.length > 1 ? { at: 'models', selection: next } : planningOf(next);
 }
 
 /** The effect a step waits for, or undefined when it waits for the user. */
@@ -282,6 +424,7 @@ export function gatewayAt(step: Step): Gateway | undefined {
       return step.connection;
     case 'model':
     case 'model-text':
+    case 'models':
     case 'planning':
     case 'consent':
     case 'review':
@@ -297,25 +440,54 @@ export interface TrailEntry {
 }
 
 /**
- * What was answered before this step, one line per question (clack-style), for the screens after
- * the gateway check: the gateway, the key, the agents, the models picked so far.
+ * What was answered before this step, one line per question (clack-style): the gateway, the key,
+ * the agents, the models. Shown above every question up to the review, which shows it all.
  */
 export function trailOf(state: FlowState): TrailEntry[] {
   const step = state.step;
-  const connection = step.at === 'agents' ? step.connection : undefined;
-  const selection = step.at === 'model' || step.at === 'model-text' || step.at === 'planning' || step.at === 'consent' ? step.selection : undefined;
-  const gateway = connection ?? selection;
-  if (!gateway) return [];
-  const trail: TrailEntry[] = [
-    { label: 'Gateway', answer: `${gateway.urls.openai}${checkSummary(gateway)}` },
-    { label: 'Key', answer: `${maskKey(gateway.key)}${gateway.key === state.envKey ? ' (from SETUP_GATEWAY_KEY)' : ''}` },
-  ];
-  if (!selection) return trail;
-  trail.push({ label: 'Agents', answer: selection.agents.map((r) => r.recipe.name).join(', ') });
-  const answered = step.at === 'model' || step.at === 'model-text' ? step.index : selection.agents.length;
-  const models = selection.agents.slice(0, answered).map((r) => `${r.recipe.name} ${selection.picked[r.recipe.id] ?? '(its default)'}`);
-  if (models.length) trail.push({ label: 'Models', answer: models.join(' · ') });
-  return trail;
+  const key = (k: string) => ({ label: 'Key', answer: `${maskKey(k)}${k === state.envKey ? ' (from SETUP_GATEWAY_KEY)' : ''}` });
+  switch (step.at) {
+    case 'key':
+      return [{ label: 'Gateway', answer: step.urls.openai }];
+    case 'checking':
+    case 'checked':
+      return [{ label: 'Gateway', answer: step.gateway.urls.openai }, key(step.gateway.key)];
+    case 'discovering':
+    case 'agents':
+      return [{ label: 'Gateway', answer: `${step.connection.urls.openai}${checkSummary(step.connection)}` }, key(step.connection.key)];
+    case 'model':
+    case 'model-text':
+    case 'models':
+    case 'planning':
+    case 'consent': {
+      const s = step.selection;
+      const trail: TrailEntry[] = [
+        { label: 'Gateway', answer: `${s.urls.openai}${checkSummary(s)}` },
+        key(s.key),
+        { label: 'Agents', answer: s.agents.map((r) => r.recipe.name).join(', ') },
+      ];
+      // The models are answered once the one question is (on the models step and after).
+      const answered = !((step.at === 'model' || step.at === 'model-text') && step.agent === undefined);
+      if (answered && modelTakers(s).length) trail.push({ label: modelTakers(s).length > 1 ? 'Models' : 'Model', answer: modelsSummary(s) });
+      return trail;
+    }
+    default:
+      return [];
+  }
+}
+
+/** The models picked, shortest: "auto" when one for all, else "auto (Claude Code, Aider) · gw-model (Codex CLI)". */
+export function modelsSummary(selection: Selection): string {
+  const groups = new Map<string, string[]>();
+  for (const r of modelTakers(selection)) {
+    const model = selection.picked[r.recipe.id] ?? 'its own default';
+    groups.set(model, [...(groups.get(model) ?? []), r.recipe.name]);
+  }
+  if (groups.size === 1) {
+    const [model] = [...groups.keys()];
+    return modelTakers(selection).length > 1 ? `${model} for all` : (model ?? '');
+  }
+  return [...groups].map(([model, names]) => `${model} (${names.join(', ')})`).join(' · ');
 }
 
 function checkSummary(connection: Connection): string {

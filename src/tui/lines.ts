@@ -6,10 +6,17 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Terminal } from './terminal.js';
 
-/** Esc, Ctrl-C or Ctrl-D at a question. */
+/** Esc, Ctrl-C or Ctrl-D at a question. `escape`: it was Esc (which first clears a filter). */
 export class Cancelled extends Error {
-  constructor() {
+  constructor(readonly escape = false) {
     super('cancelled');
+  }
+}
+
+/** "b" typed at a choice, or Left on an empty line: the question before. */
+export class Back extends Error {
+  constructor() {
+    super('back');
   }
 }
 
@@ -18,17 +25,19 @@ export interface Choice<T> {
   /** Shown after the title. */
   hint?: string;
   value: T;
+  /** Not among "all" in a multiselect (an agent that is not installed). */
+  aside?: boolean;
 }
 
 export interface LineAsk {
   /** A numbered list; Enter takes the one marked as the default. */
   select<T>(message: string, choices: readonly Choice<T>[], initial?: number): Promise<T>;
-  /** A numbered list with the preselected ones marked; Enter keeps them. At least one. */
+  /** A numbered list with the preselected ones marked; Enter keeps them; "a" takes all but the ones set aside. At least one. */
   multiselect<T>(message: string, choices: ReadonlyArray<Choice<T> & { selected: boolean }>): Promise<T[]>;
   /**
    * A long list (a gateway's models): a number picks, a typed id that is in the list picks it,
-   * other text filters the list. `pinned` stay first whatever the filter (e.g. "type a model id").
-   * `initial` counts the pinned ones first.
+   * other text filters the list, Esc clears the filter. `pinned` stay first whatever the filter
+   * (e.g. "type a model id"). `initial` counts the pinned ones first.
    */
   search<T>(message: string, choices: readonly Choice<T>[], initial: number, pinned: readonly Choice<T>[]): Promise<T>;
   /** Typed text; `validate` returns a problem to show, and the question is asked again. */
@@ -42,6 +51,8 @@ export class LineReader {
   #buffer = '';
   #wake: (() => void) | undefined;
   #ended = false;
+  /** Whether the question being asked has one before it (Left and "b" go back only then). */
+  back = false;
 
   constructor(private readonly terminal: Terminal) {
     const stdin = terminal.stdin;
@@ -100,14 +111,18 @@ export class LineReader {
         throw new Cancelled();
       }
       if (ch === '\u001b') {
-        // An arrow or another key's sequence is skipped; Esc alone cancels.
+        // An arrow or another key's sequence is skipped (Left on an empty line goes back); Esc alone cancels.
         const sequence = /^(\[[0-9;?]*[ -/]*[@-~]|O.)/.exec(this.#buffer);
         if (sequence) {
           this.#buffer = this.#buffer.slice(sequence[0].length);
+          if (value === '' && this.back && (sequence[0] === '[D' || sequence[0] === 'OD')) {
+            this.write('\n');
+            throw new Back();
+          }
           continue;
         }
         this.write('\n');
-        throw new Cancelled();
+        throw new Cancelled(true);
       }
       if (ch === '\u007f' || ch === '\b') {
         if (value) {
@@ -150,10 +165,14 @@ function valueAt<T>(choices: readonly Choice<T>[], index: number): T {
 
 export function lineAsk(reader: LineReader): LineAsk {
   const say = (text: string) => reader.write(`${text}\n`);
-  const prompt = async (text: string, mask = false) => {
+  /** A typed answer; "b" at a choice goes back when there is a question before. */
+  const prompt = async (text: string, mask = false, choice = true) => {
     reader.write(text);
-    return (await reader.line(mask)).trim();
+    const typed = (await reader.line(mask)).trim();
+    if (choice && reader.back && /^b(ack)?$/i.test(typed)) throw new Back();
+    return typed;
   };
+  const back = () => (reader.back ? '; b: back' : '');
   const list = <T>(choices: readonly Choice<T>[], mark: (i: number) => string, from = 0) =>
     choices.forEach((c, i) => say(`  ${String(from + i + 1).padStart(String(from + choices.length).length)}) ${mark(i)}${c.title}${c.hint ? `  (${c.hint})` : ''}`));
 
@@ -162,7 +181,7 @@ export function lineAsk(reader: LineReader): LineAsk {
       say(message);
       list(choices, (i) => (i === initial ? '* ' : '  '));
       for (;;) {
-        const typed = await prompt(`Type a number (Enter: ${initial + 1}): `);
+        const typed = await prompt(`Type a number (Enter: ${initial + 1}${back()}): `);
         if (typed === '') return valueAt(choices, initial);
         const picked = numbers(typed, choices.length);
         if (picked?.length === 1) return valueAt(choices, picked[0] as number);
@@ -174,8 +193,9 @@ export function lineAsk(reader: LineReader): LineAsk {
       say(message);
       list(choices, (i) => (choices[i]?.selected ? '[x] ' : '[ ] '));
       for (;;) {
-        const typed = await prompt('Type the numbers to use, e.g. "1 3" or "1-3", "a" for all (Enter: the ones marked [x]): ');
-        const picked = typed === '' ? choices.flatMap((c, i) => (c.selected ? [i] : [])) : /^a(ll)?$/i.test(typed) ? choices.map((_, i) => i) : numbers(typed, choices.length);
+        const typed = await prompt(`Type the numbers to use, e.g. "1 3" or "1-3", "a" for all found (Enter: the ones marked [x]${back()}): `);
+        const all = choices.flatMap((c, i) => (c.aside ? [] : [i]));
+        const picked = typed === '' ? choices.flatMap((c, i) => (c.selected ? [i] : [])) : /^a(ll)?$/i.test(typed) ? all : numbers(typed, choices.length);
         if (picked && picked.length) return [...new Set(picked)].sort((a, b) => a - b).map((i) => valueAt(choices, i));
         say(picked ? 'Choose at least one.' : `Type numbers from 1 to ${choices.length}.`);
       }
@@ -192,7 +212,16 @@ export function lineAsk(reader: LineReader): LineAsk {
       };
       show(shown);
       for (;;) {
-        const typed = await prompt(`Type a number, a model id, or part of one to filter (Enter: ${all[initial]?.title ?? '1'}): `);
+        const typed = await prompt(`Type a number, a model id, or part of one to filter (Enter: ${all[initial]?.title ?? '1'}${back()}): `).catch((error: unknown) => {
+          // Esc with a filter on shows the whole list again; without one it cancels.
+          if (error instanceof Cancelled && error.escape && shown !== all) return undefined;
+          throw error;
+        });
+        if (typed === undefined) {
+          shown = all;
+          show(shown);
+          continue;
+        }
         if (typed === '') return valueAt(all, initial);
         const picked = numbers(typed, Math.min(shown.length, 20));
         if (picked?.length === 1) return valueAt(shown, picked[0] as number);
@@ -211,7 +240,7 @@ export function lineAsk(reader: LineReader): LineAsk {
 
     async text(message, options = {}) {
       for (;;) {
-        const typed = await prompt(`${message}: `, options.mask);
+        const typed = await prompt(`${message}: `, options.mask, false);
         const problem = options.validate?.(typed) ?? true;
         if (problem === true) return typed;
         say(problem);
@@ -220,7 +249,7 @@ export function lineAsk(reader: LineReader): LineAsk {
 
     async confirm(message, initial) {
       for (;;) {
-        const typed = await prompt(`${message} ${initial ? '[Y/n]' : '[y/N]'} `);
+        const typed = await prompt(`${message} ${initial ? '[Y/n' : '[y/N'}${reader.back ? ', b: back' : ''}] `);
         if (typed === '') return initial;
         if (/^y(es)?$/i.test(typed)) return true;
         if (/^no?$/i.test(typed)) return false;

@@ -1,15 +1,16 @@
 // `setup-gateway --plain` (and terminals ink cannot drive: TERM=dumb, CI): the flow of flow.ts,
 // run by the same runner as the TUI, with each step asked as a line question (lines.ts: numbered
 // choices, typed answers, no escape sequences) and the slow steps announced as printed lines.
-// Esc or Ctrl-C at any question cancels: nothing is written.
+// Above each question, one line per answer given since the last one (the trail of the TUI).
+// "b" (or Left on an empty line) goes back; Esc or Ctrl-C at any question cancels: nothing is written.
 import { preselected } from '../app/agents.js';
 import type { Printer } from '../app/io.js';
 import { hasChanges, type SessionDeps } from '../app/session.js';
 import type { Environment } from '../core/environment.js';
 import { checkFailureText } from '../app/gateway-check.js';
 import { maskKey } from '../core/secrets.js';
-import { afterCheckChoices, isBusy, reduce, type FlowEvent, type FlowState, type Step } from './flow.js';
-import { Cancelled, LineReader, lineAsk, type LineAsk } from './lines.js';
+import { afterCheckChoices, defaultAfterCheck, initialModel, isBusy, modelTakers, ownDefaultOffered, reduce, trailOf, type FlowEvent, type FlowState, type Step } from './flow.js';
+import { Back, Cancelled, LineReader, lineAsk, type LineAsk } from './lines.js';
 import { Flow } from './runner.js';
 import type { Terminal } from './terminal.js';
 import { printLines, reviewLines } from './text.js';
@@ -21,21 +22,30 @@ const TYPE_MODEL = '\u0000type';
 export async function runPlain(deps: SessionDeps, terminal: Terminal, print: Printer): Promise<TuiResult> {
   const reader = new LineReader(terminal);
   try {
-    return await run(deps, lineAsk(reader), print);
+    return await run(deps, reader, print);
   } finally {
     reader.close();
   }
 }
 
-async function run(deps: SessionDeps, ask: LineAsk, print: Printer): Promise<TuiResult> {
+async function run(deps: SessionDeps, reader: LineReader, print: Printer): Promise<TuiResult> {
+  const ask = lineAsk(reader);
   const flow = new Flow(deps, { print });
   let shown: Step | undefined;
+  let trailed = 0;
   for (;;) {
     const state = flow.state;
     const step = state.step;
     if (step !== shown) {
       announce(state, shown, print, deps.env);
       shown = step;
+    }
+    // The answers given since the last question, one line each (after going back, none).
+    const trail = trailOf(state);
+    // (A check that passed asks nothing: its answers come with the next question.)
+    if (!isBusy(step) && !(step.at === 'checked' && step.check.ok)) {
+      for (const t of trail.slice(trailed)) print.out(`${print.paint('green', '✓')} ${t.label}: ${t.answer}`);
+      trailed = trail.length;
     }
     if (step.at === 'finished') return step.result;
     // An unexpected error ends the run as any command's does (main reports it).
@@ -44,8 +54,10 @@ async function run(deps: SessionDeps, ask: LineAsk, print: Printer): Promise<Tui
       await flow.next(state);
       continue;
     }
+    reader.back = Boolean(state.history?.length);
     const event = await question(state, ask, deps.env).catch((error: unknown) => {
       if (error instanceof Cancelled) return { type: 'cancel' } as const;
+      if (error instanceof Back) return { type: 'back' } as const;
       throw error;
     });
     flow.dispatch(event);
@@ -134,9 +146,11 @@ async function question(state: FlowState, ask: LineAsk, env: Environment): Promi
     case 'checked': {
       // A gateway that answered needs no question: on to the agents.
       if (step.check.ok) return { type: 'after-check', choice: 'go' };
+      const choices = afterCheckChoices(step.check);
       const choice = await ask.select(
         'What now?',
-        afterCheckChoices(step.check).map((c) => ({ title: c.label, value: c.value })),
+        choices.map((c) => ({ title: c.label, value: c.value })),
+        Math.max(0, choices.findIndex((c) => c.value === defaultAfterCheck(step.check))),
       );
       return { type: 'after-check', choice };
     }
@@ -147,29 +161,42 @@ async function question(state: FlowState, ask: LineAsk, env: Environment): Promi
           title: `${r.recipe.name}: ${rowStatus(r)}`,
           hint: r.found ? describeEvidence(r.evidence, env) : 'not found here; select it to configure it anyway',
           value: r.recipe.id,
-          selected: preselected(r),
+          selected: step.chosen ? step.chosen.includes(r.recipe.id) : preselected(r),
+          aside: !r.found,
         })),
       );
       return { type: 'agents', ids };
     }
     case 'model': {
-      const recipe = step.selection.agents[step.index]?.recipe;
-      if (!recipe) throw new Error(`internal: no agent at ${step.index}`);
+      const takers = modelTakers(step.selection);
+      const rows = step.agent === undefined ? takers : takers.filter((r) => r.recipe.id === step.agent);
+      const one = rows.length === 1 ? rows[0]?.recipe : undefined;
       const pinned = [
-        ...(recipe.model === 'optional' ? [{ title: `no model: ${recipe.name}'s own default`, value: NO_MODEL }] : []),
+        ...(ownDefaultOffered(rows) ? [{ title: one ? `no model: ${one.name}'s own default` : "no model: each agent's own default", value: NO_MODEL }] : []),
         { title: 'Type a model id…', value: TYPE_MODEL },
       ];
       const choices = step.selection.models.map((m) => ({ title: m, value: m }));
-      const preferred = step.selection.picked[recipe.id] ?? NO_MODEL;
+      const preferred = initialModel(step) ?? NO_MODEL;
       const initial = Math.max(0, [...pinned, ...choices].findIndex((c) => c.value === preferred));
-      const model = await ask.search(`Model for ${recipe.name}${recipe.model === 'required' ? '' : ' (optional)'}`, choices, initial, pinned);
+      const message = one
+        ? `Model for ${one.name}${one.model === 'required' ? '' : ' (optional)'}`
+        : `One model for all ${rows.length} agents (${rows.map((r) => r.recipe.name).join(', ')}); you can change single agents next`;
+      const model = await ask.search(message, choices, initial, pinned);
       if (model === TYPE_MODEL) return { type: 'type-model' };
       return { type: 'model', model: model === NO_MODEL ? undefined : model };
     }
     case 'model-text': {
-      const recipe = step.selection.agents[step.index]?.recipe;
-      const text = await ask.text(`Model id for ${recipe?.name ?? 'the agent'}, as the gateway names it`, { validate: (v) => problem({ type: 'model-id', text: v }) });
+      const name = step.agent === undefined ? 'all agents' : (step.selection.agents.find((r) => r.recipe.id === step.agent)?.recipe.name ?? step.agent);
+      const text = await ask.text(`Model id for ${name}, as the gateway names it`, { validate: (v) => problem({ type: 'model-id', text: v }) });
       return { type: 'model-id', text };
+    }
+    case 'models': {
+      const { selection } = step;
+      const agent = await ask.select<string | null>('Change the model of single agents?', [
+        { title: 'Continue with these models', value: null },
+        ...modelTakers(selection).map((r) => ({ title: `Change ${r.recipe.name}`, hint: selection.picked[r.recipe.id] ?? 'its own default', value: r.recipe.id })),
+      ]);
+      return agent === null ? { type: 'confirm' } : { type: 'model-for', agent };
     }
     case 'consent': {
       const c = step.questions[step.index];

@@ -10,7 +10,8 @@ import { probeProtocols } from '../../src/app/gateway-check.js';
 import type { SessionDeps } from '../../src/app/session.js';
 import { stateDir } from '../../src/core/environment.js';
 import { newRelayToken, saveNewRelayToken } from '../../src/core/relay-token.js';
-import type { FlowEvent, FlowState } from '../../src/tui/flow.js';
+import { proposedModel } from '../../src/app/model.js';
+import { initialModel, modelTakers, type FlowEvent, type FlowState, type Selection } from '../../src/tui/flow.js';
 import { Flow } from '../../src/tui/runner.js';
 import type { TuiResult } from '../../src/tui/wizard.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
@@ -77,9 +78,13 @@ function answer(state: FlowState, gateway: string, answers: Answers): FlowEvent 
     case 'agents':
       return { type: 'agents', ids: answers.agents };
     case 'model': {
-      const id = step.selection.agents[step.index]?.recipe.id ?? '';
-      const typed = answers.models?.[id];
-      return typed !== undefined ? { type: 'model', model: typed } : { type: 'model', model: step.selection.picked[id] };
+      // The one question takes what it marks; then each agent that should differ is changed alone.
+      if (step.agent === undefined) return { type: 'model', model: initialModel(step) };
+      return { type: 'model', model: wanted(step.selection, answers, step.agent) };
+    }
+    case 'models': {
+      const differs = modelTakers(step.selection).find((r) => step.selection.picked[r.recipe.id] !== wanted(step.selection, answers, r.recipe.id));
+      return differs ? { type: 'model-for', agent: differs.recipe.id } : { type: 'confirm' };
     }
     case 'consent':
       return { type: 'consent', yes: answers.consent === true };
@@ -92,6 +97,13 @@ function answer(state: FlowState, gateway: string, answers: Answers): FlowEvent 
     default:
       return undefined; // a step that waits for its effect
   }
+}
+
+/** The model an agent should end with: the one given, else the one apply would write. */
+function wanted(selection: Selection, answers: Answers, id: string): string | undefined {
+  if (answers.models && id in answers.models) return answers.models[id];
+  const recipe = selection.agents.find((r) => r.recipe.id === id)?.recipe;
+  return recipe ? proposedModel(recipe, selection.models) : undefined;
 }
 
 /** Every file under the home (setup-gateway's state folder aside) → its bytes and mode. */

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { claudeCode } from '../../recipes/claude-code/recipe.js';
 import { codex } from '../../recipes/codex/recipe.js';
 import { cursor } from '../../recipes/cursor/recipe.js';
+import { shellEnv } from '../../recipes/shell-env/recipe.js';
 import type { Fetch } from '../../src/core/gateway.js';
 import { readRelayToken } from '../../src/core/relay-token.js';
 import { App } from '../../src/tui/app.js';
@@ -123,6 +124,8 @@ describe('the TUI at 80×24', () => {
     s.type(GATEWAY);
     s.press(K.enter);
     f = await s.until('The key for http://gw.test:4000/v1');
+    // The trail of answers starts with the first one (issue 14).
+    expect(f).toContain('✓ Gateway: http://gw.test:4000/v1');
     s.type(KEY);
     f = await s.until('Key: •••');
     expect(f).not.toContain(KEY);
@@ -139,15 +142,25 @@ describe('the TUI at 80×24', () => {
     s.press(K.down, K.space);
     await s.until('[x] Codex CLI');
     s.press(K.enter);
-    f = await s.until('Model for Claude Code (1 of 2)');
+    // One model question for both (issue 14), the gateway's auto marked; then single agents.
+    f = await s.until('One model for all 2 agents');
     expect(f).toMatch(/› auto/);
+    expect(f).toMatch(/✓ Agents:\s+Claude Code, Codex CLI/);
     s.press(K.enter);
-    await s.until('Model for Codex CLI (2 of 2)');
+    f = await s.until('Change the model of single agents?');
+    expect(f).toMatch(/✓ Models:\s+auto for all/);
+    expect(f).toMatch(/› Continue with these models/);
+    expect(f).toMatch(/Change Codex CLI\s+auto/);
+    s.press(K.down, K.down, K.enter);
+    await s.until('Model for Codex CLI');
     s.type('/');
     s.type('other');
     f = await s.until('Filter: other');
     expect(f).toContain('› other-model');
     expect(f).not.toContain('gw-model');
+    s.press(K.enter);
+    f = await s.until(/Change Codex CLI\s+other-model/);
+    expect(f).toMatch(/✓ Models:\s+auto \(Claude Code\) · other-model \(Codex CLI\)/);
     s.press(K.enter);
     f = await s.until('Gateway http://gw.test:4000/v1');
     expect(f).toContain('Claude Code · model auto · will write 2 files');
@@ -308,8 +321,10 @@ describe('a gateway that fails', () => {
     const s = start({ fetch: byKey }, { SETUP_GATEWAY_KEY: 'sk-wrong-key-0000' });
     await s.until('Which gateway');
     s.press(K.enter);
-    await s.until(/rejected\s+the key/);
-    s.press(K.down, K.enter);
+    const refused = await s.until(/rejected\s+the key/);
+    // What to do after a 401 is another key: marked, so enter takes it (issue 14).
+    expect(refused).toContain('› Use another key');
+    s.press(K.enter);
     await s.until('Key:');
     s.type(KEY);
     s.press(K.enter);
@@ -326,7 +341,7 @@ describe('a gateway that fails', () => {
     s.press(K.up, K.enter); // the last choice
     await s.until('Which agents');
     s.press(K.down, K.space, K.up, K.space, K.enter); // Codex only
-    let f = await s.until('Model for Codex CLI (1 of 1)');
+    let f = await s.until('Model for Codex CLI');
     expect(f).toContain('› Type a model id…');
     s.press(K.enter);
     await s.until('Model:');
@@ -515,9 +530,9 @@ describe('the review at 80×24 (issue 14)', () => {
     s.press(K.enter);
     await s.until('Which agents');
     s.press(K.down, K.space, K.enter);
-    await s.until('Model for Claude Code');
+    await s.until('One model for all 2 agents');
     s.press(K.enter);
-    await s.until('Model for Cursor');
+    await s.until('Change the model of single agents?');
     s.press(K.enter);
     // Every page of the review, down to its last line.
     let f = await s.until('enter write these files');
@@ -556,9 +571,9 @@ describe('a first run with an agent set up by hand (issue 14)', () => {
     s.press(K.enter);
     await s.until('Which agents');
     s.press(K.down, K.space, K.enter);
-    await s.until('Model for Claude Code');
+    await s.until('One model for all 2 agents');
     s.press(K.enter);
-    await s.until('Model for Cursor');
+    await s.until('Change the model of single agents?');
     s.press(K.enter);
     await s.until('enter write these files');
     s.press(K.enter);
@@ -573,18 +588,94 @@ describe('a first run with an agent set up by hand (issue 14)', () => {
   });
 });
 
+describe('the agents list (issue 14)', () => {
+  it('a selects the installed agents only, a again none', async () => {
+    const s = start({ recipes: [claudeCode, codex, cursor] }, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(s);
+    s.press(K.space); // Claude Code off: nothing selected
+    await s.until('› [ ] Claude Code');
+    s.type('a');
+    let f = await s.until('› [x] Claude Code');
+    expect(f).toMatch(/\[ \] Codex CLI/);
+    expect(f).toMatch(/\[ \] Cursor/);
+    s.type('a');
+    f = await s.until('› [ ] Claude Code');
+    expect(f).not.toContain('[x]');
+  });
+
+  it('at 100 columns names are whole when there is room', async () => {
+    const s = start({ recipes: [claudeCode, shellEnv] }, { SETUP_GATEWAY_KEY: KEY });
+    s.resize(100, 30);
+    await toAgents(s);
+    const f = await s.until('Shell environment');
+    expect(f).toContain('[ ] Shell environment (OPENAI_BASE_URL, OPENAI_API_KEY)  only when you select it');
+  });
+});
+
+describe('back (issue 14)', () => {
+  it('Left, Backspace and b go back to the question before, its answer kept; the first question has none', async () => {
+    const s = start({}, { SETUP_GATEWAY_KEY: KEY });
+    let f = await s.until('Which gateway');
+    expect(f).not.toContain('back');
+    s.press('\u001b[D', 'b', '\u007f'); // nothing before the first question
+    s.press(K.up, K.enter);
+    f = await s.until('URL:');
+    expect(f).toContain('← (empty) back');
+    s.press('\u001b[D'); // an empty input: back
+    f = await s.until('› Custom URL');
+    s.press(K.enter);
+    await s.until('URL:');
+    s.type(GATEWAY);
+    s.press(K.enter);
+    await s.until('answered with your key');
+    s.press(K.enter);
+    await s.until('Which agents');
+    s.press(K.down, K.space); // Claude Code and Codex
+    await s.until('› [x] Codex CLI');
+    s.press(K.enter);
+    await s.until('One model for all 2 agents');
+    s.type('b');
+    f = await s.until('Which agents');
+    expect(f).toMatch(/\[x\] Claude Code[\s\S]*\[x\] Codex CLI/); // as answered
+    s.press('\u007f'); // Backspace: the check passed, nothing was asked there: the URL
+    f = await s.until(`URL: ${GATEWAY}`);
+    s.press('\u007f'); // in a typed text, Backspace deletes
+    await s.until(`URL: ${GATEWAY.slice(0, -1)}▏`);
+    s.type('1');
+    s.press(K.enter);
+    await s.until('answered with your key');
+    expect(s.results).toEqual([]);
+  });
+
+  it('Esc while filtering the model list clears the filter; Esc again cancels', async () => {
+    const s = start({}, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(s);
+    s.press(K.enter);
+    await s.until('Model for Claude Code');
+    s.type('/gw');
+    let f = await s.until('Filter: gw');
+    expect(f).not.toContain('other-model');
+    s.type('b'); // a letter of the filter, not back
+    await s.until('Filter: gwb');
+    s.press(K.esc);
+    f = await s.until((frame) => frame.includes('other-model') && !frame.includes('Filter:'));
+    expect(s.results).toEqual([]);
+    s.press(K.esc);
+    await ended(s);
+    expect(s.results).toEqual([{ kind: 'cancelled' }]);
+  });
+});
+
 describe('several keys in one read (issue 14)', () => {
   it('handles each: "Space Enter" together selects and confirms; "aaa" toggles all three times', async () => {
     const s = start({}, { SETUP_GATEWAY_KEY: KEY });
     await toAgents(s);
     s.press(K.down);
     await s.until('› [ ] Codex CLI');
-    s.type('aaa'); // all on, all off, all on
-    await s.until(/\[x\] Claude Code[\s\S]*\[x\] Codex CLI/);
-    s.type(' '); // Codex off
-    await s.until('› [ ] Codex CLI');
-    s.type(' \r'); // Codex on, and on to the models
-    await s.until('Model for Claude Code (1 of 2)');
+    s.type('aaa'); // the installed ones (Claude Code, preselected): off, on, off
+    await s.until(/\[ \] Claude Code[\s\S]*› \[ \] Codex CLI/);
+    s.type(' \r'); // Codex on, and on to its model
+    await s.until('Model for Codex CLI');
   });
 
   it('a typed answer and its Enter in one read: the URL is taken and submitted', async () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { claudeCode } from '../../recipes/claude-code/recipe.js';
 import { codex } from '../../recipes/codex/recipe.js';
+import { windsurf } from '../../recipes/windsurf/recipe.js';
 import type { AgentRow } from '../../src/app/agents.js';
 import type { GatewayCheck } from '../../src/app/gateway-check.js';
 import type { ConsentQuestion, Review } from '../../src/app/session.js';
@@ -13,9 +14,11 @@ import type { AgentPlan } from '../../src/core/plan.js';
 import { normalizeBaseUrl } from '../../src/core/profile.js';
 import {
   afterCheckChoices,
+  defaultAfterCheck,
   effectOf,
   initialState,
   reduce,
+  initialModel,
   trailOf,
   type Connection,
   type FlowEvent,
@@ -151,7 +154,7 @@ describe('agents and models', () => {
     expect(reduce(agents, { type: 'agents', ids: [] })).toBe(agents);
     expect(reduce(agents, { type: 'agents', ids: ['nobody'] })).toBe(agents);
     const step = reduce(agents, { type: 'agents', ids: ['codex', 'claude-code'] }).step;
-    expect(step).toEqual({ at: 'model', selection: SELECTION, index: 0 });
+    expect(step).toEqual({ at: 'model', selection: SELECTION });
   });
 
   it('without a model list: a model is required only where the agent requires one', () => {
@@ -162,36 +165,135 @@ describe('agents and models', () => {
     expect(reduce(listed, { type: 'agents', ids: ['claude-code', 'codex'] }).step).toMatchObject({ selection: { picked: { 'claude-code': undefined, codex: 'gw-model' } } });
   });
 
-  it('asks each agent its model in turn, then plans', () => {
-    const model = at({ at: 'model', selection: SELECTION, index: 0 });
+  it('asks one model for all the agents, then offers to change single ones, then plans (issue 14)', () => {
+    const model = at({ at: 'model', selection: SELECTION });
     expect(effectOf(model.step)).toBeUndefined();
-    const second = reduce(model, { type: 'model', model: undefined });
-    expect(second.step).toEqual({ at: 'model', selection: { ...SELECTION, picked: { 'claude-code': undefined, codex: 'auto' } }, index: 1 });
-    const planning = reduce(second, { type: 'model', model: 'gw-model' });
-    const selection = { ...SELECTION, picked: { 'claude-code': undefined, codex: 'gw-model' } };
+    const models = reduce(model, { type: 'model', model: 'gw-model' });
+    const all = { ...SELECTION, picked: { 'claude-code': 'gw-model', codex: 'gw-model' } };
+    expect(models.step).toEqual({ at: 'models', selection: all });
+    // Change Codex alone, then go on.
+    const codexModel = reduce(models, { type: 'model-for', agent: 'codex' });
+    expect(codexModel.step).toEqual({ at: 'model', selection: all, agent: 'codex' });
+    const changed = reduce(codexModel, { type: 'model', model: 'auto' });
+    const selection = { ...SELECTION, picked: { 'claude-code': 'gw-model', codex: 'auto' } };
+    expect(changed.step).toEqual({ at: 'models', selection });
+    expect(reduce(changed, { type: 'model-for', agent: 'nobody' })).toBe(changed);
+    const planning = reduce(changed, { type: 'confirm' });
     expect(planning.step).toEqual({ at: 'planning', selection, granted: new Set(), consentsAsked: false });
     expect(effectOf(planning.step)).toEqual({
       kind: 'plan',
       gateway: GATEWAY,
       choices: [
-        { recipe: claudeCode, evidence: [], model: undefined },
-        { recipe: codex, evidence: [], model: 'gw-model' },
+        { recipe: claudeCode, evidence: [], model: 'gw-model' },
+        { recipe: codex, evidence: [], model: 'auto' },
       ],
       granted: new Set(),
       served: CONNECTION.served,
     });
   });
 
-  it('a typed model id is checked, trimmed, and the next agent is asked', () => {
-    const typing = run(at({ at: 'model', selection: SELECTION, index: 0 }), { type: 'type-model' });
-    expect(typing.step).toEqual({ at: 'model-text', selection: SELECTION, index: 0 });
+  it("marks the gateway's auto on the one question; without it, what the first agent would get", () => {
+    expect(initialModel({ at: 'model', selection: SELECTION })).toBe('auto');
+    const noAuto = { ...SELECTION, models: ['gw-model', 'other'], picked: { 'claude-code': undefined, codex: 'gw-model' } };
+    expect(initialModel({ at: 'model', selection: noAuto })).toBeUndefined();
+    expect(initialModel({ at: 'model', selection: noAuto, agent: 'codex' })).toBe('gw-model');
+    expect(initialModel({ at: 'model', selection: noAuto, chosen: { model: 'other' } })).toBe('other');
+  });
+
+  it("\"its own default\" for all keeps a proposal for the agents that need a model", () => {
+    const noAuto = { ...SELECTION, models: ['gw-model'], picked: { 'claude-code': undefined, codex: 'gw-model' } };
+    expect(reduce(at({ at: 'model', selection: noAuto }), { type: 'model', model: undefined }).step).toMatchObject({ at: 'models', selection: { picked: { 'claude-code': undefined, codex: 'gw-model' } } });
+  });
+
+  it('skips the model question for agents that take no model (Windsurf), and the models step with one agent left', () => {
+    const rows: AgentRow[] = [...ROWS, { recipe: windsurf, found: true, evidence: [], state: { kind: 'manual' } }];
+    const listed = at({ at: 'agents', connection: CONNECTION, rows });
+    expect(reduce(listed, { type: 'agents', ids: ['windsurf'] }).step).toMatchObject({ at: 'planning', selection: { picked: { windsurf: undefined } } });
+    const two = reduce(listed, { type: 'agents', ids: ['windsurf', 'codex'] });
+    expect(two.step).toMatchObject({ at: 'model' });
+    // One agent takes a model: no "change single agents" step after it.
+    expect(reduce(two, { type: 'model', model: 'gw-model' }).step).toMatchObject({ at: 'planning', selection: { picked: { windsurf: undefined, codex: 'gw-model' } } });
+  });
+
+  it('a typed model id is checked, trimmed, and taken for all (or for the one agent)', () => {
+    const typing = run(at({ at: 'model', selection: SELECTION }), { type: 'type-model' });
+    expect(typing.step).toEqual({ at: 'model-text', selection: SELECTION });
     const empty = reduce(typing, { type: 'model-id', text: '   ' });
-    expect(empty.step).toMatchObject({ at: 'model-text', index: 0, error: 'The model id: the model id is empty.' });
+    expect(empty.step).toMatchObject({ at: 'model-text', error: 'The model id: the model id is empty.' });
     expect(reduce(empty, { type: 'model-id', text: ' typed/model-1 ' }).step).toEqual({
-      at: 'model',
-      selection: { ...SELECTION, picked: { ...SELECTION.picked, 'claude-code': 'typed/model-1' } },
-      index: 1,
+      at: 'models',
+      selection: { ...SELECTION, picked: { 'claude-code': 'typed/model-1', codex: 'typed/model-1' } },
     });
+    const one = run(at({ at: 'model', selection: SELECTION, agent: 'codex' }), { type: 'type-model' }, { type: 'model-id', text: 'x/y' });
+    expect(one.step).toEqual({ at: 'models', selection: { ...SELECTION, picked: { 'claude-code': 'auto', codex: 'x/y' } } });
+  });
+});
+
+describe('back (issue 14)', () => {
+  const typedKey = (state: FlowState) => run(state, { type: 'gateway', url: null }, { type: 'url', text: 'http://gw.test:4000/v1' }, { type: 'key', text: KEY });
+
+  it('the first question has no back; every question after it goes to the one before, with its answer marked', () => {
+    expect(reduce(initialState(undefined), { type: 'back' })).toEqual(initialState(undefined));
+    const url = reduce(initialState(undefined), { type: 'gateway', url: null });
+    expect(reduce(url, { type: 'back' }).step).toEqual({ at: 'gateway', chosen: null });
+    const key = reduce(url, { type: 'url', text: 'http://gw.test:4000/v1' });
+    expect(key.step.at).toBe('key');
+    expect(reduce(key, { type: 'back' }).step).toEqual({ at: 'custom-url', text: 'http://gw.test:4000/v1' });
+    const failed = run(typedKey(initialState(undefined)), { type: 'checked', check: DOWN });
+    expect(failed.step.at).toBe('checked');
+    expect(reduce(failed, { type: 'back' }).step).toEqual({ at: 'key', urls: URLS });
+  });
+
+  it('goes back from the review through the model questions and the agents to the gateway', () => {
+    let s = run(typedKey(initialState(undefined)), { type: 'checked', check: OK });
+    s = run(s, { type: 'after-check', choice: 'go' }, { type: 'discovered', rows: ROWS }, { type: 'agents', ids: ['claude-code', 'codex'] });
+    s = run(s, { type: 'model', model: 'gw-model' }, { type: 'model-for', agent: 'codex' }, { type: 'model', model: 'auto' }, { type: 'confirm' });
+    s = run(s, { type: 'planned', review: review(true), questions: [] });
+    expect(s.step.at).toBe('review');
+    const back = (state: FlowState) => reduce(state, { type: 'back' });
+    const models = back(s);
+    expect(models.step).toMatchObject({ at: 'models', selection: { picked: { 'claude-code': 'gw-model', codex: 'auto' } } });
+    const all = back(models);
+    expect(all.step).toMatchObject({ at: 'model', chosen: { model: 'gw-model' } });
+    expect(all.step).not.toHaveProperty('agent');
+    const agents = back(all);
+    expect(agents.step).toMatchObject({ at: 'agents', chosen: ['claude-code', 'codex'] });
+    // The check passed: nothing was asked there, so back goes to the key.
+    expect(back(agents).step).toEqual({ at: 'key', urls: URLS });
+    expect(back(back(back(agents))).step).toEqual({ at: 'gateway', chosen: null });
+    expect(back(back(back(back(agents))))).toEqual(back(back(back(agents))));
+  });
+
+  it('a retried check, or a question asked again, does not pile up: back goes where the user came from', () => {
+    let s = run(typedKey(initialState(undefined)), { type: 'checked', check: DOWN });
+    s = run(s, { type: 'after-check', choice: 'retry' }, { type: 'checked', check: DOWN }, { type: 'after-check', choice: 'retry' }, { type: 'checked', check: DOWN });
+    expect(reduce(s, { type: 'back' }).step).toEqual({ at: 'key', urls: URLS });
+    const models = run(at({ at: 'model', selection: SELECTION }), { type: 'model', model: 'auto' });
+    const again = run(models, { type: 'model-for', agent: 'codex' }, { type: 'model', model: 'gw-model' }, { type: 'model-for', agent: 'claude-code' }, { type: 'model', model: 'gw-model' });
+    expect(again.history?.map((h) => h.at)).toEqual(['model']);
+  });
+
+  it('a typed model id goes back to its list; consents go back one by one', () => {
+    const typing = run(at({ at: 'model', selection: SELECTION }), { type: 'type-model' });
+    expect(reduce(typing, { type: 'back' }).step).toEqual({ at: 'model', selection: SELECTION });
+    const consent = at({ at: 'consent', selection: SELECTION, questions: QUESTIONS, index: 0, granted: new Set() });
+    const second = reduce(consent, { type: 'consent', yes: true });
+    expect(reduce(second, { type: 'back' }).step).toEqual(consent.step);
+  });
+
+  it('is ignored while working, after writing, and with nothing before', () => {
+    const writing = at({ at: 'writing', review: review(true) });
+    expect(reduce({ ...writing, history: [{ at: 'gateway' }] }, { type: 'back' }).step).toBe(writing.step);
+    const written = run(at({ at: 'review', selection: SELECTION, review: review(true) }), { type: 'confirm' });
+    expect(written.history).toBeUndefined();
+  });
+});
+
+describe('after a failed check (issue 14)', () => {
+  it('the choice marked is "Use another key" when the gateway refused the key, else "Try again"', () => {
+    expect(defaultAfterCheck({ ok: false, reason: 'GET …/models answered 401: the gateway rejected the key', keyRefused: true })).toBe('key');
+    expect(defaultAfterCheck(DOWN)).toBe('retry');
+    expect(defaultAfterCheck(OK)).toBe('go');
   });
 });
 
@@ -251,8 +353,10 @@ describe('cancel, failures, late results', () => {
     { at: 'checked', gateway: GATEWAY, check: DOWN },
     { at: 'discovering', connection: CONNECTION },
     { at: 'agents', connection: CONNECTION, rows: ROWS },
-    { at: 'model', selection: SELECTION, index: 1 },
-    { at: 'model-text', selection: SELECTION, index: 0 },
+    { at: 'model', selection: SELECTION },
+    { at: 'model', selection: SELECTION, agent: 'codex' },
+    { at: 'model-text', selection: SELECTION },
+    { at: 'models', selection: SELECTION },
     { at: 'planning', selection: SELECTION, granted: new Set(), consentsAsked: false },
     { at: 'consent', selection: SELECTION, questions: QUESTIONS, index: 1, granted: new Set() },
     { at: 'review', selection: SELECTION, review: r },
@@ -310,26 +414,28 @@ describe('cancel, failures, late results', () => {
 });
 
 describe('the trail of answers', () => {
-  it('is empty until the gateway is checked, then grows with each answer', () => {
+  it('grows with each answer, from the first question on; the review shows it all instead', () => {
     expect(trailOf(initialState(KEY))).toEqual([]);
-    expect(trailOf(at({ at: 'checked', gateway: GATEWAY, check: OK }))).toEqual([]);
+    expect(trailOf(at({ at: 'key', urls: URLS }))).toEqual([{ label: 'Gateway', answer: 'http://gw.test:4000/v1' }]);
+    expect(trailOf(at({ at: 'checked', gateway: GATEWAY, check: OK }))).toEqual([
+      { label: 'Gateway', answer: 'http://gw.test:4000/v1' },
+      { label: 'Key', answer: 'sk-…1234' },
+    ]);
     expect(trailOf(at({ at: 'agents', connection: CONNECTION, rows: ROWS }, KEY))).toEqual([
       { label: 'Gateway', answer: 'http://gw.test:4000/v1 (✓ 2 models)' },
       { label: 'Key', answer: 'sk-…1234 (from SETUP_GATEWAY_KEY)' },
     ]);
-    expect(trailOf(at({ at: 'model', selection: { ...SELECTION, check: DOWN, models: [] }, index: 0 }))).toEqual([
+    expect(trailOf(at({ at: 'model', selection: { ...SELECTION, check: DOWN, models: [] } }))).toEqual([
       { label: 'Gateway', answer: 'http://gw.test:4000/v1 (not checked)' },
       { label: 'Key', answer: 'sk-…1234' },
       { label: 'Agents', answer: 'Claude Code, Codex CLI' },
     ]);
-    expect(trailOf(at({ at: 'model', selection: { ...SELECTION, picked: { 'claude-code': undefined, codex: 'auto' } }, index: 1 })).at(-1)).toEqual({
+    expect(trailOf(at({ at: 'models', selection: SELECTION })).at(-1)).toEqual({ label: 'Models', answer: 'auto for all' });
+    expect(trailOf(at({ at: 'planning', selection: { ...SELECTION, picked: { 'claude-code': undefined, codex: 'auto' } }, granted: new Set(), consentsAsked: false })).at(-1)).toEqual({
       label: 'Models',
-      answer: 'Claude Code (its default)',
+      answer: 'its own default (Claude Code) · auto (Codex CLI)',
     });
-    expect(trailOf(at({ at: 'planning', selection: SELECTION, granted: new Set(), consentsAsked: false })).at(-1)).toEqual({
-      label: 'Models',
-      answer: 'Claude Code auto · Codex CLI auto',
-    });
+    expect(trailOf(at({ at: 'review', selection: SELECTION, review: review(true) }))).toEqual([]);
   });
 });
 

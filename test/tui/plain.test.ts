@@ -199,6 +199,64 @@ describe('setup-gateway with no command', () => {
     expect(r.closed.value).toBe(true);
   });
 
+  it('answers stay above the next question, one line each; "b" goes back; Esc clears a model filter (issue 14)', async () => {
+    await putBinary(t.home, 'codex');
+    const r = run(['--plain'], { env: { SETUP_GATEWAY_KEY: KEY } });
+    await r.answer('Type a number', '5', K.enter);
+    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+    await r.answer('✓ Gateway: http://gw.test:4000/v1 (✓ 2 models)');
+    await r.answer('✓ Key: sk-…4242 (from SETUP_GATEWAY_KEY)');
+    await r.answer('Which agents should use http://gw.test:4000/v1?');
+    await r.answer('"a" for all found', 'a', K.enter);
+    await r.answer('✓ Agents: Claude Code, Codex CLI');
+    await r.answer('One model for all 2 agents (Claude Code, Codex CLI)');
+    await r.answer(/\* auto/);
+    await r.answer('b: back', 'gw', K.enter); // filters
+    await r.answer(/\d\) {3}gw-model/);
+    await r.answer('Type a number', K.esc); // the filter goes, the run stays
+    await r.answer(/\d\) \* auto/);
+    await r.answer('Type a number', 'b', K.enter); // back to the agents
+    await r.answer('Which agents should use');
+    await r.answer('Type the numbers', '1', K.enter); // Claude Code only, this time
+    await r.answer('Model for Claude Code (optional)');
+    await r.answer('Type a number', K.enter);
+    await r.answer('Claude Code · model auto');
+    await r.answer('Write these changes?', K.esc);
+    expect(await r.done).toBe(130);
+    const out = r.output();
+    expect(out).not.toContain('\u001b');
+    expect(out.match(/✓ Gateway:/g)).toHaveLength(1); // each answer once, not again after going back
+    expect(out).not.toContain('Change the model of single agents?');
+  });
+
+  it('two agents: one model for both, then single agents can be changed; after a 401, "Use another key" is what Enter takes (issue 14)', async () => {
+    await putBinary(t.home, 'codex');
+    const refuses: Fetch = async (input, init) => {
+      if (new Headers(init?.headers).get('authorization') !== `Bearer ${KEY}`) return new Response('{}', { status: 401 });
+      return gatewayFetch(input, init);
+    };
+    const r = run(['--plain'], { fetch: refuses, env: { SETUP_GATEWAY_KEY: 'sk-wrong-key-00000' } });
+    await r.answer('Type a number', '5', K.enter);
+    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+    await r.answer('rejected the key');
+    await r.answer(/\* Use another key/);
+    await r.answer('Type a number (Enter: 2', K.enter);
+    await r.answer('The key for http://gw.test:4000/v1', KEY, K.enter);
+    await r.answer('Type the numbers', K.enter);
+    await r.answer('One model for all 2 agents');
+    await r.answer('Type a number', K.enter); // auto
+    await r.answer('Change the model of single agents?');
+    await r.answer('Type a number', '3', K.enter); // 3) Change Codex CLI
+    await r.answer('Model for Codex CLI');
+    await r.answer('Type a number', 'gw-model', K.enter);
+    await r.answer(/Change Codex CLI {2}\(gw-model\)/);
+    await r.answer('Type a number', K.enter); // continue
+    await r.answer('Claude Code · model auto');
+    await r.answer('Codex CLI · model gw-model');
+    await r.answer('Write these changes?', 'n', K.enter);
+    expect(await r.done).toBe(130);
+  });
+
   it('TERM=dumb is plain: numbered choices, typed answers, no escape sequence written (issue 14)', async () => {
     const r = run([], { env: { TERM: 'dumb' } });
     await r.answer('Which gateway should your coding agents use?');
@@ -216,7 +274,7 @@ describe('setup-gateway with no command', () => {
     await r.answer(/1\) {3}no model[\s\S]*3\) {3}gw-model/);
     await r.answer('Type a number, a model id', '3', K.enter);
     await r.answer('Claude Code · model gw-model · will write 2 files');
-    await r.answer('Write these changes? [Y/n]', K.enter);
+    await r.answer('Write these changes? [Y/n, b: back]', K.enter);
     expect(await r.done).toBe(0);
     const out = r.output();
     expect(out).not.toContain('\u001b');

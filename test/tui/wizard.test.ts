@@ -61,7 +61,7 @@ describe('step 1: the gateway', () => {
   it('lists the models, and says why not without showing the key', async () => {
     expect(await checkGateway(urls, KEY, deps)).toEqual({ ok: true, models: ['auto', 'gw-model'] });
     const refused = await checkGateway(urls, KEY, { fetch: async () => new Response('no', { status: 401 }) });
-    expect(refused).toEqual({ ok: false, reason: expect.stringMatching(/401: the gateway rejected the key/) });
+    expect(refused).toEqual({ ok: false, reason: expect.stringMatching(/401: the gateway rejected the key/), keyRefused: true });
     const echoing = await checkGateway(urls, KEY, {
       fetch: async () => {
         throw new Error(`bad header ${KEY}`);

@@ -4,12 +4,13 @@ import { useState } from 'react';
 import { preselected, type AgentRow, type AgentState } from '../../app/agents.js';
 import { Frame, MultiSelect, Tone, type CheckItem, type ToneName } from '../components.js';
 import { describeEvidence, rowStatus } from '../wizard.js';
-import type { ScreenProps } from './screen.js';
+import { backHint, type ScreenProps } from './screen.js';
 
-export function AgentsScreen({ step, dispatch, height, trail, env }: ScreenProps<'agents'>) {
+export function AgentsScreen({ step, state, dispatch, height, columns, trail, env }: ScreenProps<'agents'>) {
   const { rows } = step;
   const [focused, setFocused] = useState<AgentRow | undefined>(rows[0]);
-  const width = Math.min(24, Math.max(...rows.map((r) => r.recipe.name.length)));
+  // Names whole when the terminal has room: the status after them is what gets cut.
+  const width = Math.min(Math.max(...rows.map((r) => r.recipe.name.length)), Math.max(16, columns - 38));
   const items: CheckItem<AgentRow>[] = rows.map((r) => ({
     key: r.recipe.id,
     label: r.recipe.name,
@@ -19,12 +20,12 @@ export function AgentsScreen({ step, dispatch, height, trail, env }: ScreenProps
     tone: toneOfState(r.state),
   }));
   return (
-    <Frame step="Agents" hints="↑↓ move · space select · a all · enter continue · q quit" trail={trail}>
+    <Frame step="Agents" hints={`↑↓ move · space select · a all found · enter continue${backHint(state)} · q quit`} trail={trail}>
       <Tone tone="strong">{`Which agents should use ${step.connection.urls.openai}?`}</Tone>
       <Box marginTop={1} flexDirection="column">
         <MultiSelect
           items={items}
-          initial={new Set(rows.filter(preselected).map((r) => r.recipe.id))}
+          initial={new Set(step.chosen ?? rows.filter(preselected).map((r) => r.recipe.id))}
           height={height - 3}
           labelWidth={width}
           onCursor={(item) => setFocused(item.value)}

@@ -3,18 +3,20 @@ import { Box, Text } from 'ink';
 import { checkFailureText, type GatewayCheck } from '../../app/gateway-check.js';
 import { maskKey } from '../../core/secrets.js';
 import { Frame, SelectList, Tone } from '../components.js';
-import { afterCheckChoices } from '../flow.js';
-import type { ScreenProps } from './screen.js';
+import { afterCheckChoices, defaultAfterCheck } from '../flow.js';
+import { backHint, type ScreenProps } from './screen.js';
 
 export function CheckedScreen({ step, state, dispatch, columns }: ScreenProps<'checked'>) {
   const { check, gateway } = step;
   const keyText = `${maskKey(gateway.key)}${gateway.key === state.envKey ? ' (from SETUP_GATEWAY_KEY)' : ''}`;
+  const choices = afterCheckChoices(check);
   return (
-    <Frame step="Gateway" hints={check.ok ? 'enter continue · q quit' : '↑↓ move · enter choose · q quit'}>
+    <Frame step="Gateway" hints={check.ok ? `enter continue${backHint(state)} · q quit` : `↑↓ move · enter choose${backHint(state)} · q quit`}>
       <CheckResult check={check} attempt={step.attempt ?? 1} url={gateway.urls.openai} keyText={keyText} width={columns} />
       <Box marginTop={1}>
         <SelectList
-          items={afterCheckChoices(check).map((c) => ({ key: c.value, label: c.label, value: c.value }))}
+          items={choices.map((c) => ({ key: c.value, label: c.label, value: c.value }))}
+          initial={Math.max(0, choices.findIndex((c) => c.value === defaultAfterCheck(check)))}
           height={4}
           onSelect={(item) => dispatch({ type: 'after-check', choice: item.value })}
         />

@@ -1,15 +1,15 @@
 // The gateway's URL, typed.
 import { Box } from 'ink';
 import { Frame, TextInput, Tone } from '../components.js';
-import type { ScreenProps } from './screen.js';
+import { backHint, type ScreenProps } from './screen.js';
 
-export function CustomUrlScreen({ step, dispatch }: ScreenProps<'custom-url'>) {
+export function CustomUrlScreen({ step, state, dispatch, trail }: ScreenProps<'custom-url'>) {
   return (
-    <Frame step="Gateway" hints="enter confirm · ctrl-u clear · esc quit">
+    <Frame step="Gateway" hints={`enter confirm · ctrl-u clear${backHint(state, '← (empty)')} · esc quit`} trail={trail}>
       <Tone tone="strong">The gateway's URL</Tone>
       <Tone tone="dim">With or without /v1; a pasted …/v1/chat/completions works too.</Tone>
       <Box marginTop={1}>
-        <TextInput label="URL:" placeholder="https://gateway.example.com/v1" error={step.error} onSubmit={(text) => dispatch({ type: 'url', text })} />
+        <TextInput label="URL:" initial={step.text ?? ''} placeholder="https://gateway.example.com/v1" error={step.error} onSubmit={(text) => dispatch({ type: 'url', text })} />
       </Box>
     </Frame>
   );

@@ -3,13 +3,13 @@ import { useMemo } from 'react';
 import { hasChanges } from '../../app/session.js';
 import { EnterKey, Frame, ScrollView } from '../components.js';
 import { reviewLines } from '../text.js';
-import type { ScreenProps } from './screen.js';
+import { backHint, type ScreenProps } from './screen.js';
 
-export function ReviewScreen({ step, dispatch, height, columns, env }: ScreenProps<'review'>) {
+export function ReviewScreen({ step, state, dispatch, height, columns, env }: ScreenProps<'review'>) {
   const changes = hasChanges(step.review);
   const lines = useMemo(() => reviewLines(step.review, env), [step.review, env]);
   return (
-    <Frame step="Review" hints={changes ? 'enter write these files · ↑↓ PgUp PgDn scroll · q quit (nothing is written)' : 'enter finish · ↑↓ scroll · q quit'}>
+    <Frame step="Review" hints={changes ? `enter write these files · ↑↓ PgUp PgDn${backHint(state)} · q quit (nothing written)` : `enter finish · ↑↓ scroll${backHint(state)} · q quit`}>
       <EnterKey onEnter={() => dispatch({ type: 'confirm' })} />
       <ScrollView lines={lines} width={columns} height={height} />
     </Frame>

@@ -2,6 +2,11 @@
 import type { Environment } from '../../core/environment.js';
 import type { FlowEvent, FlowState, Step, StepAt, TrailEntry } from '../flow.js';
 
+/** " · ← back" in a screen's hints when there is a question to go back to. */
+export function backHint(state: FlowState, keys = '←'): string {
+  return state.history?.length ? ` · ${keys} back` : '';
+}
+
 export interface ScreenProps<A extends StepAt> {
   step: Extract<Step, { at: A }>;
   state: FlowState;
