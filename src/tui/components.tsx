@@ -467,6 +467,7 @@ export function MultiSelect<T>({
   initial,
   height,
   labelWidth,
+  width,
   onSubmit,
   onCursor,
   isActive = true,
@@ -474,7 +475,9 @@ export function MultiSelect<T>({
   items: readonly CheckItem<T>[];
   initial: ReadonlySet<string>;
   height: number;
+  /** The labels' column; a longer label runs on into the room its own status leaves on a line of `width`. */
   labelWidth: number;
+  width?: number;
   onSubmit: (checked: T[]) => void;
   onCursor?: (item: CheckItem<T>) => void;
   isActive?: boolean;
@@ -530,7 +533,7 @@ export function MultiSelect<T>({
             <Text {...(active ? paint('accent') : {})} bold={active}>
               {active ? '› ' : '  '}
               {checked.has(item.key) ? '[x] ' : '[ ] '}
-              {fit(item.label, labelWidth)}
+              {fit(item.label, Math.min([...item.label].length, width ? Math.max(labelWidth, width - 8 - (item.status?.length ?? 0)) : labelWidth), labelWidth)}
             </Text>
             {item.status ? <Text {...paint(item.dim && !active ? 'dim' : item.tone)}>{`  ${item.status}`}</Text> : null}
           </Text>
@@ -541,11 +544,11 @@ export function MultiSelect<T>({
   );
 }
 
-/** `text` padded or cut (with …) to exactly `width` characters. */
-export function fit(text: string, width: number): string {
+/** `text` cut (with …) to `width` characters at most, padded to `pad` (`width` unless given). */
+export function fit(text: string, width: number, pad = width): string {
   const chars = [...text];
-  if (chars.length <= width) return text.padEnd(width);
-  return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  if (chars.length <= width) return text.padEnd(pad);
+  return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`.padEnd(pad);
 }
 
 // ------------------------------------------------------------------------------------ input

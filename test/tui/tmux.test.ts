@@ -136,12 +136,16 @@ describe('the TUI in a real terminal (tmux, 80×24)', () => {
     pane.keys('Down', 'Space'); // Codex too, though not installed
     await pane.until('[x] Codex CLI');
     pane.keys('Enter');
-    await pane.until('Model for Claude Code (1 of 2)');
+    await pane.until('One model for all 2 agents');
     pane.keys('Enter'); // auto
-    await pane.until('Model for Codex CLI (2 of 2)');
+    await pane.until('Change the model of single agents?');
+    pane.keys('Down', 'Down', 'Enter'); // Change Codex CLI
+    await pane.until('Model for Codex CLI');
     pane.keys('Down'); // mock-model
     await pane.until('› mock-model');
     pane.keys('Enter');
+    await pane.until(/Change Codex CLI\s+mock-model/);
+    pane.keys('Enter'); // continue with these models
     screen = await pane.until('Claude Code · model auto · will write 2 files');
     expect(screen).toContain('"ANTHROPIC_AUTH_TOKEN": "sk-…9137"');
     await expect(stat(path.join(home, '.claude'))).rejects.toThrow(); // nothing before the confirmation

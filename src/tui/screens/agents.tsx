@@ -9,8 +9,11 @@ import { backHint, type ScreenProps } from './screen.js';
 export function AgentsScreen({ step, state, dispatch, height, columns, trail, env }: ScreenProps<'agents'>) {
   const { rows } = step;
   const [focused, setFocused] = useState<AgentRow | undefined>(rows[0]);
-  // Names whole when the terminal has room: the status after them is what gets cut.
-  const width = Math.min(Math.max(...rows.map((r) => r.recipe.name.length)), Math.max(16, columns - 38));
+  // The names' column: as wide as the longest name that leaves room for the longest status; a
+  // longer name runs on into its own row's room (whole when the terminal has it).
+  const statuses = rows.map(rowStatus);
+  const cap = Math.max(12, columns - 8 - Math.max(...statuses.map((s) => s.length)));
+  const width = Math.max(0, ...rows.map((r) => r.recipe.name.length).filter((n) => n <= cap)) || cap;
   const items: CheckItem<AgentRow>[] = rows.map((r) => ({
     key: r.recipe.id,
     label: r.recipe.name,
@@ -28,6 +31,7 @@ export function AgentsScreen({ step, state, dispatch, height, columns, trail, en
           initial={new Set(step.chosen ?? rows.filter(preselected).map((r) => r.recipe.id))}
           height={height - 3}
           labelWidth={width}
+          width={columns}
           onCursor={(item) => setFocused(item.value)}
           onSubmit={(selected) => dispatch({ type: 'agents', ids: selected.map((r) => r.recipe.id) })}
         />
