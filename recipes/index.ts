@@ -3,6 +3,7 @@
 // has checks of its own, which the recipe's `doctor` field loads on demand).
 import type { DoctorRecipe } from '../src/doctor/types.js';
 import { aider } from './aider/recipe.js';
+import { antigravityCli } from './antigravity-cli/recipe.js';
 import { claudeCode } from './claude-code/recipe.js';
 import { cline } from './cline/recipe.js';
 import { codex } from './codex/recipe.js';
@@ -24,7 +25,7 @@ import { shellEnv } from './shell-env/recipe.js';
 import { windsurf } from './windsurf/recipe.js';
 import { zed } from './zed/recipe.js';
 
-export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, cline, rooCode, copilot, copilotCli, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, crush, pi, droid, shellEnv];
+export const recipes: readonly DoctorRecipe[] = [claudeCode, codex, aider, goose, cursor, windsurf, geminiCli, antigravityCli, cline, rooCode, copilot, copilotCli, zed, continueDev, opencode, openclaw, qwenCode, kiloCode, crush, pi, droid, shellEnv];
 
 export function findRecipe(id: string): DoctorRecipe | undefined {
   return recipes.find((r) => r.id === id);
