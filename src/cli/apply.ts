@@ -54,9 +54,8 @@ A gateway that does not answer (connection refused, DNS, TLS, timeout) gets a wa
 the agents are configured all the same, and fail until it answers.
 
 Examples:
-  setup-gateway apply --base-url https://gw.example.com/v1 --key-env GW_KEY --model auto
+  SETUP_GATEWAY_KEY=sk-… setup-gateway apply --base-url https://gw.example.com/v1 --dry-run
   setup-gateway apply --profile ./team-profile.json --key-env GW_KEY --yes
-  setup-gateway apply --profile https://config.example.com/gw.json --sha256 9f86d0…15b0 --check
   setup-gateway apply --profile work --check --json    # exit 3 when something would change
 `;
 
@@ -104,8 +103,8 @@ export const applyFlags = {
 export async function applyCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
   const options = parseCommand('apply', argv, applyFlags, OptionsSchema);
   const env = io.environment();
-  const base = await gatewayOf(options, io);
-  print.addSecret(base.key);
+  const base = await gatewayOf(options, io, print);
+  if (base.key !== PLACEHOLDER_KEY) print.addSecret(base.key);
   // Questions only where someone can answer them, never into a JSON document, never in a check.
   const ask = io.interactive && !options.json && !options.check ? (question: string) => io.confirm(question) : undefined;
   const dryRun = options['dry-run'] || options.check;
@@ -185,8 +184,11 @@ function printCheck(result: Extract<ApplyResult, { kind: 'done' }>, json: boolea
   return code;
 }
 
+/** What a dry run without a key writes where the key goes. */
+const PLACEHOLDER_KEY = 'YOUR_GATEWAY_KEY';
+
 /** The gateway to apply: a profile (--profile, the flags win over its fields), or the flags alone. */
-async function gatewayOf(options: z.infer<typeof OptionsSchema>, io: CliIO): Promise<Omit<ApplyRequest, 'agents' | 'dryRun' | 'yes'>> {
+async function gatewayOf(options: z.infer<typeof OptionsSchema>, io: CliIO, print: Printer): Promise<Omit<ApplyRequest, 'agents' | 'dryRun' | 'yes'>> {
   const world = { env: io.environment().env, readStdin: () => io.readStdin() };
   if (options.profile !== undefined) {
     if (options['base-url'] !== undefined) throw new UsageError('apply: give --profile or --base-url, not both.');
@@ -199,6 +201,11 @@ async function gatewayOf(options: z.infer<typeof OptionsSchema>, io: CliIO): Pro
     throw new UsageError('apply: invalid options:', ['base-url: is required (e.g. --base-url https://gateway.example.com/v1), or name a saved profile with --profile NAME']);
   }
   const key = await resolveKey('apply', options, world);
+  if (!key && options['dry-run']) {
+    // A dry run shows where the key would go; it needs no real one.
+    print.err(`No key given: this dry run shows ${PLACEHOLDER_KEY} where the key goes. To apply, pass --key-env VAR, --key-stdin, --key KEY, or set SETUP_GATEWAY_KEY.`);
+    return { baseUrl: options['base-url'], key: PLACEHOLDER_KEY, models: options.model, relay: options.relay ?? 'auto' };
+  }
   if (!key) throw new UsageError('apply: a gateway key is required.', ['Pass --key-env VAR, --key-stdin, --key KEY, or set SETUP_GATEWAY_KEY.']);
   return { baseUrl: options['base-url'], key: key.value, models: options.model, relay: options.relay ?? 'auto' };
 }

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { formatZodError } from '../core/zod-errors.js';
+import { closest } from './suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -13,7 +14,11 @@ export function parseCommand<S extends z.ZodTypeAny>(command: string, argv: read
   try {
     ({ values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }));
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message.replace(/\. To specify.*$/s, '.')}`, [`See \`setup-gateway ${command} --help\`.`]);
+    const message = (error as Error).message.replace(/\. To specify.*$/s, '.');
+    // A mistyped flag: name the one meant (`--dryrun` -> `--dry-run`).
+    const unknown = /^Unknown option '(-[^']*)'/.exec(message)?.[1];
+    const meant = unknown ? closest(unknown, Object.keys(options).map((name) => `--${name}`)) : undefined;
+    throw new UsageError(`${command}: ${message}${meant ? ` Did you mean ${meant}?` : ''}`, [`See \`setup-gateway ${command} --help\`.`]);
   }
   if (positionals.length > 0) {
     throw new UsageError(`${command}: unexpected argument "${positionals[0]}".`, [`See \`setup-gateway ${command} --help\`.`]);

@@ -11,6 +11,10 @@ export const detectHelp = `Usage: setup-gateway detect [--json]
 
 List every agent setup-gateway knows, whether it is installed, and the evidence
 (binary on PATH with its version where cheap, config folders).
+
+Examples:
+  setup-gateway detect
+  setup-gateway detect --json | jq -r '.agents[] | select(.found) | .id'
 `;
 
 const OptionsSchema = z.object({ json: z.boolean().default(false) });

@@ -55,7 +55,6 @@ Exit codes: 0 no errors, 1 errors (or warnings with --strict), 2 usage error.
 Examples:
   setup-gateway doctor
   setup-gateway doctor --agent codex --probe-completion
-  setup-gateway doctor --against https://config.example.com/gw.json --json
   setup-gateway doctor --against ./team-profile.json --offline
 `;
 

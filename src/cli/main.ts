@@ -9,6 +9,7 @@
 import { ExitCode, SetupError, UsageError } from '../core/errors.js';
 import { Printer } from '../app/io.js';
 import type { CliIO } from './io.js';
+import { closest } from './suggest.js';
 
 type Command = (argv: readonly string[], io: CliIO, print: Printer) => Promise<number>;
 interface CommandModule {
@@ -29,6 +30,9 @@ const COMMANDS: Record<string, CommandEntry> = {
   use: { load: async () => import('./use.js').then((m) => ({ run: m.useCommand, help: m.useHelp })) },
   status: { load: async () => import('./status.js').then((m) => ({ run: m.statusCommand, help: m.statusHelp })) },
 };
+
+/** Every command word, in the order of the help. */
+export const commandNames: readonly string[] = Object.keys(COMMANDS);
 
 async function loadCommand(entry: CommandEntry): Promise<CommandModule> {
   return 'load' in entry ? entry.load() : entry;
@@ -57,6 +61,11 @@ Options:
   -v, --version   print the version
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 130 cancelled (interactive mode).
+
+Examples:
+  setup-gateway
+  SETUP_GATEWAY_KEY=sk-… setup-gateway apply --base-url https://gw.example.com/v1 --dry-run
+  setup-gateway doctor
 `;
 
 export async function main(argv: readonly string[], io: CliIO, color: boolean): Promise<number> {
@@ -88,7 +97,10 @@ export async function main(argv: readonly string[], io: CliIO, color: boolean): 
     // Options without a command (`setup-gateway --base-url … --key-env …`) are apply's.
     if (command.startsWith('-')) return await main(['apply', ...argv.filter((a) => a !== '--plain')], io, color);
     const found = COMMANDS[command];
-    if (!found) throw new UsageError(`Unknown command "${command}".`, [`Commands: ${Object.keys(COMMANDS).join(', ')}. See \`setup-gateway --help\`.`]);
+    if (!found) {
+      const meant = closest(command, Object.keys(COMMANDS));
+      throw new UsageError(`Unknown command "${command}".${meant ? ` Did you mean \`${meant}\`?` : ''}`, [`Commands: ${Object.keys(COMMANDS).join(', ')}. See \`setup-gateway --help\`.`]);
+    }
     const entry = await loadCommand(found);
     if (rest.includes('--help') || rest.includes('-h')) {
       print.out(entry.help);

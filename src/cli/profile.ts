@@ -6,6 +6,7 @@ import { displayPath } from '../core/environment.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { findProfile, profilesFile, readProfiles } from '../core/profiles.js';
 import { parseCommand } from './args.js';
+import { closest } from './suggest.js';
 import type { CliIO } from './io.js';
 
 export const profileHelp = `Usage: setup-gateway profile add NAME --base-url URL [key flags] [options]
@@ -151,8 +152,13 @@ export async function profileCommand(argv: readonly string[], io: CliIO, print: 
       return ExitCode.ok;
     }
     default:
-      throw new UsageError(sub === undefined ? 'profile: say what to do: add, list, show, remove or rename.' : `profile: unknown subcommand "${sub}".`, [
+      throw new UsageError(sub === undefined ? 'profile: say what to do: add, list, show, remove or rename.' : `profile: unknown subcommand "${sub}".${didYouMean(sub)}`, [
         'See `setup-gateway profile --help`.',
       ]);
   }
+}
+
+function didYouMean(sub: string): string {
+  const meant = closest(sub, ['add', 'list', 'show', 'remove', 'rename']);
+  return meant ? ` Did you mean \`profile ${meant}\`?` : '';
 }

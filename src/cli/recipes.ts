@@ -11,6 +11,10 @@ import type { CliIO } from './io.js';
 export const recipesHelp = `Usage: setup-gateway recipes [--json]
 
 List the supported agents and what setup-gateway writes for each, where.
+
+Examples:
+  setup-gateway recipes
+  setup-gateway recipes --json | jq '.recipes[] | {id, files: [.files[].path]}'
 `;
 
 const OptionsSchema = z.object({ json: z.boolean().default(false) });

@@ -19,6 +19,7 @@ import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, http1Client, startRelay, type L
 import { describeRoute, proxySecrets, proxySettings, type ProxySettings } from '../relay/proxy.js';
 import { extraCaCertificates } from '../core/trust.js';
 import { parseCommand } from './args.js';
+import { closest } from './suggest.js';
 import type { CliIO } from './io.js';
 
 export const relayHelp = `Usage: setup-gateway relay [start|stop|status|install-service|token|rotate-token] [options]
@@ -62,6 +63,11 @@ Options:
 
 Behind a company proxy the relay reaches the gateway through HTTPS_PROXY / HTTP_PROXY (CONNECT
 for https; credentials in the URL become Proxy-Authorization), except hosts in NO_PROXY.
+
+Examples:
+  SETUP_GATEWAY_KEY=sk-… setup-gateway relay start --upstream https://gw.example.com/v1
+  setup-gateway relay status
+  setup-gateway relay --upstream http://localhost:4000 --model 'claude-*=gpt-5'
 `;
 
 const ProtocolSchema = z.enum(['openai', 'anthropic', 'auto']);
@@ -131,7 +137,9 @@ export async function relayCommand(argv: readonly string[], io: CliIO, print: Pr
 }
 
 function invalidAction(word: string): never {
-  throw new UsageError(`relay: unknown action "${word}".`, ['Actions: start, stop, status, install-service, token, rotate-token (none: run in the foreground).']);
+  const actions = ['start', 'stop', 'status', 'install-service', 'token', 'rotate-token'];
+  const meant = closest(word, actions);
+  throw new UsageError(`relay: unknown action "${word}".${meant ? ` Did you mean \`relay ${meant}\`?` : ''}`, [`Actions: ${actions.join(', ')} (none: run in the foreground).`]);
 }
 
 /** The relay options from the flags and the environment; checks what would otherwise fail later. */
