@@ -6,7 +6,7 @@ import { stateDir, type Environment } from '../core/environment.js';
 import type { AgentPlan } from '../core/plan.js';
 import type { Profile } from '../core/profile.js';
 import { planFixes, type DoctorReport } from '../doctor/run.js';
-import { changesDiff } from './report.js';
+import { changeMessages, changesDiff } from './report.js';
 
 /** One agent's fix as shown before it is written. */
 export interface FixAgent {
@@ -40,7 +40,7 @@ export function planDoctorFix(report: DoctorReport): FixPlan {
     profile: ctx.profile,
     failed: plans.filter((p) => p.error),
     changing,
-    agents: changing.map((p) => ({ id: p.recipe.id, files: p.changes.map((c) => c.path), diff: changesDiff(p.changes, ctx.env), messages: p.messages })),
+    agents: changing.map((p) => ({ id: p.recipe.id, files: p.changes.map((c) => c.path), diff: changesDiff(p.changes, ctx.env), messages: changeMessages(p, ctx.env, false) })),
   };
 }
 

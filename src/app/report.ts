@@ -36,10 +36,30 @@ export function changesDiff(changes: readonly FileChange[], env: Environment): s
     .map((c) => {
       const label = displayPath(env, c.path);
       const text = unifiedDiff(c.before?.toString('utf8') ?? '', c.after.toString('utf8'), c.before ? label : '/dev/null', label);
-      const mode = c.beforeMode === null ? `new file ${label}, mode ${octal(c.mode)}\n` : c.beforeMode !== c.mode ? `${label}: mode ${octal(c.beforeMode)} → ${octal(c.mode)}\n` : '';
+      const mode =
+        c.beforeMode === null
+          ? `new file ${label}, mode ${octal(c.mode)}\n`
+          : c.beforeMode !== c.mode
+            ? `${label}: mode ${octal(c.beforeMode)} → ${octal(c.mode)}${c.holdsSecret ? ' (it holds the key)' : ''}\n`
+            : '';
       return mode + text;
     })
     .join('');
+}
+
+/**
+ * What a plan does to the user's own settings, in words: before writing (a dry run, the review)
+ * "Will remove env.ANTHROPIC_API_KEY from …", the mode change left to the diff, which states it
+ * once; after writing "Removed …", and the mode change, as no diff is shown then.
+ */
+export function changeMessages(plan: AgentPlan, env: Environment, written: boolean): string[] {
+  const removals = plan.removals.map((r) => `${written ? 'Removed' : 'Will remove'} ${r.key} from ${displayPath(env, r.file)}.`);
+  const modes = written
+    ? plan.changes
+        .filter((c) => c.beforeMode !== null && c.beforeMode !== c.mode)
+        .map((c) => `${displayPath(env, c.path)}${c.holdsSecret ? ' holds the key: ' : ': '}permissions tightened from ${octal(c.beforeMode as number)} to ${octal(c.mode)}.`)
+    : [];
+  return [...plan.messages, ...removals, ...modes];
 }
 
 /** An agent's report from its plan (and the applier's error for it, if writing failed); with its diff in a dry run. */
@@ -51,10 +71,10 @@ export function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, wr
     notes: plan.notes,
   };
   const error = plan.error ?? writeError;
-  if (error) return { ...base, status: 'failed', files: [], messages: [...plan.messages, error] };
+  if (error) return { ...base, status: 'failed', files: [], messages: [...changeMessages(plan, env, false), error] };
   const files = plan.changes.map((c) => c.path);
   const status: AgentStatus = files.length ? 'updated' : plan.manual ? 'manual' : 'unchanged';
-  const report: AgentReport = { ...base, status, files, messages: plan.messages, ...(plan.manual ? { manual: plan.manual } : {}) };
+  const report: AgentReport = { ...base, status, files, messages: changeMessages(plan, env, !dryRun), ...(plan.manual ? { manual: plan.manual } : {}) };
   if (dryRun) {
     report.diff = changesDiff(plan.changes, env);
     report.unchanged = plan.files.filter((f) => !files.includes(f));

@@ -40,6 +40,11 @@ export interface AgentPlan {
   changes: FileChange[];
   notes: string[];
   messages: string[];
+  /**
+   * Settings of the user's that the plan deletes (a conflicting ANTHROPIC_API_KEY, once consented
+   * to): said in the future tense before writing and in the past after it (app/report.ts).
+   */
+  removals: Array<{ key: string; file: string }>;
   /** Questions asked before a consent-gated edit; `granted` tells whether they were applied. */
   consents: Array<{ question: string; file: string; granted: boolean }>;
   /** Secret values found in the files before our edit (an old key): masked in output like ours. */
@@ -79,7 +84,7 @@ export function planFilesToRead(plan: Pick<RecipePlan, 'files'>): string[] {
 export function planAgent({ recipe, profile, env, snapshot, evidence, consent, owned = () => [] }: PlanInput): AgentPlan {
   const model = modelFor(profile, recipe.id);
   const { files, notes, manual } = recipe.plan({ profile, env, evidence, model });
-  const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], consents: [], secrets: new Set(), ...(manual ? { manual } : {}) };
+  const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], removals: [], consents: [], secrets: new Set(), ...(manual ? { manual } : {}) };
   try {
     for (const intent of files) {
       const state = pickFile(intent, snapshot);
@@ -126,9 +131,6 @@ function planFile(intent: FileIntent, state: FileState, consent: boolean, plan: 
   const beforeMode = state.exists ? (state.mode ?? NEW_FILE_MODE) : null;
   const mode = beforeMode === null ? (intent.holdsSecret ? SECRET_FILE_MODE : NEW_FILE_MODE) : intent.holdsSecret ? beforeMode & ~0o077 : beforeMode;
   if (!textChanged && mode === beforeMode) return undefined;
-  if (beforeMode !== null && mode !== beforeMode) {
-    plan.messages.push(`${shown} holds the key: permissions tightened from ${octal(beforeMode)} to ${octal(mode)}.`);
-  }
   return {
     path: state.path,
     realPath: state.realPath,
@@ -164,7 +166,7 @@ function editStructured(
         plan.messages.push(`Left ${op.path.join('.')} in ${shown}: ${op.consent.replace(/\s*\S+\?$/, '')} Run again with --yes to remove it.`);
         continue;
       }
-      plan.messages.push(`Removed ${op.path.join('.')} from ${shown}.`);
+      plan.removals.push({ key: op.path.join('.'), file: state.path });
     }
     ops.push(op);
   }

@@ -181,6 +181,11 @@ describe('steps 3 and 4: review, write, check', () => {
     expect(text).not.toContain(KEY);
     expect(text).not.toContain(JSON.stringify(KEY).slice(1, -1));
     expect(text).toMatch(/2 files to write/);
+    // Before anything is written: the future tense, and the mode change said once (by the diff, with why).
+    expect(text).toContain('Will remove env.ANTHROPIC_API_KEY from ~/.claude/settings.json.');
+    expect(text).not.toMatch(/Removed env/);
+    expect(text.match(/tightened|0644 → 0600/g)).toEqual(['0644 → 0600']);
+    expect(text).toContain('~/.claude/settings.json: mode 0644 → 0600 (it holds the key)');
   });
 
   it('writes with the one applier (0600 for the key), then finds no drift', async () => {
