@@ -37,4 +37,16 @@ describe('README.md', () => {
     expect(quick).toMatch(/curl -fsSL \S+\/install\.sh \| bash -s -- \S+ --base-url /);
     expect(quick).toContain('npx setup-gateway');
   });
+
+  it('"Commands" is one table: every command has its row in it, none stray below (Markdown renders those as text)', async () => {
+    const { commandNames } = await import('../../src/cli/main.js');
+    const lines = section('Commands').split('\n');
+    const first = lines.findIndex((l) => l.startsWith('| command |'));
+    const end = lines.findIndex((l, i) => i > first && !l.startsWith('|'));
+    const table = lines.slice(first, end);
+    const stray = lines.slice(end).filter((l) => l.startsWith('| `setup-gateway'));
+    expect(stray, 'table rows after the table ended').toEqual([]);
+    const documented = new Set(table.flatMap((row) => [...row.matchAll(/`setup-gateway ([a-z-]+)/g)].map((m) => m[1])));
+    expect(commandNames.filter((c) => !documented.has(c)), 'commands without a row').toEqual([]);
+  });
 });
