@@ -85,6 +85,11 @@ export function reportFor(plan: AgentPlan, env: Environment, dryRun: boolean, wr
 const SYMBOL: Record<AgentStatus, string> = { updated: '✓', unchanged: '=', skipped: '-', manual: '!', failed: '✗' };
 const COLOR = { updated: 'green', unchanged: 'dim', skipped: 'dim', manual: 'yellow', failed: 'red' } as const;
 
+/** An agent's status as every report shows it: its mark and its word, coloured. */
+export function paintStatus(print: Printer, status: AgentStatus, word: string = status): { mark: string; word: string } {
+  return { mark: print.paint(COLOR[status], SYMBOL[status]), word: print.paint(COLOR[status], word) };
+}
+
 /** The reports as `apply` prints them; the interactive mode's summary prints the same. */
 export function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment): void {
   printAgentReports(print, reports, profile, dryRun, env);

@@ -42,7 +42,8 @@ export async function runInteractive(options: InteractiveOptions, io: CliIO, pri
     aborter.abort();
     terminal.close();
   }
-  return finish(result, print, deps);
+  // The line mode's review stays above the summary; the TUI's left with its alternate screen.
+  return finish(result, print, deps, options.plain || useLineMode(env.env));
 }
 
 /** Terminals ink cannot drive: no cursor movement (TERM=dumb or unset), or CI, where ink draws only the last frame. */
@@ -56,7 +57,7 @@ function abortable(fetch: Fetch, signal: AbortSignal): Fetch {
   return (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
 }
 
-function finish(result: TuiResult, print: Printer, deps: SessionDeps): number {
+function finish(result: TuiResult, print: Printer, deps: SessionDeps, reviewInView: boolean): number {
   switch (result.kind) {
     case 'cancelled':
       print.err('Cancelled: nothing was written.');
@@ -70,7 +71,7 @@ function finish(result: TuiResult, print: Printer, deps: SessionDeps): number {
       return ExitCode.ok;
     case 'done':
       print.addSecret(result.review.profile.key);
-      printSummary(print, result.review, result.outcome, deps.env);
+      printSummary(print, result.review, result.outcome, deps.env, reviewInView);
       return result.outcome.failed ? ExitCode.failure : ExitCode.ok;
   }
 }

@@ -1,8 +1,8 @@
 // The interactive mode's texts that are not questions: the review (shown in the TUI's scroll
 // view, or printed line by line by --plain) and the summary printed when it is done. No React.
-import { outcomeLine, printAgentReports, printReports, reportFor } from '../app/report.js';
+import { outcomeLine, paintStatus, printReports, reportFor } from '../app/report.js';
 import type { Printer } from '../app/io.js';
-import type { Environment } from '../core/environment.js';
+import { displayPath, type Environment } from '../core/environment.js';
 import { maskKey } from '../core/secrets.js';
 import { reviewSections, type Review } from '../app/session.js';
 import type { Outcome } from '../app/verify.js';
@@ -90,25 +90,42 @@ export function printLines(print: Printer, lines: readonly Line[]): void {
 }
 
 /**
- * The end of a run: what each agent got, the checks on what was written, what to do next, and
- * last, in one line, the outcome with its undo command (what stays in view when the run is done).
+ * The end of a run, short, with the outcome last so it stays in view: the checks on what was
+ * written; the manual steps when the review is no longer on screen (the TUI's alternate screen is
+ * gone; the line mode's review is still above); then what changed, one line per agent, what to do
+ * next, and the undo command on a line of its own. Nothing else the review showed is repeated (the
+ * gateway, the diffs, the relay's reasons, the warnings).
  */
-export function printSummary(print: Printer, review: Review, outcome: Outcome, env: Environment): void {
-  printAgentReports(print, outcome.reports, review.profile, false, env);
+export function printSummary(print: Printer, review: Review, outcome: Outcome, env: Environment, reviewInView = false): void {
   if (outcome.checks.length) {
-    print.out();
     print.out(print.paint('bold', 'Checks'));
     for (const c of outcome.checks) {
       const mark = c.pending ? print.paint('yellow', '!') : c.ok ? print.paint('green', '✓') : print.paint('red', '✗');
       print.out(`  ${mark} ${c.agent}: ${c.detail}`);
     }
+    print.out();
+  }
+  if (!reviewInView) {
+    for (const r of outcome.reports) {
+      if (!r.manual) continue;
+      print.out(print.paint('bold', `${r.name}, by hand:`));
+      r.manual.steps.forEach((step, i) => print.out(`  ${i + 1}. ${step}`));
+      print.out();
+    }
+  }
+  const width = Math.max(...outcome.reports.map((r) => r.id.length));
+  for (const r of outcome.reports) {
+    const { mark, word } = paintStatus(print, r.status, r.status === 'manual' ? 'by hand' : r.status);
+    const files = r.files.length ? `  ${r.files.map((f) => displayPath(env, f)).join(', ')}` : '';
+    print.out(`${mark} ${r.id.padEnd(width)}  ${word}${files}`);
+    // A failure is news (the review did not show it); so are the notes on what to do after writing.
+    if (r.status === 'failed') for (const m of r.messages) print.out(`    ${m}`);
+    if (r.status === 'updated') for (const n of r.notes) print.out(print.paint('dim', `    note: ${n}`));
   }
   if (outcome.nextSteps.length) {
-    print.out();
-    print.out(print.paint('bold', 'Next steps'));
+    print.out(print.paint('bold', 'Next'));
     outcome.nextSteps.forEach((step, i) => print.out(`  ${i + 1}. ${step}`));
   }
-  print.out();
   const done = outcome.failed ? print.paint('red', 'Done, with failures:') : print.paint('green', 'Done:');
   print.out(`${done} ${outcomeLine(outcome.reports, false, null)}`);
   // On a line of its own, so it can be copied whole at any width.

@@ -127,6 +127,10 @@ describe('setup-gateway with no command', () => {
     expect(out).toMatch(/✓ claude-code\s+updated/);
     expect(out).toMatch(/Undo with: setup-gateway undo --id \S+/);
     expect(out).toMatch(/✓ claude-code: doctor: \d+ checks? passed/);
+    // The summary repeats nothing the review showed, and ends with the outcome (issue 14).
+    expect(out.match(/Gateway http:\/\/gw\.test:4000\/v1/g)).toHaveLength(1);
+    expect(out.trimEnd().split('\n').slice(-2)[0]).toMatch(/^Done: 1 updated/);
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^Undo with: setup-gateway undo --id \S+$/);
     expect(out).not.toContain(KEY);
     expect(r.closed.value).toBe(true);
     const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));

@@ -6,14 +6,14 @@
 // Needs tmux: when it is missing and apt-get can be used (as root, as in CI), it is installed
 // here; otherwise the suite fails saying how to install it. Needs `npm run build` (npm test does).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { assertCliBuilt, cliPath } from '../support/run-agent.js';
 import { putBinary } from '../support/temp-home.js';
-import { matches, waitUntil } from '../support/wait.js';
+import { matches, waitUntil, type FrameMatch } from '../support/wait.js';
 
 const KEY = 'sk-test-tmux-route-9137';
 // A private tmux server: never the user's sessions, never their ~/.tmux.conf.
@@ -57,17 +57,25 @@ afterEach(async () => {
 
 interface Pane {
   name: string;
-  screen(opts?: { escapes?: boolean; history?: boolean }): string;
-  until(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  screen(opts?: { escapes?: boolean; history?: boolean; joined?: boolean }): string;
+  until(text: FrameMatch, timeoutMs?: number): Promise<string>;
   keys(...keys: string[]): void;
   text(literal: string): void;
 }
 
-/** Starts `node dist/cli.js` in an 80×24 pane, with a clean environment and the given extra variables. */
-async function startCli(extraEnv: Record<string, string>, opts: { stdinIsAPipe?: boolean } = {}): Promise<Pane> {
+/**
+ * Starts `node dist/cli.js` in an 80×24 pane, with a clean environment and the given extra
+ * variables. Claude Code is installed (a binary on PATH is what detection looks for), and so are
+ * the `agents` given; `files` are put in the home first.
+ */
+async function startCli(extraEnv: Record<string, string>, opts: { stdinIsAPipe?: boolean; agents?: string[]; files?: Record<string, string> } = {}): Promise<Pane> {
   home = await mkdtemp(path.join(tmpdir(), 'sg-tmux-'));
-  // Claude Code "installed": a binary on PATH is what detection looks for.
   const bin = path.dirname(await putBinary(home, 'claude', '#!/bin/sh\necho 2.1.0\n'));
+  for (const agent of opts.agents ?? []) await putBinary(home, agent, '#!/bin/sh\necho 1.0.0\n');
+  for (const [file, text] of Object.entries(opts.files ?? {})) {
+    await mkdir(path.dirname(path.join(home, file)), { recursive: true });
+    await writeFile(path.join(home, file), text);
+  }
   const env: Record<string, string> = {
     HOME: home,
     PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
@@ -95,7 +103,9 @@ async function startCli(extraEnv: Record<string, string>, opts: { stdinIsAPipe?:
   tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', script);
   const pane: Pane = {
     name,
-    screen: (opts = {}) => tmux('capture-pane', '-p', '-t', name, ...(opts.escapes ? ['-e'] : []), ...(opts.history ? ['-S', '-'] : [])),
+    // `joined`: lines the terminal wrapped are joined back (-J), so a line that did not fit shows.
+    screen: (opts = {}) =>
+      tmux('capture-pane', '-p', '-t', name, ...(opts.escapes ? ['-e'] : []), ...(opts.history ? ['-S', '-'] : []), ...(opts.joined ? ['-J'] : [])),
     // A screen the TUI has drawn takes keys: it draws its first one once it reads the keyboard,
     // and each next one after the keys for it are in place.
     until: (text, timeoutMs = 20_000) => {
@@ -188,5 +198,71 @@ describe('the TUI in a real terminal (tmux, 80×24)', () => {
     expect(screen).toContain('EXIT:130');
     expect(screen).toContain('TTY:restored');
     await expect(stat(path.join(home, '.claude'))).rejects.toThrow();
+  });
+
+  it('a first run at 80×24 with an agent set up by hand and a key to remove: no line of the review or the summary is cut or split (issue 14)', async () => {
+    // Claude Code with an ANTHROPIC_API_KEY in a one-line env object; Codex; Cursor (set up by hand,
+    // and the gateway is on loopback, which Cursor's servers cannot reach: its warning).
+    const pane = await startCli(
+      { SETUP_GATEWAY_KEY: KEY },
+      { agents: ['codex', 'cursor'], files: { '.claude/settings.json': '{\n  "env": { "ANTHROPIC_API_KEY": "sk-ant-old-key-000000", "DISABLE_TELEMETRY": "1" }\n}\n' } },
+    );
+    await pane.until('Which gateway should your coding agents use?');
+    pane.keys('Up');
+    await pane.until('› Custom URL');
+    pane.keys('Enter');
+    await pane.until('URL:');
+    pane.text(`${mock.url}/v1`);
+    pane.keys('Enter');
+    await pane.until('answered with your key');
+    pane.keys('Enter');
+    let screen = await pane.until('Which agents should use');
+    expect(screen).toMatch(/\[x\] Claude Code[\s\S]*\[x\] Codex CLI[\s\S]*\[x\] Cursor/);
+    pane.keys('Enter');
+    await pane.until('One model for all 3 agents');
+    pane.keys('Enter'); // auto
+    await pane.until('Change the model of single agents?');
+    pane.keys('Enter'); // continue
+    await pane.until('Yes, remove it');
+    pane.keys('y');
+    // Every page of the review.
+    screen = await pane.until('enter write these files');
+    const review = [screen];
+    for (;;) {
+      const at = /lines (\d+)–(\d+) of (\d+)/.exec(screen);
+      if (!at || at[2] === at[3]) break;
+      const before = screen;
+      pane.keys('PageDown');
+      screen = await pane.until((s) => s !== before && /lines \d+–\d+ of \d+/.test(s));
+      review.push(screen);
+    }
+    expect(review.join('\n')).toContain('Cursor · ');
+    expect(review.join('\n')).toContain('WARNING');
+    pane.keys('Enter');
+    screen = await pane.until('EXIT:');
+    expect(screen).toContain('EXIT:0');
+    const history = pane.screen({ history: true });
+    const summary = history.slice(history.indexOf('Checks'), history.indexOf('TTY:restored')).trimEnd();
+    for (const text of [...review, summary]) {
+      const lines = text.split('\n');
+      for (const [i, line] of lines.entries()) {
+        expect([...line].length, line).toBeLessThanOrEqual(80);
+        expect(line.trimEnd(), 'a line cut with …').not.toMatch(/…$/);
+        // A word split across lines: a line filled to the edge with a letter, the next one going on with a letter.
+        const next = lines[i + 1];
+        if ([...line].length === 80 && next !== undefined) expect(`${line.slice(-1)}${next.slice(0, 1)}`, `${line}\n${next}`).not.toMatch(/^\w\w$/);
+      }
+    }
+    // No line of the summary was wider than the terminal (it would have wrapped mid-word): joining
+    // the terminal's wraps changes nothing.
+    expect(pane.screen({ history: true, joined: true }).split('\n').length).toBe(history.split('\n').length);
+    // The outcome is last and short: it ends the summary, in view on the final 80×24 screen.
+    const last = screen.split('\n').filter((l) => l.trim());
+    expect(last.at(-4)).toMatch(/^Done: /);
+    expect(last.at(-3)).toMatch(/^Undo with: setup-gateway undo --id \S+$/);
+    expect(summary).toContain('Cursor, by hand:');
+    expect(summary).not.toContain('Gateway http'); // the review's first line, not repeated
+    expect(summary.split('\n').length).toBeLessThanOrEqual(40);
+    if (process.env.SG_PRINT_SCREENS) console.log(`${review.map((r, i) => `--- review ${i + 1}\n${r}`).join('\n')}\n--- summary (final screen)\n${screen}\n--- summary (all)\n${summary}`);
   });
 });
