@@ -34,7 +34,7 @@ describe('setup-gateway apply, then GitHub Copilot CLI', () => {
       await mkdir(cache, { recursive: true });
       const env = agentEnv(world.home, { COPILOT_OFFLINE: 'true', XDG_CACHE_HOME: cache });
       expect(Object.keys(env).filter((k) => /OPENAI|COPILOT_(PROVIDER|MODEL)|GITHUB|GH_|KEY|TOKEN/.test(k))).toEqual([]);
-      const run = await runProcess('bash', ['-ic', 'exec copilot -p "say hi"'], { cwd: world.cwd, env, timeoutMs: 90_000 });
+      const run = await runProcess('bash', ['-ic', 'exec copilot -p "say hi"'], { cwd: world.cwd, env });
       e2e.expectRouted(run, '/v1/chat/completions', await e2e.context(world, run, applied, ['.bashrc', join('.config', 'setup-gateway', 'env', 'copilot-cli.sh')]));
     },
     E2E_TIMEOUT,

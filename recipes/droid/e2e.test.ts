@@ -32,7 +32,7 @@ describe('setup-gateway apply, then Factory Droid', () => {
 
       const env = agentEnv(world.home);
       expect(Object.keys(env).filter((k) => /OPENAI|FACTORY|KEY|TOKEN|XDG_/.test(k))).toEqual([]);
-      const run = await runProcess(droidBin, ['exec', 'say hi'], { cwd: world.cwd, env, timeoutMs: 90_000 });
+      const run = await runProcess(droidBin, ['exec', 'say hi'], { cwd: world.cwd, env });
       const ctx = await e2e.context(world, run, applied, [FILE]);
       e2e.expectRouted(run, '/v1/chat/completions', ctx);
       expect((await readFile(join(world.home, FILE))).equals(written), ctx).toBe(true);

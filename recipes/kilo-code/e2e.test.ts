@@ -33,7 +33,7 @@ function runKilo(w: TempWorld, args: string[]): Promise<ProcessRun> {
     KILO_DISABLE_SHARE: '1',
   });
   expect(Object.keys(env).filter((k) => /OPENAI|KILO_CONFIG|KEY|TOKEN|XDG_/.test(k))).toEqual([]);
-  return runProcess(kiloBin, args, { cwd: w.cwd, env, timeoutMs: 60_000 });
+  return runProcess(kiloBin, args, { cwd: w.cwd, env });
 }
 
 describe('setup-gateway apply, then Kilo Code CLI', () => {

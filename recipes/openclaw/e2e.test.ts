@@ -29,7 +29,7 @@ const e2e = useE2e({ reply: REPLY, key: KEY, model: MODEL, requires: [runtimeNod
 function runOpenclaw(w: TempWorld, args: string[]): Promise<ProcessRun> {
   const env = agentEnv(w.home, { CI: '1', DO_NOT_TRACK: '1', OPENCLAW_NO_AUTO_UPDATE: '1' });
   expect(Object.keys(env).filter((k) => /OPENAI|ANTHROPIC|OPENCLAW_(CONFIG|STATE|HOME)|KEY|TOKEN|XDG_/.test(k))).toEqual([]);
-  return runProcess(runtimeNode, [openclawEntry, ...args], { cwd: w.cwd, env, timeoutMs: 90_000 });
+  return runProcess(runtimeNode, [openclawEntry, ...args], { cwd: w.cwd, env });
 }
 
 describe('setup-gateway apply, then OpenClaw', () => {

@@ -24,7 +24,7 @@ const e2e = useE2e({ reply: REPLY, key: KEY, model: MODEL, requires: [opencodeBi
 function runOpencode(w: TempWorld, args: string[]): Promise<ProcessRun> {
   const env = agentEnv(w.home, { OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_MODELS_FETCH: '1' });
   expect(Object.keys(env).filter((k) => /OPENAI|OPENCODE_CONFIG|KEY|TOKEN|XDG_/.test(k))).toEqual([]);
-  return runProcess(opencodeBin, args, { cwd: w.cwd, env, timeoutMs: 60_000 });
+  return runProcess(opencodeBin, args, { cwd: w.cwd, env });
 }
 
 describe('setup-gateway apply, then opencode', () => {

@@ -26,7 +26,7 @@ const e2e = useE2e({ reply: REPLY, key: KEY, model: MODEL, requires: [runtimeNod
 function runPi(w: TempWorld, args: string[]): Promise<ProcessRun> {
   const env = agentEnv(w.home, { PI_OFFLINE: '1', PI_SKIP_VERSION_CHECK: '1', PI_TELEMETRY: '0' });
   expect(Object.keys(env).filter((k) => /OPENAI|ANTHROPIC|PI_CODING|KEY|TOKEN|XDG_/.test(k))).toEqual([]);
-  return runProcess(runtimeNode, [piEntry, ...args], { cwd: w.cwd, env, timeoutMs: 60_000 });
+  return runProcess(runtimeNode, [piEntry, ...args], { cwd: w.cwd, env });
 }
 
 describe('setup-gateway apply, then Pi', () => {

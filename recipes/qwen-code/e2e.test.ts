@@ -23,7 +23,7 @@ function runQwen(w: TempWorld, args: string[]): Promise<ProcessRun> {
   // Test-only: no statistics, no update check, no browser.
   const env = agentEnv(w.home, { CI: '1', DO_NOT_TRACK: '1', NO_BROWSER: '1' });
   expect(Object.keys(env).filter((k) => /OPENAI|ANTHROPIC|QWEN|DASHSCOPE|KEY|TOKEN|XDG_/.test(k))).toEqual([]);
-  return runProcess(runtimeNode, [qwenEntry, ...args], { cwd: w.cwd, env, timeoutMs: 90_000 });
+  return runProcess(runtimeNode, [qwenEntry, ...args], { cwd: w.cwd, env });
 }
 
 describe('setup-gateway apply, then Qwen Code', () => {

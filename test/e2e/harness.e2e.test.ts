@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentVersions } from '../agents/paths.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
+import { E2E_TIMEOUT } from '../support/e2e.js';
 import {
   GATEWAY_ENV_PATTERN,
   agentEnv,
@@ -23,7 +24,6 @@ import {
   type TempWorld,
 } from '../support/run-agent.js';
 
-const E2E_TIMEOUT = 120_000;
 const REPLY = 'MOCK-GATEWAY-REPLY 7f3a: routed through the mock';
 // Quotes, #, $ and a backslash: both agents send it verbatim in the Authorization header.
 const KEY = `sk-test-"q'#$x\\y-e2e`;
@@ -114,7 +114,7 @@ describe(`Claude Code ${agentVersions.claude}, hand-written ~/.claude/settings.j
     async () => {
       world = await makeAgentHome('sg-harness-claude-');
       await writeClaudeConfig(world.home, { ...route(), key: 'sk-test-wrong' });
-      const run = await runClaude(world.home, world.cwd, 'say hi', { timeoutMs: 60_000 });
+      const run = await runClaude(world.home, world.cwd, 'say hi');
       expect(run.timedOut, describeRun(run)).toBe(false);
       expect(run.code, describeRun(run)).not.toBe(0);
       expect(`${run.stdout}${run.stderr}`).toMatch(/401|authenticat/i);

@@ -9,8 +9,8 @@ import { agentVersions } from '../agents/paths.js';
 import { startRelay, type RunningRelay } from '../../src/relay/index.js';
 import { assertAgentsInstalled, describeRun, makeAgentHome, runClaude, runCodex, writeClaudeConfig, writeCodexConfig, type TempWorld } from '../support/run-agent.js';
 import { startScriptedUpstream, toolThenAnswer, type ScriptedUpstream } from '../support/scripted-upstream.js';
+import { E2E_TIMEOUT } from '../support/e2e.js';
 
-const E2E_TIMEOUT = 60_000;
 const GATEWAY_KEY = 'sk-gateway-relay-e2e-5150';
 const MODEL = 'gw/e2e-chat-model';
 
@@ -56,7 +56,7 @@ describe('agents through the relay to a chat-completions-only gateway', () => {
       // Claude Code holds only a local token; the relay injects the gateway key.
       await writeClaudeConfig(world.home, { baseUrl: relay.url, key: 'local-relay-token', model: MODEL });
 
-      const run = await runClaude(world.home, world.cwd, 'What is the secret word in notes.txt?', { timeoutMs: 45_000 });
+      const run = await runClaude(world.home, world.cwd, 'What is the secret word in notes.txt?');
       const context = `${describeRun(run)}\n\ngateway traffic:\n  ${traffic(upstream)}`;
       expect(run.code, context).toBe(0);
       expect(run.stdout, context).toContain('RELAY-FINAL: the file says PAPAYA-7731');
@@ -81,7 +81,7 @@ describe('agents through the relay to a chat-completions-only gateway', () => {
       relay = await startRelay({ upstream: upstream.url, key: GATEWAY_KEY, port: 0 });
       await writeCodexConfig(world.home, { baseUrl: relay.url, key: 'local-relay-token', model: MODEL });
 
-      const run = await runCodex(world.home, world.cwd, 'Check the current goal, then say done.', { timeoutMs: 45_000 });
+      const run = await runCodex(world.home, world.cwd, 'Check the current goal, then say done.');
       const context = `${describeRun(run)}\n\ngateway traffic:\n  ${traffic(upstream)}`;
       expect(run.code, context).toBe(0);
       expect(run.stdout, context).toContain('RELAY-FINAL: goal tool said');

@@ -17,6 +17,7 @@ import {
   assertInstalled,
   describeRun,
   makeAgentHome,
+  DEFAULT_AGENT_TIMEOUT_MS,
   nodeBinDir,
   routeProblems,
   runSetupGateway,
@@ -24,8 +25,8 @@ import {
   type TempWorld,
 } from './run-agent.js';
 
-/** The per-test timeout of the agent e2e tests. */
-export const E2E_TIMEOUT = 120_000;
+/** The per-test timeout of the agent e2e tests: room for two agent runs and the setup around them. */
+export const E2E_TIMEOUT = 2 * DEFAULT_AGENT_TIMEOUT_MS + 60_000;
 
 export interface E2eOptions {
   /** What the mock answers; the agent must print it. */
