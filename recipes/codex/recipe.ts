@@ -62,7 +62,14 @@ export const codex: DoctorRecipe = {
           purpose: `model, model_provider and [model_providers.${CODEX_PROVIDER_ID}] (base_url, wire_api, key)`,
         },
       ],
-      notes: ['OPENAI_BASE_URL in your environment overrides only the built-in openai provider, not this one.'],
+      notes: [
+        'OPENAI_BASE_URL in your environment overrides only the built-in openai provider, not this one.',
+        // Measured with codex 0.169.0: a session keeps the provider it was made with (its rollout
+        // file and state_5.sqlite); resume refuses another ("Cannot change this thread's model
+        // provider") and one no longer configured ("modelProviderNotConfigured"), and `resume --last`
+        // lists only the current provider's sessions. One provider id for every profile keeps them.
+        `Codex sessions: those made through any setup-gateway profile resume after \`setup-gateway use\` (one provider id, ${CODEX_PROVIDER_ID}); sessions made before with another provider stay on disk but \`codex resume\` shows them only once that provider is back (after \`setup-gateway undo\`), and then not the ones made through the gateway.`,
+      ],
     };
   },
 };

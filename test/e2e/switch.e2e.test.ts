@@ -16,7 +16,9 @@ import {
   makeAgentHome,
   nodeBinDir,
   runClaude,
+  agentEnv,
   runCodex,
+  runProcess,
   runSetupGateway,
   type ProcessRun,
   type TempWorld,
@@ -126,6 +128,33 @@ describe('use switches real agents from gateway A to gateway B', () => {
       const second = await runCodex(world.home, world.cwd, 'say hi again');
       expectAnswer(second, B, A);
       expect(answered(mockB, '/v1/responses')).toBeGreaterThan(0);
+      expect(mockA.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+});
+
+describe('Codex sessions survive a switch', () => {
+  it(
+    `Codex ${agentVersions.codex}: a session made through A continues through B with codex exec resume --last (one provider id for every profile)`,
+    async () => {
+      world = await makeAgentHome('sg-e2e-switch-codex-resume-');
+      await twoProfiles(world);
+      await ok(world, ['apply', '--profile', 'a', '--agent', 'codex', '--yes']);
+      const first = await runCodex(world.home, world.cwd, 'remember the word PELICAN');
+      expectAnswer(first, A, B);
+      const session = /session id: ([0-9a-f-]{36})/.exec(first.stdout + first.stderr)?.[1];
+      expect(session, describeRun(first)).toBeDefined();
+
+      await ok(world, ['use', 'b', '--yes']);
+      mockA.reset();
+      mockB.reset();
+      const resumed = await runProcess(codexBin, ['exec', '--skip-git-repo-check', 'resume', '--last', 'what was the word?'], { cwd: world.cwd, env: agentEnv(world.home), timeoutMs: 90_000 });
+      expectAnswer(resumed, B, A);
+      // The same session, not a new one, and B got the earlier turn with it.
+      expect(resumed.stdout + resumed.stderr).toContain(`session id: ${session}`);
+      const sent = mockB.requests.filter((r) => r.method === 'POST' && r.path === '/v1/responses' && r.rawBody !== '{}');
+      expect(sent.some((r) => r.rawBody.includes('PELICAN'))).toBe(true);
       expect(mockA.requests.filter((r) => r.method === 'POST')).toEqual([]);
     },
     E2E_TIMEOUT,
