@@ -4,11 +4,15 @@ import { Printer } from '../app/io.js';
 import { printReports } from '../app/report.js';
 import { relayStartAdvice, relayStartCommand } from '../app/relay-run.js';
 import { useProfile, type UseResult } from '../app/use.js';
+import { useVendor } from '../app/vendor.js';
+import { displayPath } from '../core/environment.js';
+import { DIRECT_PROFILE } from '../core/profiles.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { parseCommand } from './args.js';
 import type { CliIO } from './io.js';
 
 export const useHelp = `Usage: setup-gateway use NAME [--agent ID]… [--dry-run] [--yes] [--json]
+       setup-gateway use --vendor | direct [--agent ID]… [--dry-run] [--json]
 
 Point every agent that routes through setup-gateway now (see \`setup-gateway status\`), or
 the agents named, at the saved profile NAME (see \`setup-gateway profile --help\`), in one
@@ -17,7 +21,13 @@ apply: \`setup-gateway undo\` puts the previous profile back, byte for byte.
 Agents that go through the local relay keep their files: the running relay is switched to
 the new gateway in place (a session already running sends its next request there).
 
+\`use --vendor\` (or \`use direct\`) puts those agents back on their vendors' own
+endpoints, in one undoable run: each file as it was before setup-gateway first wrote
+it, byte for byte, where nothing else changed it since; otherwise our settings are
+taken out and the rest stays.
+
 Options:
+  --vendor      back to the vendors' own endpoints (same as the name \`direct\`)
   --agent ID    switch this agent (repeatable; default: every agent setup-gateway routes now)
   --dry-run     print the changes as diffs (keys masked) and write nothing
   --yes         consent to removing conflicting settings and to starting the local relay
@@ -27,6 +37,8 @@ Examples:
   setup-gateway use work
   setup-gateway use home --dry-run
   setup-gateway use lab --agent codex --agent aider
+  setup-gateway use --vendor --dry-run
+  setup-gateway use direct --agent claude-code
 `;
 
 const OptionsSchema = z.object({
@@ -37,6 +49,7 @@ const OptionsSchema = z.object({
 });
 
 export async function useCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
+  if (argv.includes('--vendor') || argv[0] === DIRECT_PROFILE) return vendorCommand(argv.filter((a, i) => a !== '--vendor' && !(i === 0 && a === DIRECT_PROFILE)), io, print);
   const [name, ...rest] = argv;
   if (name === undefined || name.startsWith('-')) {
     throw new UsageError('use: name the profile: setup-gateway use NAME.', ['See `setup-gateway profile list`.']);
@@ -100,4 +113,37 @@ function relayLine(result: Extract<UseResult, { kind: 'done' }>): string {
   }
   if (relay.running) return `${moved ? 'Restarted' : relay.started ? 'Started' : 'Kept'} the local relay at ${relay.url}${relay.pid ? ` (pid ${relay.pid})` : ''}, forwarding to ${target}.`;
   return `The local relay must run for some of these agents${relay.error ? ` (${relay.error})` : ''}: start it ${relayStartAdvice(result.profile, relay.url)}.`;
+}
+
+/** `use --vendor` / `use direct`: the agents back on their vendors' own endpoints. */
+async function vendorCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
+  const options = parseCommand('use', argv, { agent: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' }, json: { type: 'boolean' } }, OptionsSchema);
+  const env = io.environment();
+  const result = await useVendor({ agents: options.agent, dryRun: options['dry-run'] }, { env, version: io.version });
+  if (result.kind === 'nothing-routed') {
+    print.err('No agent routes through setup-gateway now: nothing to put back (name agents with --agent ID).');
+    return ExitCode.failure;
+  }
+  for (const secret of result.secrets) print.addSecret(secret);
+  if (options.json) {
+    print.json({ ok: !result.failed, dryRun: options['dry-run'], vendor: true, runId: result.runId, agents: result.reports });
+    return result.failed ? ExitCode.failure : ExitCode.ok;
+  }
+  print.out(options['dry-run'] ? 'Back to the vendors\' own endpoints (dry run: nothing written):' : 'Back to the vendors\' own endpoints:');
+  for (const r of result.reports) {
+    const symbol = r.status === 'failed' ? '✗' : r.status === 'updated' ? '✓' : r.status === 'manual' ? '!' : '=';
+    const restored = r.back?.restored ?? [];
+    const taken = r.files.filter((f) => !restored.includes(f));
+    const parts = [
+      ...(restored.length ? [`restored as before setup-gateway, byte for byte: ${restored.map((f) => displayPath(env, f)).join(', ')}`] : []),
+      ...(taken.length ? [`setup-gateway's settings taken out (changed since, or created by setup-gateway): ${taken.map((f) => displayPath(env, f)).join(', ')}`] : []),
+    ];
+    const how = parts.length ? parts.join('; ') : r.status === 'unchanged' ? "nothing of setup-gateway's left" : r.status === 'manual' ? 'to do by hand:' : r.status;
+    print.out(`${symbol} ${r.id}  ${how}`);
+    for (const m of r.messages) print.out(`    ${m}`);
+    if (r.manual) for (const step of [r.manual.why, ...r.manual.steps]) print.out(`    ${step}`);
+    if (r.diff) print.out(r.diff);
+  }
+  if (result.runId) print.out(`Undo with: setup-gateway undo --id ${result.runId} (back to the gateway)`);
+  return result.failed ? ExitCode.failure : ExitCode.ok;
 }

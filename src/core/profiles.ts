@@ -13,11 +13,14 @@ import { isNotFound } from './snapshot.js';
 
 /** The name of the record for an apply that named no saved profile. */
 export const DEFAULT_PROFILE = 'default';
+/** `use direct`: the agents' vendors' own endpoints, not a profile. */
+export const DIRECT_PROFILE = 'direct';
 
 export const ProfileNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a profile name is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit')
-  .refine((n) => n !== DEFAULT_PROFILE, `"${DEFAULT_PROFILE}" is reserved for applies that name no profile`);
+  .refine((n) => n !== DEFAULT_PROFILE, `"${DEFAULT_PROFILE}" is reserved for applies that name no profile`)
+  .refine((n) => n !== DIRECT_PROFILE, `"${DIRECT_PROFILE}" is reserved for \`use direct\` (the vendors' own endpoints)`);
 
 /**
  * How the profile gets its key: `env:VAR` (read from that environment variable when used),
