@@ -3,6 +3,7 @@
 import type { Protocol } from '../core/recipe.js';
 import { maskKey } from '../core/secrets.js';
 import { isTlsFailure } from '../relay/net.js';
+import { isConfigured } from './checks/shared.js';
 import { describeRoute, proxyFor, proxySettings } from '../relay/proxy.js';
 import type { DoctorContext, Finding, HttpOutcome, NetResults, ProbeProtocol } from './types.js';
 
@@ -77,7 +78,17 @@ export function gatewayFindings(ctx: DoctorContext, offline: boolean): Finding[]
     why: 'Every agent below is compared with this gateway and key.',
     fix: '',
   });
-  if (!gateway.key) {
+  const relayed = relayedOnly(ctx);
+  if (!gateway.key && relayed.length) {
+    // Not a gap: agents behind the relay hold only its local token; the relay holds the key.
+    out.push({
+      code: 'KEY_AT_RELAY',
+      level: 'ok',
+      message: `The gateway key is the relay's to hold: ${relayed.map((a) => a.recipe.name).join(', ')} ${relayed.length === 1 ? 'goes' : 'go'} through the local relay, which adds it.`,
+      why: 'Those agents hold only the relay\'s local token; doctor checks the gateway itself only with a key it is given.',
+      fix: 'To check the gateway with its key too, pass --key-env VAR (or set SETUP_GATEWAY_KEY).',
+    });
+  } else if (!gateway.key) {
     out.push({
       code: 'KEY_UNKNOWN',
       level: 'warn',
@@ -235,6 +246,12 @@ function connectionFinding(ctx: DoctorContext, m: HttpOutcome, url: URL): Findin
   };
 }
 
+/** The configured agents when every one of them goes through the local relay (which holds the gateway key); else none. */
+function relayedOnly(ctx: DoctorContext): DoctorContext['agents'] {
+  const configured = ctx.agents.filter((a) => isConfigured(a));
+  return configured.length && configured.every((a) => a.viaRelay) ? configured : [];
+}
+
 /** Returns whether the gateway rejected the key. */
 function keyFindings(ctx: DoctorContext, net: NetResults, out: Finding[]): boolean {
   const key = ctx.gateway.key;
@@ -248,6 +265,18 @@ function keyFindings(ctx: DoctorContext, net: NetResults, out: Finding[]): boole
       : probes.some(refused) && !probes.some((o) => o !== undefined && served(o))
         ? probes.find(refused)
         : undefined;
+  if (auth && !key && relayedOnly(ctx).length) {
+    // Expected: the key is the relay's; the agents' own route is checked through the relay.
+    out.push({
+      code: 'GATEWAY_KEY_REQUIRED',
+      level: 'ok',
+      message: `The gateway wants a key (${auth.status}), which the relay adds; doctor was given none to check it with.`,
+      why: 'The agents here reach the gateway only through the local relay.',
+      fix: 'To check the gateway with its key too, pass --key-env VAR (or set SETUP_GATEWAY_KEY).',
+    });
+    // Said once here: the protocol probes' 401s are the same missing key.
+    return true;
+  }
   if (auth) {
     const status = auth.status as number;
     out.push({

@@ -118,6 +118,18 @@ describe('doctor and the relay token', () => {
     expect(run.stdout).not.toContain((await readRelayToken(t.env)) as string);
   });
 
+  it('agents only behind the relay and no key given: each holds "the relay\'s local token (the relay adds the gateway key)", and no KEY_UNKNOWN warning beside it', async () => {
+    await runRelay();
+    const applied = await runCli(['apply', '--base-url', g.url, '--key', KEY, '--agent', 'claude-code', '--agent', 'codex', '--model', MODEL, '--json'], world());
+    expect(applied.code).toBe(0);
+    const run = await doctorJson([], world());
+    const claude = run.doc.findings.find((f) => f.agent === 'claude-code' && f.code === 'KEY_OK');
+    expect(claude?.message).toBe("env.ANTHROPIC_AUTH_TOKEN in ~/.claude/settings.json holds the relay's local token (the relay adds the gateway key).");
+    expect(codes(run.doc.findings)).not.toContain('KEY_UNKNOWN');
+    expect(run.doc.findings.find((f) => f.code === 'KEY_AT_RELAY')).toMatchObject({ level: 'ok', message: expect.stringContaining('Claude Code, Codex CLI go through the local relay, which adds it') });
+    expect(problems(run.doc.findings)).toEqual([]);
+  });
+
   it('the old public token of earlier versions: RELAY_TOKEN_STALE, whose fix, run as printed, makes doctor green', async () => {
     await runRelay();
     await apply();

@@ -160,7 +160,7 @@ function relayKeys(agent: AgentState, ctx: DoctorContext): Finding[] {
       const at = { ...base(agent), ...where(slot) };
       const value = typeof slot.value === 'string' ? (extract(slot.template, '{key}', slot.value) ?? slot.value) : '';
       if (token && value === token) {
-        return { ...at, code: 'KEY_OK', level: 'ok', message: `${label} holds the relay's local token.`, why: `${agent.recipe.name} goes through the local relay, which requires it and sends the gateway key itself.`, fix: '' };
+        return { ...at, code: 'KEY_OK', level: 'ok', message: `${label} holds the relay's local token (the relay adds the gateway key).`, why: `${agent.recipe.name} goes through the local relay, which requires this token and sends the gateway key to the gateway itself.`, fix: '' };
       }
       const holds = !value ? 'holds no token' : value === LEGACY_RELAY_TOKEN ? 'holds the old public relay token' : token ? "holds another token than the relay's current one" : 'holds a token, but no relay token has been made yet';
       return {
