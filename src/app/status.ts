@@ -41,8 +41,9 @@ function statusOf(route: CurrentRoute, store: ProfileStore, applied: AppliedReco
   if (relayUrls.has(url)) return { ...base, via: 'relay', profile: last?.profile ?? null, url, managed: true };
   const saved = store.profiles.find((p) => rootOf(p.baseUrl) === url);
   if (saved) return { ...base, via: 'profile', profile: saved.name, url, managed: true };
-  // A plain apply (`default`) or a profile from a file or URL (a team's): named as last applied.
-  if (last && rootOf(last.baseUrl) === url) return { ...base, via: 'profile', profile: last.profile, url, managed: true };
+  // A plain apply (`default`) or a profile from a file or URL (a team's): named as last applied. A
+  // saved profile's name is trusted only with its current URL (above): it may have moved since.
+  if (last && rootOf(last.baseUrl) === url && !store.profiles.some((p) => p.name === last.profile)) return { ...base, via: 'profile', profile: last.profile, url, managed: true };
   return { ...base, via: hostOf(url) in VENDORS ? 'vendor' : 'other', profile: null, url, managed: false };
 }
 

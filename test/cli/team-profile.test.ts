@@ -123,10 +123,10 @@ describe('apply --profile URL', () => {
   });
 
   it.each([
-    ['does not answer', serving('https://elsewhere.example/', ''), 1, /Cannot fetch the profile https:\/\/config\.acme\.example\/gw\.json: connection refused on config\.acme\.example:443/],
-    ['answers 404', serving(URL_, 'not here', 404), 1, /answered HTTP 404, not the profile; nothing was written/],
-    ['serves a malformed document', serving(URL_, '[1, 2]'), 2, /not a profile document/],
-  ])('a URL that %s: exit %i, nothing written', async (_what, fetch, code, message) => {
+    ['does not answer', 1, serving('https://elsewhere.example/', ''), /Cannot fetch the profile https:\/\/config\.acme\.example\/gw\.json: connection refused on config\.acme\.example:443/],
+    ['answers 404', 1, serving(URL_, 'not here', 404), /answered HTTP 404, not the profile; nothing was written/],
+    ['serves a malformed document', 2, serving(URL_, '[1, 2]'), /not a profile document/],
+  ])('a URL that %s: exit %i, nothing written', async (_what, code, fetch, message) => {
     const before = await tree(t.home);
     const run = await cli(['apply', '--profile', URL_, ...AGENTS], { fetch });
     expect(run.code).toBe(code);
