@@ -112,6 +112,16 @@ async function waitForHttp(port) {
   }
 }
 
+/** Resident memory now (VmRSS), in MiB. */
+function rssMiB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 function peakRssMiB(pid) {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -317,6 +327,10 @@ async function main() {
     ),
     ...(ccr ? { ccrA2O: target('claude-code-router, translating (Anthropic -> chat)', ccrPort, 'anthropic', { 'x-api-key': 'local', 'anthropic-version': '2023-06-01' }) } : {}),
   };
+  // Idle memory: every server started, nothing asked yet but the one check each gets below, then
+  // a quiet second so start-up garbage is collected the way an idle relay's would be.
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle = { relay: rssMiB(relay.child.pid), bare: rssMiB(bare.child.pid), ...Object.fromEntries(compared.map((c) => [c.key, rssMiB(c.pid)])) };
   for (const t of Object.values(targets)) await check(t);
   // The process whose CPU time a target costs: the proxy in front of the mock (the mock's own
   // work is the same for every target, so it is left out).
@@ -353,7 +367,7 @@ async function main() {
     results[key].tput = { rps: sum((x) => x.plain.rps) / r.length, failed: sum((x) => x.plain.failed) };
     results[key].tputStream = { rps: sum((x) => x.stream.rps) / r.length, failed: sum((x) => x.stream.failed) };
   }
-  const rss = { relay: peakRssMiB(relay.child.pid), bare: peakRssMiB(bare.child.pid), ...(ccr ? { ccr: peakRssMiB(ccr.pid) } : {}) };
+  const rss = { relay: peakRssMiB(relay.child.pid), bare: peakRssMiB(bare.child.pid), ...(ccr ? { ccr: peakRssMiB(ccr.pid) } : {}), ...Object.fromEntries(compared.map((c) => [c.key, peakRssMiB(c.pid)])) };
 
   const f = (n) => n.toFixed(2);
   const line = (label, value) => console.log(`${label.padEnd(58)} ${value}`);
@@ -403,10 +417,11 @@ async function main() {
     const stream = cpuPer(key, (r) => r.stream);
     line(`  ${t.name}`, `${plain.toFixed(0)} / ${stream.toFixed(0)}    ${(plain / bareCpu.plain).toFixed(2)}x / ${(stream / bareCpu.stream).toFixed(2)}x`);
   }
-  console.log('peak RSS in MiB (VmHWM, after the whole run)');
-  line('  relay', f(rss.relay));
-  line('  bare node:http proxy', f(rss.bare));
-  if (rss.ccr !== undefined) line('  claude-code-router', f(rss.ccr));
+  console.log('RSS in MiB: idle (VmRSS after start) / peak (VmHWM after the whole run), and the relay against the bare proxy');
+  line('  relay', `${f(idle.relay)} / ${f(rss.relay)}    idle ${idle.relay >= idle.bare ? '+' : ''}${f(idle.relay - idle.bare)} MiB (${(idle.relay / idle.bare).toFixed(2)}x), peak ${(rss.relay / rss.bare).toFixed(2)}x`);
+  for (const c of compared) line(`  ${c.label}`, `${f(idle[c.key])} / ${f(rss[c.key])}    idle ${idle[c.key] >= idle.bare ? '+' : ''}${f(idle[c.key] - idle.bare)} MiB (${(idle[c.key] / idle.bare).toFixed(2)}x), peak ${(rss[c.key] / rss.bare).toFixed(2)}x`);
+  line('  bare node:http proxy', `${f(idle.bare)} / ${f(rss.bare)}`);
+  if (rss.ccr !== undefined) line('  claude-code-router', `- / ${f(rss.ccr)}`);
 
   console.log(`load average after the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log('');
@@ -416,6 +431,8 @@ async function main() {
   verdicts.push([`throughput >= 80% of the bare proxy, pass-through (${pct(share('relayPass'))} / streaming ${pct(shareStream('relayPass'))})`, share('relayPass') >= 0.8 && shareStream('relayPass') >= 0.8]);
   verdicts.push([`throughput >= 80% of the bare proxy, translating (${pct(share('relayA2O'))} / streaming ${pct(shareStream('relayA2O'))})`, share('relayA2O') >= 0.8 && shareStream('relayA2O') >= 0.8]);
   verdicts.push([`throughput >= 80% of the bare proxy, translating Gemini (${pct(share('relayG2O'))} / streaming ${pct(shareStream('relayG2O'))})`, share('relayG2O') >= 0.8 && shareStream('relayG2O') >= 0.8]);
+  verdicts.push([`peak RSS <= 1.1x the bare proxy's (${(rss.relay / rss.bare).toFixed(2)}x: ${f(rss.relay)} / ${f(rss.bare)} MiB)`, rss.relay <= 1.1 * rss.bare]);
+  verdicts.push([`idle RSS <= the bare proxy's + 4 MiB (+${f(idle.relay - idle.bare)} MiB: ${f(idle.relay)} / ${f(idle.bare)} MiB)`, idle.relay <= idle.bare + 4]);
   if (results.ccrA2O) {
     const r = results.relayA2O;
     const c = results.ccrA2O;
