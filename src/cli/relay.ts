@@ -8,8 +8,6 @@ import { z } from 'zod';
 import type { Printer } from '../app/io.js';
 import { KEY_VARIABLE, resolveKey } from '../app/key.js';
 import { acceptRetargets, recordBackgroundRun, relayHealth, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay } from '../app/relay-run.js';
-import { planRelayService, writeRelayService } from '../app/relay-service.js';
-import { rotateRelayToken } from '../app/relay-token.js';
 import { displayPath, type Environment } from '../core/environment.js';
 import { ExitCode, SetupError, UsageError } from '../core/errors.js';
 import { isLoopbackHost, normalizeBaseUrl } from '../core/profile.js';
@@ -266,6 +264,9 @@ async function status(env: Environment, print: Printer, json: boolean, io: CliIO
 // --------------------------------------------------------------------------------- token
 
 async function rotateToken(env: Environment, json: boolean, print: Printer, io: CliIO): Promise<number> {
+  // Loaded here: it brings the applier and every recipe, which the relay itself never needs (its
+  // process stays small: bench/relay measures its idle memory against a bare proxy's).
+  const { rotateRelayToken } = await import('../app/relay-token.js');
   const result = await rotateRelayToken({ env, version: io.version });
   print.addSecret(result.token);
   if (json) {
@@ -293,6 +294,7 @@ async function installService(env: Environment, flags: readonly string[], option
   const relayOpts = await relayOptions(env, options, print, io);
   const self = selfCommand();
   // The service starts elsewhere: a relative --ca-file would name another file there.
+  const { planRelayService, writeRelayService } = await import('../app/relay-service.js');
   const service = planRelayService(env, withAbsoluteCaFile(flags, relayOpts.network.caFile), relayOpts.key, self);
   if (self[1].includes(`${path.sep}_npx${path.sep}`)) {
     print.err('Note: setup-gateway runs from npx\'s cache, which may be cleared; install it (npm i -g setup-gateway) for a lasting service.');
