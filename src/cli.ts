@@ -58,6 +58,7 @@ if (argv[0] === '--version' || argv[0] === '-v') {
       return (await networkFetch)(input, init);
     },
     version: pkg.version,
+    ...(process.argv[1] ? { script: process.argv[1] } : {}),
     debug: Boolean(process.env.SETUP_GATEWAY_DEBUG),
     cwd: process.cwd(),
   };

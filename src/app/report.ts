@@ -91,10 +91,10 @@ export function paintStatus(print: Printer, status: AgentStatus, word: string = 
 }
 
 /** The reports as `apply` prints them; the interactive mode's summary prints the same. */
-export function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment): void {
+export function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment, command = 'setup-gateway'): void {
   printAgentReports(print, reports, profile, dryRun, env);
   print.out();
-  print.out(outcomeLine(reports, dryRun, runId));
+  print.out(outcomeLine(reports, dryRun, runId, command));
 }
 
 /** Each agent's report, under the gateway it was configured for. */
@@ -118,7 +118,7 @@ export function printAgentReports(print: Printer, reports: readonly AgentReport[
 }
 
 /** The run in one line: how many agents got what, and how to undo it. */
-export function outcomeLine(reports: readonly AgentReport[], dryRun: boolean, runId: string | null): string {
+export function outcomeLine(reports: readonly AgentReport[], dryRun: boolean, runId: string | null, command = 'setup-gateway'): string {
   const count = (s: AgentStatus) => reports.filter((r) => r.status === s).length;
   const summary = [
     `${count('updated')} ${dryRun ? 'to update' : 'updated'}`,
@@ -126,7 +126,7 @@ export function outcomeLine(reports: readonly AgentReport[], dryRun: boolean, ru
     ...(count('manual') ? [`${count('manual')} need manual steps`] : []),
     ...(count('failed') ? [`${count('failed')} failed`] : []),
   ].join(', ');
-  return summary + (runId ? `. Undo with: setup-gateway undo --id ${runId}` : '.');
+  return summary + (runId ? `. Undo with: ${command} undo --id ${runId}` : '.');
 }
 
 /** A diff's line colour: added green, removed red, the rest (headers, context, modes) dim. */

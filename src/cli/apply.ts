@@ -13,7 +13,8 @@ import { ExitCode, UsageError } from '../core/errors.js';
 import { displayPath, type Environment } from '../core/environment.js';
 import type { Profile } from '../core/profile.js';
 import { parseCommand } from './args.js';
-import type { CliIO } from './io.js';
+import { commandOf, type CliIO } from './io.js';
+import { withPrefix } from '../app/command.js';
 
 export const applyHelp = `Usage: setup-gateway apply --base-url URL [options]
        setup-gateway apply --profile NAME|FILE|URL [--sha256 HEX] [options]
@@ -143,8 +144,9 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
       ...(relay ? { relay } : {}),
     });
   } else {
-    printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env);
-    if (relay) print.out(relay.message);
+    const command = commandOf(io);
+    printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env, command);
+    if (relay) print.out(withPrefix(relay.message, command));
     if (result.unreachable) for (const line of unreachableWarning(result.unreachable, options['dry-run'])) print.err(line);
   }
   return result.failed ? ExitCode.failure : ExitCode.ok;

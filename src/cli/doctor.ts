@@ -15,7 +15,8 @@ import { resolveKey, resolveKeyReference } from '../app/key.js';
 import { loadProfile, type LoadedProfile } from '../app/profile-source.js';
 import { planDoctorFix, writeDoctorFix } from '../app/doctor-fix.js';
 import { diffColor } from '../app/report.js';
-import type { CliIO } from './io.js';
+import { commandOf, type CliIO } from './io.js';
+import { withPrefix } from '../app/command.js';
 
 export const doctorHelp = `Usage: setup-gateway doctor [options]
 
@@ -131,9 +132,16 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
     for (const line of renderReport(report, { verbose: options.verbose, unicode: supportsUnicode(env), paint, env })) print.out(line);
   };
 
+  const command = commandOf(io);
+  // Every fix names commands as they run in the way this one was started (app/command.ts).
+  const runnable = (r: DoctorReport) => {
+    for (const f of r.findings) f.fix = withPrefix(f.fix, command);
+    return r;
+  };
   const report = await runDoctor(doctorOptions, deps);
   for (const s of report.secrets) print.addSecret(s);
   if (against) report.findings.push(...againstFindings(report, against.profile, applyCommandFor(options.against as string, options.sha256)));
+  runnable(report);
   const json = (r: DoctorReport) => ({ ...reportJson(r, options.strict), ...(against ? { against: againstJson(against) } : {}) });
   if (!options.fix) {
     if (options.json) print.json(json(report));
@@ -146,6 +154,7 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
   const fix = await runFix(report, options, io, print, paint);
   const after = fix.applied ? await runDoctor(doctorOptions, deps) : report;
   if (against && fix.applied) after.findings.push(...againstFindings(after, against.profile, applyCommandFor(options.against as string, options.sha256)));
+  if (fix.applied) runnable(after);
   for (const s of after.secrets) print.addSecret(s);
   if (options.json) {
     print.json({ ...json(after), fix: fix.json, ...(fix.applied ? { before: { summary: summarize(report.findings), findings: report.findings } } : {}) });
@@ -196,7 +205,7 @@ async function runFix(report: DoctorReport, options: Options, io: CliIO, print: 
     const failure = outcome.failed[a.id];
     say(failure ? `${paint('red', 'failed')} ${a.id}: ${failure}` : `${paint('green', 'fixed')} ${a.id}: ${a.files.map((f) => displayPath(env, f)).join(', ')}`);
   }
-  if (outcome.runId) say(`Undo with: setup-gateway undo --id ${outcome.runId}`);
+  if (outcome.runId) say(`Undo with: ${commandOf(io)} undo --id ${outcome.runId}`);
   return { applied: Boolean(outcome.runId), json: { applied: Boolean(outcome.runId), runId: outcome.runId, agents, failed: outcome.failed } };
 }
 
