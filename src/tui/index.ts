@@ -2,6 +2,7 @@
 // no command on a terminal. Picks the ink TUI or, with --plain / TERM=dumb / CI, the line-by-line
 // questions; wires the real world into both; prints the summary; returns the exit code:
 // 0 done (or nothing to do), 1 an agent failed or a check did not pass, 130 cancelled.
+import { commandPrefix } from '../app/command.js';
 import type { Printer } from '../app/io.js';
 import type { CliIO } from '../cli/io.js';
 import { ExitCode } from '../core/errors.js';
@@ -43,7 +44,7 @@ export async function runInteractive(options: InteractiveOptions, io: CliIO, pri
     terminal.close();
   }
   // The line mode's review stays above the summary; the TUI's left with its alternate screen.
-  return finish(result, print, deps, options.plain || useLineMode(env.env));
+  return finish(result, print, deps, options.plain || useLineMode(env.env), commandPrefix({ env: env.env, script: io.script, version: io.version }));
 }
 
 /** Terminals ink cannot drive: no cursor movement (TERM=dumb or unset), or CI, where ink draws only the last frame. */
@@ -57,7 +58,7 @@ function abortable(fetch: Fetch, signal: AbortSignal): Fetch {
   return (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
 }
 
-function finish(result: TuiResult, print: Printer, deps: SessionDeps, reviewInView: boolean): number {
+function finish(result: TuiResult, print: Printer, deps: SessionDeps, reviewInView: boolean, command: string): number {
   switch (result.kind) {
     case 'cancelled':
       print.err('Cancelled: nothing was written.');
@@ -71,7 +72,7 @@ function finish(result: TuiResult, print: Printer, deps: SessionDeps, reviewInVi
       return ExitCode.ok;
     case 'done':
       print.addSecret(result.review.profile.key);
-      printSummary(print, result.review, result.outcome, deps.env, reviewInView);
+      printSummary(print, result.review, result.outcome, deps.env, reviewInView, command);
       return result.outcome.failed ? ExitCode.failure : ExitCode.ok;
   }
 }

@@ -1,6 +1,7 @@
 // The interactive mode's texts that are not questions: the review (shown in the TUI's scroll
 // view, or printed line by line by --plain) and the summary printed when it is done. No React.
 import { outcomeLine, paintStatus, printReports, reportFor } from '../app/report.js';
+import { withPrefix } from '../app/command.js';
 import type { Printer } from '../app/io.js';
 import { displayPath, type Environment } from '../core/environment.js';
 import { maskKey } from '../core/secrets.js';
@@ -96,7 +97,7 @@ export function printLines(print: Printer, lines: readonly Line[]): void {
  * next, and the undo command on a line of its own. Nothing else the review showed is repeated (the
  * gateway, the diffs, the relay's reasons, the warnings).
  */
-export function printSummary(print: Printer, review: Review, outcome: Outcome, env: Environment, reviewInView = false): void {
+export function printSummary(print: Printer, review: Review, outcome: Outcome, env: Environment, reviewInView = false, command = 'setup-gateway'): void {
   if (outcome.checks.length) {
     print.out(print.paint('bold', 'Checks'));
     for (const c of outcome.checks) {
@@ -124,12 +125,12 @@ export function printSummary(print: Printer, review: Review, outcome: Outcome, e
   }
   if (outcome.nextSteps.length) {
     print.out(print.paint('bold', 'Next'));
-    outcome.nextSteps.forEach((step, i) => print.out(`  ${i + 1}. ${step}`));
+    outcome.nextSteps.forEach((step, i) => print.out(`  ${i + 1}. ${withPrefix(step, command)}`));
   }
   const done = outcome.failed ? print.paint('red', 'Done, with failures:') : print.paint('green', 'Done:');
   print.out(`${done} ${outcomeLine(outcome.reports, false, null)}`);
   // On a line of its own, so it can be copied whole at any width.
-  if (outcome.runId) print.out(`Undo with: setup-gateway undo --id ${outcome.runId}`);
+  if (outcome.runId) print.out(`Undo with: ${command} undo --id ${outcome.runId}`);
 }
 
 /** When the review had nothing to write: what each agent is, as `apply` reports it. */
