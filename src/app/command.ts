@@ -8,9 +8,9 @@
 // the one-liner is covered by the same rule. We know npx started us when either
 //   - the script that runs lies in npx's cache (`…/_npx/<hash>/node_modules/…`), the folder npm
 //     (7 and later) installs `npx` and `npm exec` packages into; or
-//   - npm's environment says so: `npm exec`/`npx` set npm_command=exec for the process it runs
-//     (npm_lifecycle_event=npx too), whatever the package's location (a local tarball, a
-//     --prefix). A `setup-gateway` found through `npm run` in a project has npm_command=run-script.
+//   - when the script's location is unknown, npm's environment says so: `npm exec`/`npx` set
+//     npm_command=exec for the process it runs (npm_lifecycle_event=npx too). Those variables
+//     are inherited by everything below an npx, so the script's location wins when known.
 // Anything else (a global `npm i -g`, a package manager, a checkout linked with npm link) put
 // `setup-gateway` on PATH: plain `setup-gateway …`.
 import path from 'node:path';
@@ -25,8 +25,9 @@ export interface Launch {
 
 /** Whether npx (or `npm exec`, or install.sh through npx) started this process. */
 export function startedByNpx(launch: Launch): boolean {
-  const script = launch.script?.split(path.win32.sep).join('/') ?? '';
-  if (/\/_npx\//.test(script)) return true;
+  if (launch.script) return /\/_npx\//.test(launch.script.split(path.win32.sep).join('/'));
+  // Only when the script is unknown: these variables are inherited by every process below an
+  // `npx` (a test runner started with npx, say), so they do not outrank the script's location.
   return launch.env.npm_command === 'exec' || launch.env.npm_lifecycle_event === 'npx';
 }
 

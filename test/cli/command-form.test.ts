@@ -10,7 +10,8 @@ import { modelsFetch, runCli } from '../support/run-cli.js';
 describe('commandPrefix: how this process was started', () => {
   const version = '1.2.3';
   it.each([
-    ['npx (npm 7+ runs it as npm exec)', { npm_command: 'exec' }, '/usr/lib/node_modules/setup-gateway/dist/bin.cjs', true],
+    ['npx (npm 7+ runs it as npm exec), script unknown', { npm_command: 'exec' }, undefined, true],
+    ['installed, but below an npx (inherited npm_command=exec)', { npm_command: 'exec' }, '/usr/lib/node_modules/setup-gateway/dist/bin.cjs', false],
     ["npx's cache folder", {}, '/home/ana/.npm/_npx/5a1b2c3d/node_modules/setup-gateway/dist/bin.cjs', true],
     ["npx's cache folder on Windows", {}, 'C:\\Users\\ana\\AppData\\Local\\npm-cache\\_npx\\5a1b\\node_modules\\setup-gateway\\dist\\bin.cjs', true],
     ['the npx lifecycle event', { npm_lifecycle_event: 'npx' }, undefined, true],
