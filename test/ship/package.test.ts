@@ -28,7 +28,11 @@ const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as 
 };
 
 const KEY = 'sk-smoke-5f1e9c2a7b3d4e6f';
-const MAX_TARBALL_BYTES = 400 * 1024;
+// A guard against bloat (a dependency bundled by mistake, a fixture packed), not a target: it is
+// raised on purpose when features are. 2026-12-04: 392 KB -> 416 KB with the proxy-aware HTTP
+// client, team profiles and hot switching, the relay's field tables (also in the README), five new
+// recipes and the published status/doctor schemas; the limit moves from 400 KB to 448 KB.
+const MAX_TARBALL_BYTES = 448 * 1024;
 
 let packed: Packed;
 beforeAll(async () => {
