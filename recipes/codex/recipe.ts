@@ -68,7 +68,7 @@ export const codex: DoctorRecipe = {
         // file and state_5.sqlite); resume refuses another ("Cannot change this thread's model
         // provider") and one no longer configured ("modelProviderNotConfigured"), and `resume --last`
         // lists only the current provider's sessions. One provider id for every profile keeps them.
-        `Codex sessions: those made through any setup-gateway profile resume after \`setup-gateway use\` (one provider id, ${CODEX_PROVIDER_ID}); sessions made before with another provider stay on disk but \`codex resume\` shows them only once that provider is back (after \`setup-gateway undo\`), and then not the ones made through the gateway.`,
+        `Codex sessions: gateway ones resume across \`use\` (one provider id); earlier ones show in \`codex resume\` only after \`undo\`.`,
       ],
     };
   },
