@@ -12,6 +12,7 @@ import { http1Client } from './http1.js';
 import { describeFetchError } from './net.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PING_INTERVAL_MS, modelChooser, type RelayOptions, type RelayRequest } from './options.js';
 import { PingClock } from './ping-clock.js';
+import { endpointPath, forwards, routeOf } from './routes.js';
 import { DROPPED_HEADER, passReply, type RelaySink, sendError, sendJson, sendStream, translateStream } from './replies.js';
 import { countTokens, listModels } from './side-routes.js';
 import { TokenGate, withoutKeyParam } from './token.js';
@@ -24,17 +25,6 @@ export type { Fetch, ModelMap, RelayOptions, RelayRequest } from './options.js';
 export type { RelaySink } from './replies.js';
 export type { UpstreamOptions, UpstreamProtocol } from './upstreams.js';
 export { chatResponseToChunks };
-
-/** What a path asks for. */
-type PathRoute =
-  | { kind: 'probe' }
-  | { kind: 'models' }
-  | { kind: 'count_tokens' }
-  /** A route the client protocol's adapter answers itself (Gemini's model list and token count). */
-  | { kind: 'local'; adapter: Adapter; side: 'models' | 'count'; model: string | undefined }
-  | { kind: 'inference'; adapter: Adapter; model: string | undefined }
-  | { kind: 'not_found' }
-  | { kind: 'method_not_allowed'; allow: string };
 
 /** One attempt's request, by the kind of its route. */
 type Prepared =
@@ -333,32 +323,8 @@ function renamed(list: string, names: Readonly<Record<string, string>>): string 
     .join(',');
 }
 
-/** `/v1/chat/completions` and `/chat/completions` are the same endpoint. */
-function endpointPath(path: string): string {
-  return path.startsWith('/v1/') ? path.slice(3) : path;
-}
-
-/** Routes that reach the gateway (with its key), and the local answers beside them: these need the local token. */
-function forwards(route: PathRoute): boolean {
-  return route.kind === 'inference' || route.kind === 'models' || route.kind === 'count_tokens' || route.kind === 'local';
-}
-
 const TOKEN_REFUSED =
   "This relay serves only the agents setup-gateway configured: send its local token as the API key. `setup-gateway relay token` prints it; `setup-gateway relay rotate-token` makes a new one and writes it into every agent that uses the relay.";
-
-function routeOf(method: string, path: string): PathRoute {
-  if (path === '/' || path === '/api/hello') {
-    return method === 'GET' || method === 'HEAD' ? { kind: 'probe' } : { kind: 'method_not_allowed', allow: 'GET, HEAD' };
-  }
-  const p = endpointPath(path);
-  if (p === '/models') return method === 'GET' ? { kind: 'models' } : { kind: 'method_not_allowed', allow: 'GET' };
-  const found = p === '/messages/count_tokens' ? undefined : adapterFor(p);
-  if (p !== '/messages/count_tokens' && !found) return { kind: 'not_found' };
-  if (found?.side === 'models') return method === 'GET' ? { kind: 'local', adapter: found.adapter, side: 'models', model: found.model } : { kind: 'method_not_allowed', allow: 'GET' };
-  if (method !== 'POST') return { kind: 'method_not_allowed', allow: 'POST' };
-  if (found?.side === 'count') return { kind: 'local', adapter: found.adapter, side: 'count', model: found.model };
-  return found ? { kind: 'inference', adapter: found.adapter, model: found.model } : { kind: 'count_tokens' };
-}
 
 function parseBody(bytes: Uint8Array): Record<string, unknown> {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
