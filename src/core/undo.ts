@@ -27,15 +27,20 @@ export interface UndoPreviewFile {
   mode: number | null;
 }
 
+/** A journaled file's bytes as they are now, or null when it is gone. */
+async function readCurrent(file: string): Promise<Buffer | null> {
+  return readFile(file).catch((e: unknown) => {
+    if (isNotFound(e)) return null;
+    throw e;
+  });
+}
+
 /** What `undoRun` would do, without changing anything: for `undo --dry-run` and the question before it. */
 export async function previewUndo(stateDir: string, id?: string): Promise<{ journal: Journal; files: UndoPreviewFile[] }> {
   const journal = await pickRun(stateDir, id);
   const files: UndoPreviewFile[] = [];
   for (const entry of [...journal.entries].reverse()) {
-    const current = await readFile(entry.realPath).catch((e: unknown) => {
-      if (isNotFound(e)) return null;
-      throw e;
-    });
+    const current = await readCurrent(entry.realPath);
     const currentSha = current ? sha256(current) : null;
     if (currentSha === entry.beforeSha256) {
       files.push({ path: entry.path, status: 'already-restored', current, after: current, mode: null });
@@ -74,10 +79,7 @@ export async function undoRun(stateDir: string, id?: string): Promise<UndoResult
     const journal = await pickRun(stateDir, id);
     const result: UndoResult = { runId: journal.id, files: [] };
     for (const entry of [...journal.entries].reverse()) {
-      const current = await readFile(entry.realPath).catch((e: unknown) => {
-        if (isNotFound(e)) return null;
-        throw e;
-      });
+      const current = await readCurrent(entry.realPath);
       const currentSha = current ? sha256(current) : null;
       if (currentSha === entry.beforeSha256) {
         result.files.push({ path: entry.path, status: 'already-restored' });
