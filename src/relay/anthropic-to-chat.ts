@@ -375,6 +375,16 @@ export class ChatToAnthropicStream {
     return this.finished;
   }
 
+  /**
+   * The block index a chunk carrying only this text would write one text delta to, when that is
+   * all it would do (the message started, the text block is live); else undefined, and `push`
+   * must see the chunk.
+   */
+  textIndex(text: string): number | undefined {
+    if (this.finished || !this.started || text === '') return undefined;
+    return this.seq.textSlot;
+  }
+
   push(chunk: OChunk): AStreamEvent[] {
     if (this.finished) return [];
     const out: AStreamEvent[] = [];

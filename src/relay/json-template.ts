@@ -38,18 +38,31 @@ export class JsonTemplate<T> {
    * undefined (parse it as usual).
    */
   read(line: string): T | undefined {
-    const build = this.build;
-    if (!build) return undefined;
+    const text = this.text(line);
+    return text === undefined ? undefined : (this.build as (text: string) => T)(text);
+  }
+
+  /**
+   * The varying string of `line` when it has the learnt shape, without building the value (for a
+   * reader that can use the string alone); otherwise undefined.
+   */
+  text(line: string): string | undefined {
+    if (!this.build) return undefined;
     const { prefix, suffix } = this;
     if (!fits(line, prefix, suffix)) return undefined;
     const middle = line.slice(prefix.length, line.length - suffix.length);
-    if (!NEEDS_CARE.test(middle)) return build(middle);
+    if (!NEEDS_CARE.test(middle)) return middle;
     try {
       const text: unknown = JSON.parse(`"${middle}"`);
-      return typeof text === 'string' ? build(text) : undefined;
+      return typeof text === 'string' ? text : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** The value the learnt shape has with `text` as its varying string (after `text()` found one). */
+  make(text: string): T {
+    return (this.build as (text: string) => T)(text);
   }
 
   /**

@@ -58,6 +58,15 @@ export class Sequencer {
     return this.fragment('text', 'text', text);
   }
 
+  /**
+   * The slot of the live text block when a piece of text would only become one delta in it (the
+   * text block is live, nothing waits), so a caller may write that delta itself; else undefined.
+   */
+  get textSlot(): number | undefined {
+    const live = this.live;
+    return live !== undefined && live.key === 'text' && live.pending === '' && this.queue.length === 0 ? live.slot : undefined;
+  }
+
   thinking(text: string): SeqEvent[] {
     return this.fragment('thinking', 'thinking', text);
   }

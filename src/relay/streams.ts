@@ -10,6 +10,13 @@ import { isRecord } from './util.js';
 /** What the client receives: text frames from chat chunks. */
 export interface ChatConsumer {
   chunk(chunk: OChunk): string;
+  /**
+   * The short way for most of a stream's frames: a chunk whose only content is this piece of
+   * text on choice 0 (no role change, finish, usage or tool call). Returns exactly what `chunk`
+   * would for it, or undefined when this encoder cannot tell that without the chunk (the caller
+   * then builds the chunk and calls `chunk`). Optional: encoders without it always get `chunk`.
+   */
+  text?(text: string): string | undefined;
   done(): string;
   error(info: ErrorInfo, status: number): string;
   readonly finished: boolean;

@@ -44,7 +44,7 @@ function encodeAnthropic(events: AStreamEvent[]): string {
       const field = DELTA_FIELDS[e.delta.type];
       const text = field === undefined ? undefined : (e.delta as Record<string, unknown>)[field];
       if (typeof text === 'string') {
-        out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":${e.index},"delta":{"type":"${e.delta.type}","${field}":${JSON.stringify(text)}}}\n\n`;
+        out += deltaFrame(e.index, e.delta.type, field as string, text);
         continue;
       }
     }
@@ -52,6 +52,12 @@ function encodeAnthropic(events: AStreamEvent[]): string {
   }
   return out;
 }
+
+function deltaFrame(index: number, type: string, field: string, text: string): string {
+  return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${type}","${field}":${JSON.stringify(text)}}}\n\n`;
+}
+
+const textDeltaFrame = (index: number, text: string): string => deltaFrame(index, 'text_delta', 'text', text);
 
 /** Chat chunks -> an Anthropic client's events. */
 export class AnthropicEncoder implements ChatConsumer {
@@ -65,6 +71,10 @@ export class AnthropicEncoder implements ChatConsumer {
   }
   chunk(chunk: OChunk): string {
     return encodeAnthropic(this.stream.push(chunk));
+  }
+  text(text: string): string | undefined {
+    const index = this.stream.textIndex(text);
+    return index === undefined ? undefined : textDeltaFrame(index, text);
   }
   done(): string {
     return encodeAnthropic(this.stream.done());

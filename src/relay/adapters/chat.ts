@@ -33,32 +33,41 @@ export class ChatEncoder implements ChatConsumer {
  * The string a chat chunk that carries one piece of text or tool arguments is about to repeat
  * around, and how to rebuild the chunk with another piece in its place (see JsonTemplate). For a
  * stream's opening chunk (`{"role":"assistant","content":""}`), no text but the likely shape of
- * the text chunks that follow.
+ * the text chunks that follow. `plain` when the rebuilt chunks are plain text for an encoder's
+ * `text()`: the piece is `delta.content`, beside at most a role, on a choice with nothing else an
+ * encoder reads.
  */
-function chatSlot(chunk: OChunk): { text?: string; build: (text: string) => OChunk } | undefined {
+function chatSlot(chunk: OChunk): { text?: string; plain: boolean; build: (text: string) => OChunk } | undefined {
   if (!Array.isArray(chunk.choices) || chunk.choices.length !== 1 || chunk.usage || chunk.error) return undefined;
   const choice = chunk.choices[0] as OChunkChoice;
   const delta = choice.delta;
   if (!isRecord(delta) || choice.finish_reason) return undefined;
+  const plainChoice = Object.keys(choice).every((k) => PLAIN_CHOICE_KEYS.has(k)) && (choice.index ?? 0) === 0;
   if (delta.role === 'assistant' && !delta.content && Object.keys(delta).length <= 2) {
-    return { build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { content: t } }] }) };
+    return { plain: plainChoice, build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { content: t } }] }) };
   }
   for (const key of ['content', 'reasoning_content', 'reasoning'] as const) {
     const text = delta[key];
-    if (typeof text === 'string' && text) return { text, build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { ...delta, [key]: t } }] }) };
+    const plain = plainChoice && key === 'content' && Object.keys(delta).every((k) => k === 'content' || k === 'role');
+    if (typeof text === 'string' && text) return { text, plain, build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { ...delta, [key]: t } }] }) };
   }
   const calls = delta.tool_calls;
   const call = Array.isArray(calls) && calls.length === 1 ? calls[0] : undefined;
   const fn = call?.function;
   if (call && isRecord(fn) && typeof fn.arguments === 'string' && fn.arguments && call.id === undefined && fn.name === undefined) {
-    return { text: fn.arguments, build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { ...delta, tool_calls: [{ ...call, function: { ...fn, arguments: t } }] } }] }) };
+    return { text: fn.arguments, plain: false, build: (t) => ({ ...chunk, choices: [{ ...choice, delta: { ...delta, tool_calls: [{ ...call, function: { ...fn, arguments: t } }] } }] }) };
   }
   return undefined;
 }
 
+/** The keys of a choice that no encoder reads beyond its delta (a `stop_reason`, for one, it does). */
+const PLAIN_CHOICE_KEYS = new Set(['index', 'delta', 'logprobs', 'finish_reason']);
+
 /** A chat gateway's stream -> consumer. */
 export class ChatSource implements StreamTranslator {
   private readonly template = new JsonTemplate<OChunk>();
+  /** Whether the template's frames are plain text, which the consumer's `text()` may take without a chunk. */
+  private plain = false;
   constructor(private readonly consumer: ChatConsumer) {}
   get finished(): boolean {
     return this.consumer.finished;
@@ -69,8 +78,11 @@ export class ChatSource implements StreamTranslator {
   event(e: SseEvent): string {
     if (this.consumer.finished) return '';
     if (e.event === undefined) {
-      const known = this.template.read(e.data);
-      if (known) return this.consumer.chunk(known);
+      const text = this.template.text(e.data);
+      if (text !== undefined) {
+        const out = this.plain ? this.consumer.text?.(text) : undefined;
+        return out ?? this.consumer.chunk(this.template.make(text));
+      }
     }
     const data = e.data.trim();
     if (data === '[DONE]') return this.consumer.done();
@@ -81,8 +93,8 @@ export class ChatSource implements StreamTranslator {
     if (e.event === undefined && this.template.canLearn) {
       const slot = chatSlot(chunk);
       if (slot?.text === undefined) {
-        if (slot) this.template.expect(slot.build);
-      } else this.template.learn(e.data, slot.text, slot.build);
+        if (slot) this.plain = this.template.expect(slot.build) && slot.plain;
+      } else this.plain = this.template.learn(e.data, slot.text, slot.build) && slot.plain;
     }
     return this.consumer.chunk(chunk);
   }

@@ -440,6 +440,8 @@ export class GeminiEncoder implements ChatConsumer {
   private finish: string | null = null;
   private usage: OUsage | null | undefined;
   private id = '';
+  private trailerId = '';
+  private trailerText = '';
 
   constructor(
     private readonly ctx: GeminiReplyContext,
@@ -477,6 +479,25 @@ export class GeminiEncoder implements ChatConsumer {
     }
     if (choice.finish_reason) this.finish = choice.finish_reason;
     return out;
+  }
+
+  text(text: string): string | undefined {
+    // A text frame written as `element` would write it: the same keys in the same order.
+    if (this.finished || text === '' || this.calls.length > 0) return undefined;
+    const json = `{"candidates":[{"content":{"role":"model","parts":[{"text":${JSON.stringify(text)}}]},"index":0}],${this.trailer()}`;
+    if (this.sse) return `data: ${json}\r\n\r\n`;
+    const sep = this.opened ? ',\r\n' : '[';
+    this.opened = true;
+    return sep + json;
+  }
+
+  /** `"modelVersion":…,"responseId":…}`, which ends every element: made once per response id. */
+  private trailer(): string {
+    if (this.trailerId !== this.id || this.trailerText === '') {
+      this.trailerId = this.id;
+      this.trailerText = `"modelVersion":${JSON.stringify(this.ctx.model)},"responseId":${JSON.stringify(this.id)}}`;
+    }
+    return this.trailerText;
   }
 
   done(): string {
