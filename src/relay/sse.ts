@@ -23,7 +23,10 @@ export class SseParser {
   /** The previous chunk ended in "\r": a "\n" starting the next one belongs to the same line end. */
   private pendingCr = false;
   private event: string | undefined;
-  private data: string[] = [];
+  /** The event's data: its one `data:` line (nearly every event has one), or undefined before any. */
+  private data: string | undefined;
+  /** Its `data:` lines when there are several. */
+  private dataLines: string[] | undefined;
   private id: string | undefined;
 
   /** Feeds one network read; returns the events it completed. */
@@ -42,7 +45,7 @@ export class SseParser {
     this.buffer += this.decoderBusy && this.decoder ? this.decoder.decode() : '';
     const out = this.drain(true);
     if (this.buffer.length > 0) {
-      this.line(this.buffer, out);
+      this.line(this.buffer, 0, this.buffer.length, out);
       this.buffer = '';
     }
     this.dispatch(out);
@@ -94,19 +97,28 @@ export class SseParser {
         end = lf;
         next = lf + 1;
       } else break;
-      this.line(buf.slice(start, end), out);
+      this.line(buf, start, end, out);
       start = next;
     }
     this.buffer = start === 0 ? buf : buf.slice(start);
     return out;
   }
 
-  private line(line: string, out: SseEvent[]): void {
-    if (line.length === 0) {
+  /** The line `buf[start, end)`. A `data:` line, most of a stream, is read in place: one slice, its value. */
+  private line(buf: string, start: number, end: number, out: SseEvent[]): void {
+    if (start === end) {
       this.dispatch(out);
       return;
     }
-    if (line.charCodeAt(0) === 58 /* ':' */) return; // comment
+    const first = buf.charCodeAt(start);
+    if (first === 58 /* ':' */) return; // comment
+    if (first === 100 /* d */ && end - start >= 5 && buf.charCodeAt(start + 4) === 58 && buf.charCodeAt(start + 1) === 97 && buf.charCodeAt(start + 2) === 116 && buf.charCodeAt(start + 3) === 97) {
+      let from = start + 5;
+      if (from < end && buf.charCodeAt(from) === 32 /* ' ' */) from++;
+      this.addData(buf.slice(from, end));
+      return;
+    }
+    const line = buf.slice(start, end);
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
@@ -116,7 +128,7 @@ export class SseParser {
         this.event = value;
         break;
       case 'data':
-        this.data.push(value);
+        this.addData(value);
         break;
       case 'id':
         if (!value.includes('\0')) this.id = value;
@@ -127,14 +139,20 @@ export class SseParser {
     }
   }
 
+  private addData(value: string): void {
+    if (this.data === undefined) this.data = value;
+    else (this.dataLines ??= [this.data]).push(value);
+  }
+
   private dispatch(out: SseEvent[]): void {
-    if (this.data.length > 0) {
-      const e: SseEvent = { event: this.event, data: this.data.length === 1 ? (this.data[0] as string) : this.data.join('\n') };
+    if (this.data !== undefined) {
+      const e: SseEvent = { event: this.event, data: this.dataLines === undefined ? this.data : this.dataLines.join('\n') };
       if (this.id !== undefined) e.id = this.id;
       out.push(e);
     }
     this.event = undefined;
-    this.data = [];
+    this.data = undefined;
+    this.dataLines = undefined;
   }
 }
 

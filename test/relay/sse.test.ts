@@ -51,6 +51,15 @@ describe('SseParser', () => {
     ]);
   });
 
+  it('reads only the field named exactly data as data: empty values, a second space, look-alike names', () => {
+    expect(parse(['data:\n\ndata\n\ndata:  two spaces\n\ndatax: no\ndat: no\nDATA: no\n\ndata:a\ndata\ndata: c\n\n'])).toEqual([
+      { event: undefined, data: '' },
+      { event: undefined, data: '' },
+      { event: undefined, data: ' two spaces' },
+      { event: undefined, data: 'a\n\nc' },
+    ]);
+  });
+
   it('drops an event without data and keeps ids', () => {
     expect(parse(['event: lonely\n\nid: 7\ndata: z\n\n'])).toEqual([{ event: undefined, data: 'z', id: '7' }]);
   });
