@@ -37,7 +37,8 @@ interface Channel {
 }
 
 export class Sequencer {
-  private readonly channels = new Map<string, Channel>();
+  /** Every block seen, in order; a list, not a map: a reply has a few (a map per stream cost more). */
+  private readonly channels: Channel[] = [];
   private readonly queue: Channel[] = [];
   private live: Channel | undefined;
   private nextSlot = 0;
@@ -50,7 +51,7 @@ export class Sequencer {
 
   /** Whether any tool call was seen. */
   get sawToolCall(): boolean {
-    for (const c of this.channels.values()) if (c.kind === 'tool') return true;
+    for (const c of this.channels) if (c.kind === 'tool') return true;
     return false;
   }
 
@@ -72,7 +73,7 @@ export class Sequencer {
   }
 
   tool(key: string, piece: { id?: string | undefined; name?: string | undefined; args?: string | undefined }): SeqEvent[] {
-    let c = this.channels.get(`tool:${key}`);
+    let c = this.find(`tool:${key}`);
     if (!c) c = this.channel(`tool:${key}`, 'tool');
     if (c.state === 'closed') return this.take(); // a fragment after complete arguments: nothing can use it
     if (piece.id && !c.id) c.id = piece.id;
@@ -90,7 +91,7 @@ export class Sequencer {
       this.close();
     }
     // A tool call whose name never came: still delivered, so its id and arguments are not lost.
-    for (const c of this.channels.values()) {
+    for (const c of this.channels) {
       if (c.kind === 'tool' && c.state === 'idle' && (c.pending || c.id)) {
         c.name = '';
         this.open(c);
@@ -100,14 +101,19 @@ export class Sequencer {
     return this.take();
   }
 
+  private find(key: string): Channel | undefined {
+    for (const c of this.channels) if (c.key === key) return c;
+    return undefined;
+  }
+
   private channel(key: string, kind: BlockKind): Channel {
     const c: Channel = { key, kind, pending: '', args: '', state: 'idle', slot: -1 };
-    this.channels.set(key, c);
+    this.channels.push(c);
     return c;
   }
 
   private fragment(key: string, kind: BlockKind, text: string, existing?: Channel): SeqEvent[] {
-    const c = existing ?? this.channels.get(key) ?? this.channel(key, kind);
+    const c = existing ?? this.find(key) ?? this.channel(key, kind);
     if (text) {
       c.pending += text;
       if (kind === 'tool') c.args += text;

@@ -12,7 +12,8 @@ export function shortenToolName(name: string): string {
 
 /** The names one request declared: shortens them going up, restores them coming back. */
 export class ToolNames {
-  private readonly restore = new Map<string, string>();
+  /** Made for the first long name: most requests have none, and a map per request cost more. */
+  private restore: Map<string, string> | undefined;
 
   constructor(names: Iterable<string> = []) {
     for (const n of names) this.add(n);
@@ -20,7 +21,7 @@ export class ToolNames {
 
   add(name: string): string {
     const short = shortenToolName(name);
-    if (short !== name) this.restore.set(short, name);
+    if (short !== name) (this.restore ??= new Map()).set(short, name);
     return short;
   }
 
@@ -31,6 +32,6 @@ export class ToolNames {
 
   /** The client's name for a name the upstream used. */
   down(name: string): string {
-    return this.restore.get(name) ?? name;
+    return this.restore?.get(name) ?? name;
   }
 }
