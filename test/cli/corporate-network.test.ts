@@ -4,7 +4,6 @@
 // proxy password. The gateway is https://gateway.test, a name only the test proxy resolves (to a
 // TLS front signed by a stand-in company CA, test/fixtures/tls/README.md), so a request that did
 // not go through the proxy cannot reach it.
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { agentEnv, assertCliBuilt, cliPath, describeRun, runProcess } from '../s
 import { runCli } from '../support/run-cli.js';
 import { startScriptedUpstream } from '../support/scripted-upstream.js';
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { startForegroundRelay } from '../support/foreground-relay.js';
 
 const KEY = 'sk-corp-network-test-777777';
 const PASSWORD = 'pr0xy-s3cret-pw';
@@ -37,26 +37,14 @@ async function corporateNetwork(port: number): Promise<RecordingProxy> {
   return proxy;
 }
 
-/** `setup-gateway relay` in the foreground; resolves with its URL and output once it listens. */
+/** `setup-gateway relay` in the foreground, stopped after the test; resolves once its banner is out. */
 async function foregroundRelay(args: string[], env: Record<string, string>): Promise<{ url: string; output: () => string }> {
-  const child = spawn(process.execPath, [cliPath, 'relay', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const relay = await startForegroundRelay(args, env);
   closers.push(async () => {
-    child.kill('SIGINT');
-    await exited;
+    relay.child.kill('SIGINT');
+    await relay.exited;
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m && out.includes('To gateway.test')) resolve(m[1] as string);
-    };
-    child.stdout.on('data', check);
-    void exited.then((code) => reject(new Error(`relay exited (${code}):\n${out}`)));
-  });
-  return { url, output: () => out };
+  return { url: relay.url, output: () => relay.stdout() + relay.stderr() };
 }
 
 async function askRelay(url: string, token: string): Promise<{ status: number; text: string }> {

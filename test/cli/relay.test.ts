@@ -8,13 +8,21 @@ import { LEGACY_RELAY_TOKEN, readRelayToken } from '../../src/core/relay-token.j
 import { makeTempHome, type TempHome } from '../support/temp-home.js';
 import { runCli } from '../support/run-cli.js';
 import { agentEnv, assertCliBuilt, cliPath, describeRun, runProcess } from '../support/run-agent.js';
+import { startForegroundRelay, type ForegroundRelay } from '../support/foreground-relay.js';
 import { startScriptedUpstream, type ScriptedUpstream } from '../support/scripted-upstream.js';
 
 const KEY = 'sk-relay-cli-test-424242';
 let home: TempHome | undefined;
 let upstream: ScriptedUpstream | undefined;
+let foreground: ForegroundRelay | undefined;
 
 afterEach(async () => {
+  // A foreground relay a failed test left running.
+  if (foreground && foreground.child.exitCode === null && foreground.child.signalCode === null) {
+    foreground.child.kill('SIGKILL');
+    await foreground.exited;
+  }
+  foreground = undefined;
   // A background relay left by a failed test: stop it by its recorded pid.
   if (home) {
     const state = await readFile(path.join(home.home, '.local', 'state', 'setup-gateway', 'relay.json'), 'utf8').catch(() => '');
@@ -144,20 +152,9 @@ describe('relay processes (built CLI)', () => {
     assertCliBuilt();
     home = await makeTempHome();
     upstream = await startScriptedUpstream({ protocol: 'chat', requireKey: KEY, script: () => ({ text: 'foreground ok' }) });
-    const child = spawn(process.execPath, [cliPath, 'relay', '--upstream', upstream.url, '--port', '0'], { env: agentEnv(home.home, { SETUP_GATEWAY_KEY: KEY }), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) resolve(m[1] as string);
-      };
-      child.stdout.on('data', check);
-      void exited.then((code) => reject(new Error(`relay exited (${code}):\n${out}${err}`)));
-    });
+    const relay = (foreground = await startForegroundRelay(['--upstream', upstream.url, '--port', '0'], agentEnv(home.home, { SETUP_GATEWAY_KEY: KEY })));
+    const { url } = relay;
+    const out = relay.stdout();
     // Started with only --upstream, it made the install's token and says (masked) how to get it.
     const token = await readRelayToken(home.env);
     expect(token).toMatch(/^sgr-[0-9a-f]{64}$/);
@@ -175,14 +172,15 @@ describe('relay processes (built CLI)', () => {
       expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('authentication_error');
     }
     expect(upstream.requests).toHaveLength(asked);
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    relay.child.kill('SIGINT');
+    expect(await relay.exited).toBe(0);
+    const err = relay.stderr();
     expect(err).toContain('stopping');
     // One log line per request, and never the key or the token.
     expect(err).toMatch(/POST \/v1\/messages -> upstream \/v1\/chat\/completions m 200/);
     expect(err).toMatch(/POST \/v1\/messages: 401, the local token is missing or wrong/);
-    expect(out + err).not.toContain(KEY);
-    expect(out + err).not.toContain(token);
+    expect(relay.stdout() + err).not.toContain(KEY);
+    expect(relay.stdout() + err).not.toContain(token);
   });
 
   it('start, status, stop: a background relay recorded in the state folder', async () => {
