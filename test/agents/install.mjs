@@ -84,6 +84,8 @@ function manifestHash(text) {
     .digest('hex');
 }
 
+// timing: the pause between two looks at the install lock; acquireLock has a deadline. This script
+// runs synchronously (vitest's global setup waits for it), so there is no event to wait on.
 function sleep(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -122,7 +124,7 @@ function acquireLock() {
       continue;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for the install lock ${lockDir}`);
-    sleep(250);
+    sleep(250); // timing: poll interval, see sleep()
   }
 }
 

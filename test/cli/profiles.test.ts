@@ -273,6 +273,7 @@ describe('use', () => {
 describe('use and a running relay', () => {
   /** A process that passes for our relay (its arguments name `relay`), recorded as forwarding to profile a. */
   const fakeRelay = async () => {
+    // timing: a stand-in process that lives until killed; nothing waits on its timer.
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'relay'], { stdio: 'ignore' });
     await new Promise((resolve) => child.once('spawn', resolve));
     const exited = new Promise((resolve) => child.once('exit', resolve));

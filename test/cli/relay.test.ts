@@ -77,7 +77,7 @@ describe('relay: usage', () => {
 describe('relay stop', () => {
   it('never signals a process that merely reuses the recorded pid', async () => {
     home = await makeTempHome();
-    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' }); // timing: a stand-in live process, killed below
     try {
       const dir = path.join(home.home, '.local', 'state', 'setup-gateway');
       await mkdir(dir, { recursive: true });

@@ -26,7 +26,7 @@ afterEach(async () => {
 
 /** A live process that is not us (a setup-gateway, as far as the lock can tell). */
 function liveProcess(): number {
-  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' }); // timing: a stand-in live process, killed after the test
   children.push(child);
   if (!child.pid) throw new Error('could not start sleep');
   return child.pid;
@@ -34,7 +34,7 @@ function liveProcess(): number {
 
 /** A pid that no process has any more. */
 async function deadPid(): Promise<number> {
-  const child = spawn('sleep', ['0'], { stdio: 'ignore' });
+  const child = spawn('sleep', ['0'], { stdio: 'ignore' }); // timing: a process that ends at once; its exit is awaited
   await new Promise((resolve) => child.once('exit', resolve));
   if (!child.pid) throw new Error('could not start sleep');
   return child.pid;
@@ -75,6 +75,7 @@ describe('withLock', () => {
 
   it.runIf(process.platform === 'linux')('a zombie holder (killed, not yet reaped by its parent) is taken over, although its pid and start time match', async () => {
     // `sleep 0` exits at once; its parent becomes `sleep 60` (exec), which never reaps it.
+    // timing: stand-in processes; the test waits for the zombie's pid, then kills them.
     const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(parent);
     let out = '';

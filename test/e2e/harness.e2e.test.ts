@@ -67,6 +67,7 @@ describe('agent child environment', () => {
 
   it('kills the whole process group on timeout instead of hanging', async () => {
     // A grandchild holding the pipes open is what makes naive spawn helpers hang.
+    // timing: the sleeps are the hung process under test; the helper's timeout ends them.
     const run = await runProcess('/bin/sh', ['-c', 'sleep 30 & echo started; sleep 30'], {
       cwd: '/',
       env: { PATH: '/usr/bin:/bin' },

@@ -2,6 +2,7 @@
 // switching agents that go through the relay, without touching their files).
 import { describe, expect, it } from 'vitest';
 import { call, makeRelay, sseResponse, chatSse, ochunk } from './helpers.js';
+import { waitUntil } from '../support/wait.js';
 
 const BODY = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
 const chatReply = (text: string) => new Response(JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] }), { headers: { 'content-type': 'application/json' } });
@@ -36,7 +37,7 @@ describe('Relay.retarget', () => {
       { upstream: 'http://a.test', key: 'sk-a-key-000000', protocol: 'openai' },
     );
     const inFlight = call(relay, '/v1/chat/completions', { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
-    while (calls.length === 0) await new Promise((r) => setImmediate(r));
+    await waitUntil(() => calls.length > 0, () => 'the stream to reach gateway A');
     relay.retarget({ upstream: 'http://b.test', key: 'sk-b-key-111111', protocol: 'openai' });
     const next = await call(relay, '/v1/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
     release?.();

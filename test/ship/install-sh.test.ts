@@ -68,12 +68,14 @@ function runScript(shell: string, args: string[], env: Record<string, string>, c
         }
       }
     };
+    // timing: samples the processes while the script runs (what ran, not when); the close ends it.
     const poll = setInterval(sample, 5);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdin.end(scriptText);
+    // timing: a deadline for a hung script, cleared on close.
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     }, timeoutMs);

@@ -496,6 +496,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
         record.status = res.statusCode;
       });
 
+      // timing: a slow gateway on purpose (delayMs): the deadlines that meet it are under test.
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs).unref());
       if (route !== 'probe' && route !== 'unknown') {
         for (const [name, value] of Object.entries(options.traceHeaders ?? {})) res.setHeader(name, value);

@@ -85,6 +85,7 @@ export function runProcess(command: string, args: string[], opts: RunOptions): P
         // already gone
       }
     };
+    // timing: a deadline that stops a hung process; cleared when it closes.
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup();
@@ -110,6 +111,8 @@ export function runProcess(command: string, args: string[], opts: RunOptions): P
     child.on('error', (err) => finish(null, null, err));
     child.on('exit', (code, signal) => {
       // Give the pipes a moment to drain, then stop waiting for grandchildren.
+      // timing: a deadline: 'close' (the pipes drained) ends the run sooner, as it does unless a
+      // grandchild holds the pipes open.
       graceTimer = setTimeout(() => finish(code, signal), 3_000);
     });
     child.on('close', (code, signal) => finish(code, signal));

@@ -8,7 +8,7 @@ export async function waitUntil<T>(condition: () => T | undefined | false, what:
     const value = condition();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs)); // timing: the poll interval
   }
 }
 

@@ -94,7 +94,7 @@ async function startCli(extraEnv: Record<string, string>, opts: { stdinIsAPipe?:
       'code=$?',
       '[ "$(stty -g)" = "$before" ] && echo "TTY:restored"',
       'echo "EXIT:$code"',
-      'sleep 600',
+      'sleep 600', // timing: keeps the pane (and its last screen) until the session is killed
       '',
     ].join('\n'),
   );
