@@ -4,14 +4,16 @@
  * only the agents and node on PATH, the written files for failure messages, and the check that
  * the agent's request reached the mock with our key and model and that the reply came back.
  *
- * `useE2e()` registers the beforeAll / afterAll / afterEach hooks of the file that calls it.
+ * `useE2e()` registers the beforeAll / afterAll / afterEach hooks of the file that calls it. A mock
+ * that lacks an agent's protocol makes `apply` route that agent through the local relay it starts
+ * (`applyThroughRelay`), stopped again after the test.
  */
 import { createServer as createNetServer } from 'node:net';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { agentsBinDir, repoRoot } from '../agents/paths.js';
-import { startMockGateway, type MockGateway } from './mock-gateway.js';
+import { startMockGateway, type MockGateway, type MockGatewayOptions } from './mock-gateway.js';
 import {
   assertCliBuilt,
   assertInstalled,
@@ -36,6 +38,8 @@ export interface E2eOptions {
   model: string;
   /** Files the tests run (agent binaries, runtimes): checked, with the built CLI, before the mock starts. */
   requires: readonly string[];
+  /** The protocols the mock serves (default: all). */
+  protocols?: MockGatewayOptions['protocols'];
 }
 
 export interface E2e {
@@ -47,6 +51,17 @@ export interface E2e {
   putFixture(w: TempWorld, recipe: string, name: string, rel: string): Promise<void>;
   /** `setup-gateway apply` for `agent` with the key and model, PATH holding only the agents and node; must exit 0. */
   apply(w: TempWorld, agent: string): Promise<ProcessRun>;
+  /**
+   * `apply --yes --relay-port PORT` for `agents` against `gateway` (default: the mock), on a free
+   * port: must exit 0, route through the relay it starts on PORT, and print no key. The relay is
+   * stopped after the test. Apply's own probes are left in the mock's record (reset it to drop them).
+   */
+  applyThroughRelay(w: TempWorld, agents: readonly string[], gateway?: string): Promise<{ run: ProcessRun; port: number }>;
+  /**
+   * The agents' requests the mock answered (at least `min`; the relay's empty-body protocol probe
+   * is not one) were all chat completions with the key and model.
+   */
+  expectRelayedChat(min: number): void;
   /** A failure message: the run, apply's output, and the `files` (relative to HOME) as they are now. */
   context(w: TempWorld, run: ProcessRun, applied: ProcessRun, files: readonly string[]): Promise<string>;
   /** The run exited 0, every request to `path` carried the key and model, and the reply came back. */
@@ -56,17 +71,21 @@ export interface E2e {
 export function useE2e(opts: E2eOptions): E2e {
   let mock: MockGateway | undefined;
   let world: TempWorld | undefined;
+  /** The world whose relay `applyThroughRelay` started. */
+  let relayed: TempWorld | undefined;
 
   beforeAll(async () => {
     assertCliBuilt();
     assertInstalled(opts.requires);
-    mock = await startMockGateway({ replyText: opts.reply, models: [opts.model], requireKey: opts.key });
+    mock = await startMockGateway({ replyText: opts.reply, models: [opts.model], requireKey: opts.key, ...(opts.protocols ? { protocols: opts.protocols } : {}) });
   });
   afterAll(async () => {
     await mock?.close();
   });
   afterEach(async () => {
     mock?.reset();
+    if (relayed) await runSetupGateway(relayed.home, relayed.cwd, ['relay', 'stop'], { env: { PATH: nodeBinDir } });
+    relayed = undefined;
     await world?.cleanup();
     world = undefined;
   });
@@ -74,6 +93,18 @@ export function useE2e(opts: E2eOptions): E2e {
   const started = (): MockGateway => {
     if (!mock) throw new Error('the mock gateway is not started (useE2e hooks not run)');
     return mock;
+  };
+
+  /** `setup-gateway apply --yes` for `agents` with the key and model, PATH holding only the agents and node; must exit 0. */
+  const apply = async (w: TempWorld, gateway: string, agents: readonly string[], extra: readonly string[]): Promise<ProcessRun> => {
+    const run = await runSetupGateway(
+      w.home,
+      w.cwd,
+      ['apply', '--base-url', gateway, '--key', opts.key, ...agents.flatMap((a) => ['--agent', a]), '--model', opts.model, '--yes', ...extra],
+      { env: { PATH: [...new Set([agentsBinDir, nodeBinDir])].join(':') } },
+    );
+    expect(run.code, `setup-gateway apply failed:\n${describeRun(run)}`).toBe(0);
+    return run;
   };
 
   return {
@@ -92,15 +123,28 @@ export function useE2e(opts: E2eOptions): E2e {
       await copyFile(join(repoRoot, 'recipes', recipe, 'fixtures', name), file);
     },
 
-    async apply(w, agent) {
-      const run = await runSetupGateway(
-        w.home,
-        w.cwd,
-        ['apply', '--base-url', started().url, '--key', opts.key, '--agent', agent, '--model', opts.model, '--yes'],
-        { env: { PATH: [...new Set([agentsBinDir, nodeBinDir])].join(':') } },
-      );
-      expect(run.code, `setup-gateway apply failed:\n${describeRun(run)}`).toBe(0);
-      return run;
+    apply(w, agent) {
+      return apply(w, started().url, [agent], []);
+    },
+
+    async applyThroughRelay(w, agents, gateway = started().url) {
+      const port = await freePort();
+      relayed = w;
+      const run = await apply(w, gateway, agents, ['--relay-port', String(port)]);
+      expect(run.stdout).toContain(`via the local relay http://127.0.0.1:${port}`);
+      expect(run.stdout).toMatch(/Started the local relay at http:\/\/127\.0\.0\.1:\d+ \(pid \d+\)/);
+      expect(run.stdout + run.stderr).not.toContain(opts.key);
+      return { run, port };
+    },
+
+    expectRelayedChat(min) {
+      const inference = started().requests.filter((r) => r.method === 'POST' && r.status === 200 && r.rawBody !== '{}');
+      expect(inference.length).toBeGreaterThanOrEqual(min);
+      for (const r of inference) {
+        expect(r.path).toBe('/v1/chat/completions');
+        expect(r.headers.authorization).toBe(`Bearer ${opts.key}`);
+        expect((r.body as { model?: string }).model).toBe(opts.model);
+      }
     },
 
     async context(w, run, applied, files) {
