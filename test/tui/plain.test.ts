@@ -91,6 +91,22 @@ const gatewayFetch: Fetch = async (input, init) => {
   return modelsFetch(['auto', 'gw-model'])(input, init);
 };
 
+/** The gateway question answered with "5) Custom URL" and http://gw.test:4000/v1 typed. */
+async function customGateway(r: Run): Promise<void> {
+  await r.answer('Type a number', '5', K.enter);
+  await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+}
+
+/** customGateway, then KEY typed, the gateway's answer, and the agents found (Claude Code) kept: up to Claude Code's model. */
+async function customGatewayKeyTyped(r: Run): Promise<void> {
+  await customGateway(r);
+  await r.answer('The key for http://gw.test:4000/v1', KEY, K.enter);
+  await r.answer('answered with your key');
+  await r.answer('Which agents should use http://gw.test:4000/v1?');
+  await r.answer('Type the numbers', K.enter);
+  await r.answer('Model for Claude Code (optional)');
+}
+
 const entries = async () => (await readdir(t.home, { recursive: true })).filter((e) => !e.startsWith('bin')).sort();
 
 describe('setup-gateway with no command', () => {
@@ -111,13 +127,7 @@ describe('setup-gateway with no command', () => {
   it('--plain asks every question line by line, writes after the confirmation, and prints the summary', async () => {
     const r = run(['--plain']);
     await r.answer('Which gateway should your coding agents use?'); // 5) Custom URL
-    await r.answer('Type a number', '5', K.enter);
-    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
-    await r.answer('The key for http://gw.test:4000/v1', KEY, K.enter);
-    await r.answer('answered with your key');
-    await r.answer('Which agents should use http://gw.test:4000/v1?');
-    await r.answer('Type the numbers', K.enter);
-    await r.answer('Model for Claude Code (optional)');
+    await customGatewayKeyTyped(r);
     await r.answer('Type a number, a model id', K.enter);
     await r.answer('Claude Code · model auto · will write 2 files');
     expect(await entries()).toEqual([]);
@@ -143,8 +153,7 @@ describe('setup-gateway with no command', () => {
       return gatewayFetch(input, init);
     };
     const r = run(['--plain'], { fetch: noAnthropic, env: { SETUP_GATEWAY_KEY: KEY } });
-    await r.answer('Type a number', '5', K.enter);
-    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+    await customGateway(r);
     await r.answer('✗ Anthropic messages (not served)');
     await r.answer('Which agents should use http://gw.test:4000/v1?');
     await r.answer('Type the numbers', K.enter);
@@ -206,8 +215,7 @@ describe('setup-gateway with no command', () => {
   it('answers stay above the next question, one line each; "b" goes back; Esc clears a model filter (issue 14)', async () => {
     await putBinary(t.home, 'codex');
     const r = run(['--plain'], { env: { SETUP_GATEWAY_KEY: KEY } });
-    await r.answer('Type a number', '5', K.enter);
-    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+    await customGateway(r);
     await r.answer('✓ Gateway: http://gw.test:4000/v1 (✓ 2 models)');
     await r.answer('✓ Key: sk-…4242 (from SETUP_GATEWAY_KEY)');
     await r.answer('Which agents should use http://gw.test:4000/v1?');
@@ -240,8 +248,7 @@ describe('setup-gateway with no command', () => {
       return gatewayFetch(input, init);
     };
     const r = run(['--plain'], { fetch: refuses, env: { SETUP_GATEWAY_KEY: 'sk-wrong-key-00000' } });
-    await r.answer('Type a number', '5', K.enter);
-    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
+    await customGateway(r);
     await r.answer('rejected the key');
     await r.answer(/\* Use another key/);
     await r.answer('Type a number (Enter: 2', K.enter);
@@ -267,13 +274,7 @@ describe('setup-gateway with no command', () => {
     await r.answer('5)   Custom URL');
     await r.answer('Type a number (Enter: 1): ', '9', K.enter); // out of range: asked again
     await r.answer('Type one number from 1 to 5.');
-    await r.answer('Type a number', '5', K.enter);
-    await r.answer("The gateway's URL", 'http://gw.test:4000/v1', K.enter);
-    await r.answer('The key for http://gw.test:4000/v1', KEY, K.enter);
-    await r.answer('answered with your key');
-    await r.answer('Which agents should use http://gw.test:4000/v1?');
-    await r.answer('Type the numbers', K.enter);
-    await r.answer('Model for Claude Code (optional)');
+    await customGatewayKeyTyped(r);
     await r.answer('Type a number, a model id', 'gw', K.enter); // filters
     await r.answer(/1\) {3}no model[\s\S]*3\) {3}gw-model/);
     await r.answer('Type a number, a model id', '3', K.enter);
