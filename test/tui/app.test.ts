@@ -96,15 +96,25 @@ async function homeEntries(): Promise<string[]> {
 }
 
 /** From the first screen to the agents list, with the key taken from the environment. */
-async function toAgents(s: Session): Promise<void> {
+async function toAgents(s: Session, gateway = GATEWAY): Promise<void> {
   await s.until('Which gateway');
   s.press(K.up, K.enter);
   await s.until('URL:');
-  s.type(GATEWAY);
+  s.type(gateway);
   s.press(K.enter);
   await s.until('answered with your key');
   s.press(K.enter);
   await s.until('Which agents');
+}
+
+/** A loopback gateway (which Cursor cannot reach), Claude Code and Cursor with one model for both: up to the review. */
+async function toReviewWithCursor(s: Session): Promise<void> {
+  await toAgents(s, 'http://127.0.0.1:4000/v1');
+  s.press(K.down, K.space, K.enter);
+  await s.until('One model for all 2 agents');
+  s.press(K.enter);
+  await s.until('Change the model of single agents?');
+  s.press(K.enter);
 }
 
 describe('the TUI at 80×24', () => {
@@ -521,19 +531,7 @@ describe('the TUI with a gateway that does not serve Anthropic messages', () => 
 describe('the review at 80×24 (issue 14)', () => {
   it("wraps the lines to approve instead of cutting them: Cursor's loopback warning and its steps are whole", async () => {
     const s = start({ recipes: [claudeCode, cursor] }, { SETUP_GATEWAY_KEY: KEY });
-    await s.until('Which gateway');
-    s.press(K.up, K.enter);
-    await s.until('URL:');
-    s.type('http://127.0.0.1:4000/v1');
-    s.press(K.enter);
-    await s.until('answered with your key');
-    s.press(K.enter);
-    await s.until('Which agents');
-    s.press(K.down, K.space, K.enter);
-    await s.until('One model for all 2 agents');
-    s.press(K.enter);
-    await s.until('Change the model of single agents?');
-    s.press(K.enter);
+    await toReviewWithCursor(s);
     // Every page of the review, down to its last line.
     let f = await s.until('enter write these files');
     const pages = [f];
@@ -562,19 +560,7 @@ describe('a first run with an agent set up by hand (issue 14)', () => {
     const fetch: Fetch = async (input, init) =>
       (init?.method ?? 'GET') === 'POST' ? Response.json({ error: { message: 'messages: empty' } }, { status: 400 }) : models(input, init);
     const s = start({ recipes: [claudeCode, cursor], verify: doctorChecks, fetch, probeProtocols }, { SETUP_GATEWAY_KEY: KEY });
-    await s.until('Which gateway');
-    s.press(K.up, K.enter);
-    await s.until('URL:');
-    s.type('http://127.0.0.1:4000/v1');
-    s.press(K.enter);
-    await s.until('answered with your key');
-    s.press(K.enter);
-    await s.until('Which agents');
-    s.press(K.down, K.space, K.enter);
-    await s.until('One model for all 2 agents');
-    s.press(K.enter);
-    await s.until('Change the model of single agents?');
-    s.press(K.enter);
+    await toReviewWithCursor(s);
     await s.until('enter write these files');
     s.press(K.enter);
     await waitUntil(() => s.results.length > 0 || undefined, () => `the run to end:\n${s.frame()}`);
