@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ModelSlotSchema, TelemetrySchema } from '../src/core/recipe.js';
 import { recipes } from './index.js';
 
 const here = import.meta.dirname;
@@ -14,6 +15,17 @@ const folders = readdirSync(here, { withFileTypes: true })
 const filesOf = (id: string) => readdirSync(path.join(here, id));
 
 describe('recipes/index.ts', () => {
+  it('every recipe lists its model slots (a main one first) and its telemetry as the schemas say', () => {
+    for (const r of recipes) {
+      expect(r.slots.length, `${r.id} lists no model slots`).toBeGreaterThan(0);
+      expect(r.slots[0]?.role, r.id).toBe('main');
+      for (const slot of r.slots) expect(ModelSlotSchema.safeParse(slot).error?.issues, `${r.id}: ${slot.keys.join(', ')}`).toBeUndefined();
+      if (r.telemetry) expect(TelemetrySchema.safeParse(r.telemetry).error?.issues, r.id).toBeUndefined();
+    }
+    // A slot that cannot be routed is never written.
+    expect(ModelSlotSchema.safeParse({ role: 'autocomplete', keys: ['x'], routable: false, writes: 'main' }).success).toBe(false);
+  });
+
   it('registers every folder under recipes/, once, under its folder name', () => {
     const ids = recipes.map((r) => r.id);
     expect(new Set(ids).size, 'ids are unique').toBe(ids.length);

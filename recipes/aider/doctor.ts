@@ -8,6 +8,8 @@ const modelPrefix: AgentCheck = (agent, ctx) => {
   if (!isConfigured(agent)) return [];
   return agent.slots
     .filter((s) => s.slot === 'model' && typeof s.value === 'string' && s.value !== '' && !s.value.startsWith('openai/'))
+    // A weak or editor model with another provider's prefix is a leak: MODEL_SLOT_ELSEWHERE says so.
+    .filter((s) => s.label === 'model' || !String(s.value).includes('/'))
     .map((s) => ({
       agent: agent.recipe.id,
       code: 'AIDER_MODEL_PREFIX',
@@ -16,7 +18,7 @@ const modelPrefix: AgentCheck = (agent, ctx) => {
       ...(s.line !== undefined ? { line: s.line } : {}),
       message: `${s.label} in ${displayPath(ctx.env, s.file.path)} is ${String(s.value)}, without the openai/ prefix.`,
       why: 'Aider (through LiteLLM) then guesses the provider from the name and fails with "LLM Provider NOT provided", or calls that vendor directly instead of openai-api-base.',
-      fix: `setup-gateway doctor --fix (writes model: openai/${String(s.value)})`,
+      fix: `setup-gateway doctor --fix (writes ${s.label}: openai/${String(s.value)})`,
     }));
 };
 

@@ -10,6 +10,8 @@
 //   own OPENAI_* lose to the file. `.env` files load from home, git root, cwd, later winning
 //   (https://aider.chat/docs/config/dotenv.html), before the options are parsed.
 import { inHome } from '../../src/core/environment.js';
+import type { PlannedOp, SlotRole } from '../../src/core/recipe.js';
+import { providerOf, stringAt } from '../../src/core/slots.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
 
 export const aider: DoctorRecipe = {
@@ -35,26 +37,43 @@ export const aider: DoctorRecipe = {
     dotenv: [{ path: '.env', in: ['home', 'git-root', 'cwd'] }],
     projectFiles: [{ path: '.aider.conf.yml', in: ['git-root', 'cwd'], mirrors: '.aider.conf.yml' }],
   },
+  slots: [
+    { role: 'main', keys: ['model'], routable: true, writes: 'main' },
+    { role: 'small', keys: ['weak-model'], routable: true, writes: 'small', note: 'commit messages and chat summaries' },
+    { role: 'editor', keys: ['editor-model'], routable: true, writes: 'main', note: 'the editor model of architect mode' },
+  ],
+  telemetry: { hosts: ['pypi.org', 'us.i.posthog.com'], off: 'check-update: false and analytics-disable: true in .aider.conf.yml (analytics are opt-in)' },
   detect: {
     binaries: ['aider'],
     paths: (env) => [inHome(env, '.aider'), inHome(env, '.aider.conf.yml')],
   },
   // Its own checks, beyond the generic ones: loaded only when doctor runs.
   doctor: () => import('./doctor.js').then((m) => m.doctor),
-  plan({ profile, model, env }) {
+  plan({ profile, model, smallModel, env, read }) {
+    const path = inHome(env, '.aider.conf.yml');
+    const current = read?.(path, 'yaml');
+    // Every model Aider sends requests with: its weak model writes commit messages and summarises
+    // the chat, the editor model edits in architect mode. One left on `openrouter/…` goes there.
+    const slot = (key: string, role: SlotRole, id: string): PlannedOp => {
+      const now = stringAt(current, [key]);
+      const elsewhere = now && now !== aiderModel(id) ? providerOf(now) : undefined;
+      return { op: 'set', path: [key], value: aiderModel(id), slot: role, ...(elsewhere && elsewhere !== 'openai' ? { elsewhere } : {}) };
+    };
     return {
       files: [
         {
           kind: 'structured',
-          path: inHome(env, '.aider.conf.yml'),
+          path,
           format: 'yaml',
           ops: [
             { op: 'set', path: ['openai-api-base'], value: profile.urls.openai },
             { op: 'set', path: ['openai-api-key'], value: profile.key },
-            ...(model ? [{ op: 'set' as const, path: ['model'], value: aiderModel(model) }] : []),
+            ...(model
+              ? [{ op: 'set' as const, path: ['model'], value: aiderModel(model) }, slot('weak-model', 'small', smallModel ?? model), slot('editor-model', 'editor', model)]
+              : []),
           ],
           holdsSecret: true,
-          purpose: 'openai-api-base, openai-api-key, model (with the openai/ prefix)',
+          purpose: 'openai-api-base, openai-api-key, model, weak-model and editor-model (with the openai/ prefix)',
         },
       ],
       notes: [

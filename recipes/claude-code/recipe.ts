@@ -21,14 +21,17 @@
 //   one file-based hint of a Keychain login.
 import { dirFromEnv, inHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { PlannedOp } from '../../src/core/recipe.js';
+import { stringAt } from '../../src/core/slots.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
 
-const MODEL_VARS = [
-  'ANTHROPIC_MODEL',
-  'ANTHROPIC_DEFAULT_OPUS_MODEL',
-  'ANTHROPIC_DEFAULT_SONNET_MODEL',
-  'ANTHROPIC_DEFAULT_HAIKU_MODEL',
-] as const;
+/** The variables that take the main model: the model itself and the aliases `opus` and `sonnet` resolve to. */
+const MAIN_MODEL_VARS = ['ANTHROPIC_MODEL', 'ANTHROPIC_DEFAULT_OPUS_MODEL', 'ANTHROPIC_DEFAULT_SONNET_MODEL'] as const;
+
+/**
+ * Variables that send every request to a cloud provider instead of ANTHROPIC_BASE_URL (the
+ * pinned 2.1.330 picks the provider from them before it reads the base URL).
+ */
+const CLOUD_PROVIDER_VARS = { CLAUDE_CODE_USE_BEDROCK: 'Amazon Bedrock', CLAUDE_CODE_USE_VERTEX: 'Google Vertex AI', CLAUDE_CODE_USE_FOUNDRY: 'Microsoft Foundry' } as const;
 
 export const claudeCode: DoctorRecipe = {
   id: 'claude-code',
@@ -54,15 +57,31 @@ export const claudeCode: DoctorRecipe = {
       { path: '.claude/settings.local.json', in: ['cwd'], mirrors: 'settings.json' },
     ],
   },
+  slots: [
+    { role: 'main', keys: ['env.ANTHROPIC_MODEL', 'env.ANTHROPIC_DEFAULT_SONNET_MODEL', 'env.ANTHROPIC_DEFAULT_OPUS_MODEL'], routable: true, writes: 'main' },
+    {
+      role: 'small',
+      keys: ['env.ANTHROPIC_DEFAULT_HAIKU_MODEL', 'env.ANTHROPIC_SMALL_FAST_MODEL'],
+      routable: true,
+      writes: 'small',
+      note: 'background calls (titles, summaries); ANTHROPIC_SMALL_FAST_MODEL is deprecated but still read first, so it is rewritten when set',
+    },
+    { role: 'subagent', keys: ['env.CLAUDE_CODE_SUBAGENT_MODEL'], routable: true, writes: 'main', note: 'rewritten when set; unset, subagents use the models above' },
+    { role: 'fallback', keys: ['--fallback-model'], routable: true, writes: 'none', note: 'a command-line flag only; its model goes to the same gateway' },
+  ],
+  telemetry: { hosts: ['api.anthropic.com'], off: 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 (in the settings env block or the environment)' },
   detect: {
     binaries: ['claude'],
     paths: (env) => [configDir(env), inHome(env, '.claude.json'), inHome(env, '.claude', 'local', 'claude')],
   },
   // Its own checks, beyond the generic ones: loaded only when doctor runs.
   doctor: () => import('./doctor.js').then((m) => m.doctor),
-  plan({ profile, model, env }) {
+  plan({ profile, model, smallModel, env, read }) {
     const dir = configDir(env);
     const join = pathFor(env).join;
+    const settingsPath = join(dir, 'settings.json');
+    const current = read?.(settingsPath, 'json');
+    const has = (name: string) => stringAt(current, ['env', name]) !== undefined;
     const settingsOps: PlannedOp[] = [
       { op: 'set', path: ['env', 'ANTHROPIC_BASE_URL'], value: profile.urls.anthropic },
       // Sent as `Authorization: Bearer`; ANTHROPIC_API_KEY goes out as x-api-key and loses to a login.
@@ -73,14 +92,23 @@ export const claudeCode: DoctorRecipe = {
         consent: 'ANTHROPIC_API_KEY in the settings env block is sent as x-api-key and conflicts with ANTHROPIC_AUTH_TOKEN at a gateway. Remove it?',
       },
       { op: 'set', path: ['env', 'CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS'], value: '1' },
-      ...(model ? MODEL_VARS.map((name): PlannedOp => ({ op: 'set', path: ['env', name], value: model })) : []),
+      ...Object.entries(CLOUD_PROVIDER_VARS)
+        .filter(([name]) => !['', '0', 'false'].includes((stringAt(current, ['env', name]) ?? '').toLowerCase()))
+        .map(([name, cloud]): PlannedOp => ({
+          op: 'delete',
+          path: ['env', name],
+          slot: 'main',
+          elsewhere: cloud,
+          consent: `${name} in the settings env block sends every request to ${cloud}, not to the gateway. Remove it?`,
+        })),
+      ...(model ? modelOps(model, smallModel ?? model, has) : []),
     ];
     const globalFile = join(env.env.CLAUDE_CONFIG_DIR ? dir : env.home, '.claude.json');
     return {
       files: [
         {
           kind: 'structured',
-          path: join(dir, 'settings.json'),
+          path: settingsPath,
           format: 'json',
           ops: settingsOps,
           holdsSecret: true,
@@ -103,6 +131,22 @@ export const claudeCode: DoctorRecipe = {
     };
   },
 };
+
+/**
+ * Every model variable Claude Code 2.1.330 reads: the main ones, the small/fast model of its
+ * background calls (ANTHROPIC_DEFAULT_HAIKU_MODEL; the deprecated ANTHROPIC_SMALL_FAST_MODEL is
+ * still read first, so it is rewritten when the user has it) and the subagent model (rewritten
+ * when set: unset, subagents use the aliases above). All go to ANTHROPIC_BASE_URL; a model the
+ * gateway does not serve would fail there.
+ */
+function modelOps(model: string, small: string, has: (name: string) => boolean): PlannedOp[] {
+  return [
+    ...MAIN_MODEL_VARS.map((name): PlannedOp => ({ op: 'set', path: ['env', name], value: model })),
+    { op: 'set', path: ['env', 'ANTHROPIC_DEFAULT_HAIKU_MODEL'], value: small, slot: 'small' },
+    ...(has('ANTHROPIC_SMALL_FAST_MODEL') ? [{ op: 'set' as const, path: ['env', 'ANTHROPIC_SMALL_FAST_MODEL'], value: small, slot: 'small' as const }] : []),
+    ...(has('CLAUDE_CODE_SUBAGENT_MODEL') ? [{ op: 'set' as const, path: ['env', 'CLAUDE_CODE_SUBAGENT_MODEL'], value: model, slot: 'subagent' as const }] : []),
+  ];
+}
 
 /** Where Claude Code keeps its settings and credentials: CLAUDE_CONFIG_DIR, else ~/.claude. */
 export function configDir(env: Environment): string {

@@ -41,6 +41,11 @@ export const cline: Recipe = {
     'https://github.com/cline/cline/blob/main/src/shared/storage/state-keys.ts',
     'https://github.com/cline/cline/pull/12639',
   ],
+  slots: [
+    { role: 'main', keys: ['actModeOpenAiModelId'], routable: true, writes: 'main' },
+    { role: 'planner', keys: ['planModeOpenAiModelId'], routable: true, writes: 'main', note: 'Plan mode' },
+  ],
+  telemetry: { hosts: ['us.i.posthog.com'], off: 'telemetrySetting: "disabled" in globalState.json (Settings > Allow anonymous error and usage reporting)' },
   detect: {
     binaries: ['cline'],
     paths: (env) => [clineDataDir(env)],

@@ -19,6 +19,8 @@
 // desktop app launched from a dock, cron, CI), and an unset `env_key` variable is a hard error.
 // The token in a private file works for every surface; the end-to-end test proves Codex sends it.
 import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';
+import type { PlannedOp } from '../../src/core/recipe.js';
+import { entriesAt, leavesMachine, stringAt } from '../../src/core/slots.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
 
 /** Our provider id: not reserved by Codex, and says who wrote it. */
@@ -34,19 +36,50 @@ export const codex: DoctorRecipe = {
     'https://developers.openai.com/codex/config-reference',
     'https://developers.openai.com/codex/config-sample',
   ],
+  slots: [
+    { role: 'main', keys: ['model', 'model_provider'], routable: true, writes: 'main' },
+    { role: 'subagent', keys: ['review_model'], routable: true, writes: 'none', note: 'the /review model: sent to the same provider as model' },
+    {
+      role: 'main',
+      keys: ['model_providers.<id>.base_url'],
+      routable: true,
+      writes: 'none',
+      note: 'another provider the user keeps, used by a profile (<name>.config.toml, --profile) or -c model_provider=<id>: pointed at the gateway with consent, else a doctor warning',
+    },
+  ],
+  telemetry: {
+    hosts: ['ab.chatgpt.com', 'chatgpt.com', 'github.com', 'api.github.com'],
+    off: '[analytics] enabled = false (usage metrics) and [features] plugins = false (the curated plugin sync) in config.toml',
+  },
   detect: {
     binaries: ['codex'],
     paths: (env) => [codexHome(env)],
   },
   // Its own checks, beyond the generic ones: loaded only when doctor runs.
   doctor: () => import('./doctor.js').then((m) => m.doctor),
-  plan({ profile, model, env }) {
+  plan({ profile, model, env, read }) {
     const provider = ['model_providers', CODEX_PROVIDER_ID];
+    const path = pathFor(env).join(codexHome(env), 'config.toml');
+    const current = read?.(path, 'toml');
+    // Another provider the user keeps (for a profile, `<name>.config.toml` chosen with --profile,
+    // or `-c model_provider=…`) sends its requests elsewhere: with consent it is pointed at the
+    // gateway with the gateway's key; a local server (ollama, LM Studio) is no leak and stays.
+    const otherProviders = entriesAt(current, ['model_providers']).flatMap(([id]): PlannedOp[] => {
+      const url = stringAt(current, ['model_providers', id, 'base_url']);
+      if (id === CODEX_PROVIDER_ID || !url || url === profile.urls.openai || !leavesMachine(url)) return [];
+      const consent = `[model_providers.${id}] sends requests to ${url}, not to the gateway (a profile or -c model_provider=${id} selects it). Point it at the gateway?`;
+      const at = ['model_providers', id];
+      return [
+        { op: 'set', path: [...at, 'base_url'], value: profile.urls.openai, slot: 'main', elsewhere: `${id} (${url})`, consent },
+        { op: 'set', path: [...at, 'experimental_bearer_token'], value: profile.key, consent },
+        { op: 'delete', path: [...at, 'env_key'], consent },
+      ];
+    });
     return {
       files: [
         {
           kind: 'structured',
-          path: pathFor(env).join(codexHome(env), 'config.toml'),
+          path,
           format: 'toml',
           ops: [
             ...(model ? [{ op: 'set' as const, path: ['model'], value: model }] : []),
@@ -57,6 +90,7 @@ export const codex: DoctorRecipe = {
             { op: 'set', path: [...provider, 'experimental_bearer_token'], value: profile.key },
             // A leftover env_key would make Codex demand that variable instead of using the token.
             { op: 'delete', path: [...provider, 'env_key'] },
+            ...otherProviders,
           ],
           holdsSecret: true,
           purpose: `model, model_provider and [model_providers.${CODEX_PROVIDER_ID}] (base_url, wire_api, key)`,

@@ -24,6 +24,8 @@ import { extensionSites } from '../../src/core/editors.js';
 import { dirFromEnv, inHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { FileIntent, PlannedOp, Recipe } from '../../src/core/recipe.js';
 import type { Profile } from '../../src/core/profile.js';
+import { leavesMachine, stringAt, valueAt } from '../../src/core/slots.js';
+import type { StructuredFormat } from '../../src/formats/types.js';
 
 /** The one model entry setup-gateway owns, found again by this name (config.json: title). */
 export const CONTINUE_MODEL_NAME = 'setup-gateway';
@@ -43,12 +45,19 @@ export const continueDev: Recipe = {
     'https://github.com/continuedev/continue/blob/main/core/util/paths.ts',
     'https://github.com/continuedev/continue/blob/main/extensions/cli/src/configLoader.ts',
   ],
+  slots: [
+    { role: 'main', keys: ['models[] with roles chat, edit, apply'], routable: true, writes: 'main' },
+    { role: 'autocomplete', keys: ['models[] with role autocomplete'], routable: true, writes: 'none', note: 'another provider: pointed at the gateway with consent (its model kept), else a doctor warning' },
+    { role: 'embed', keys: ['models[] with role embed'], routable: true, writes: 'none', note: 'as autocomplete; the gateway must serve /v1/embeddings' },
+    { role: 'rerank', keys: ['models[] with role rerank'], routable: true, writes: 'none', note: 'as autocomplete' },
+  ],
+  telemetry: { hosts: ['us.i.posthog.com'], off: 'allowAnonymousTelemetry: false in config.yaml' },
   detect: {
     binaries: ['cn'],
     paths: (env) => [continueDir(env)],
     extensions: [CONTINUE_EXTENSION],
   },
-  plan({ profile, model, env, evidence }) {
+  plan({ profile, model, env, evidence, read }) {
     const sites = extensionSites(env, evidence);
     // The CLI, the folder, the extension here or in VS Code Server, or nothing detected (the user
     // named Continue): this machine's folder.
@@ -60,7 +69,7 @@ export const continueDev: Recipe = {
       ...(windows && env.windowsHome ? [pathFor(env).join(env.windowsHome, '.continue')] : []),
     ];
     return {
-      files: dirs.flatMap((dir) => configFiles(dir, env, profile, model ?? '')),
+      files: dirs.flatMap((dir) => configFiles(dir, env, profile, model ?? '', read)),
       notes: [
         `Continue uses the first chat model in config.yaml, or the one you picked last: pick "${CONTINUE_MODEL_NAME}" in the model list (\`/model\` in cn).`,
         'The deprecated config.json is edited only while no config.yaml exists; newer Continue releases read config.yaml only (docs.continue.dev/yaml-migration).',
@@ -70,10 +79,11 @@ export const continueDev: Recipe = {
 };
 
 /** The three ways one Continue folder is handled; exactly one applies, by which files exist. */
-function configFiles(dir: string, env: Environment, profile: Profile, model: string): FileIntent[] {
+function configFiles(dir: string, env: Environment, profile: Profile, model: string, read?: (path: string, format: StructuredFormat) => unknown): FileIntent[] {
   const join = pathFor(env).join;
   const yaml = join(dir, 'config.yaml');
   const json = join(dir, 'config.json');
+  const roleOps = otherRoleOps(read?.(yaml, 'yaml'), profile);
   const yamlOps: PlannedOp[] = [
     // What Continue's own default config.yaml carries; an existing file keeps its values.
     { op: 'setDefault', path: ['name'], value: 'Local Config' },
@@ -92,6 +102,7 @@ function configFiles(dir: string, env: Environment, profile: Profile, model: str
         roles: ['chat', 'edit', 'apply'],
       },
     },
+    ...roleOps,
   ];
   return [
     {
@@ -135,4 +146,38 @@ function configFiles(dir: string, env: Environment, profile: Profile, model: str
 
 export function continueDir(env: Environment): string {
   return dirFromEnv(env, 'CONTINUE_GLOBAL_DIR', inHome(env, '.continue'));
+}
+
+/** The roles of Continue's secondary models, each on its own model entry. */
+const SECONDARY_ROLES = ['autocomplete', 'embed', 'rerank'] as const;
+
+/** Providers that run on this machine: their requests never leave it. */
+const LOCAL_PROVIDERS = new Set(['ollama', 'lmstudio', 'llama.cpp', 'llamafile', 'transformers.js']);
+
+/**
+ * A model entry with an autocomplete, embed or rerank role on another provider sends those
+ * requests there. With consent it is pointed at the gateway (provider openai, apiBase, apiKey),
+ * its model kept: the user chose a completion or embedding model for that role.
+ */
+function otherRoleOps(current: unknown, profile: Profile): PlannedOp[] {
+  const models = valueAt(current, ['models']);
+  if (!Array.isArray(models)) return [];
+  return models.flatMap((_, i): PlannedOp[] => {
+    const roles = valueAt(models, [i, 'roles']);
+    const role = Array.isArray(roles) ? SECONDARY_ROLES.find((r) => roles.includes(r)) : undefined;
+    const name = stringAt(models, [i, 'name']);
+    if (!role || name === CONTINUE_MODEL_NAME) return [];
+    const provider = stringAt(models, [i, 'provider']) ?? '';
+    const apiBase = stringAt(models, [i, 'apiBase']);
+    if (apiBase === profile.urls.openai) return [];
+    const remote = apiBase ? leavesMachine(apiBase) : !LOCAL_PROVIDERS.has(provider);
+    if (!remote) return [];
+    const elsewhere = apiBase ? `${provider || 'a provider'} (${apiBase})` : provider;
+    const consent = `The Continue model "${name ?? stringAt(models, [i, 'model']) ?? i}" (${role}) sends its requests to ${elsewhere}, not to the gateway. Point it at the gateway?`;
+    return [
+      { op: 'set', path: ['models', i, 'provider'], value: 'openai', slot: role, elsewhere, consent },
+      { op: 'set', path: ['models', i, 'apiBase'], value: profile.urls.openai, consent },
+      { op: 'set', path: ['models', i, 'apiKey'], value: profile.key, consent },
+    ];
+  });
 }

@@ -47,6 +47,10 @@ export const copilotCli: Recipe = {
       { name: 'COPILOT_PROVIDER_WIRE_API', wins: true },
     ],
   },
+  slots: [
+    { role: 'main', keys: ['COPILOT_MODEL'], routable: true, writes: 'main', note: 'with COPILOT_PROVIDER_* (bring your own key)' },
+    { role: 'small', keys: ["(Copilot's own utility models)"], routable: false, writes: 'none', note: "background work on GitHub's service" },
+  ],
   detect: {
     binaries: ['copilot'],
     paths: (env) => [copilotHome(env), envFile(env, 'copilot-cli', env.platform === 'win32' ? 'powershell' : 'posix')],

@@ -41,6 +41,11 @@ export const copilot: Recipe = {
     'https://github.com/microsoft/vscode/issues/316916',
     'https://github.com/microsoft/vscode/pull/302778',
   ],
+  slots: [
+    { role: 'main', keys: ['chatLanguageModels.json (Custom Endpoint)'], routable: true, writes: 'main', note: 'chat and agent mode' },
+    { role: 'autocomplete', keys: ['inline suggestions'], routable: false, writes: 'none', note: "inline completions always go to GitHub's service" },
+    { role: 'small', keys: ['(commit messages, titles)'], routable: false, writes: 'none', note: "Copilot's own utility models" },
+  ],
   detect: {
     binaries: [],
     // A chatLanguageModels.json already in use, wherever the extension lives (built in or not).

@@ -19,7 +19,7 @@
 // - `api_key` and `base_url` are shell-expanded when loaded (`$VAR`, `${VAR}`, `$(command)`), with
 //   no escape: a key holding `$` is noted.
 import { configHome, pathFor, type Environment } from '../../src/core/environment.js';
-import type { Recipe } from '../../src/core/recipe.js';
+import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
 
 /** Our provider id: `models.large.provider` names it. */
 export const CRUSH_PROVIDER_ID = 'setup-gateway';
@@ -46,32 +46,41 @@ export const crush: Recipe = {
       { path: '.crush.json', in: ['cwd'], mirrors: 'crush.json' },
     ],
   },
+  slots: [
+    { role: 'main', keys: ['models.large'], routable: true, writes: 'main' },
+    { role: 'small', keys: ['models.small'], routable: true, writes: 'small' },
+  ],
   detect: {
     binaries: ['crush'],
     paths: (env) => [crushConfigDir(env)],
   },
-  plan({ profile, model, env }) {
+  plan({ profile, model, smallModel, env }) {
     const id = model ?? '';
+    const small = smallModel ?? id;
     const provider = ['providers', CRUSH_PROVIDER_ID];
     const selected = { provider: CRUSH_PROVIDER_ID, model: id };
     const dollar = profile.key.includes('$');
+    const ops: PlannedOp[] = [
+      { op: 'setDefault', path: ['$schema'], value: CRUSH_SCHEMA },
+      { op: 'set', path: [...provider, 'name'], value: 'AI gateway (setup-gateway)' },
+      { op: 'set', path: [...provider, 'type'], value: 'openai-compat' },
+      { op: 'set', path: [...provider, 'base_url'], value: profile.urls.openai },
+      { op: 'set', path: [...provider, 'api_key'], value: profile.key },
+      // Other models the user listed under our provider stay; the model of a gateway we switch away from goes.
+      { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id, name: id, ...CRUSH_MODEL_LIMITS }, adds: { list: [...provider, 'models'], match: { key: 'id', value: id } } },
+      { op: 'set', path: ['models', 'large'], value: selected },
+      ...(small !== id
+        ? [{ op: 'upsert' as const, path: [...provider, 'models'], match: { key: 'id', value: small }, value: { id: small, name: small, ...CRUSH_MODEL_LIMITS }, adds: { list: [...provider, 'models'], match: { key: 'id', value: small } } }]
+        : []),
+      { op: 'set', path: ['models', 'small'], value: { provider: CRUSH_PROVIDER_ID, model: small }, slot: 'small' },
+    ];
     return {
       files: [
         {
           kind: 'structured',
           path: pathFor(env).join(crushConfigDir(env), 'crush.json'),
           format: 'json',
-          ops: [
-            { op: 'setDefault', path: ['$schema'], value: CRUSH_SCHEMA },
-            { op: 'set', path: [...provider, 'name'], value: 'AI gateway (setup-gateway)' },
-            { op: 'set', path: [...provider, 'type'], value: 'openai-compat' },
-            { op: 'set', path: [...provider, 'base_url'], value: profile.urls.openai },
-            { op: 'set', path: [...provider, 'api_key'], value: profile.key },
-            // Other models the user listed under our provider stay; the model of a gateway we switch away from goes.
-            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id, name: id, ...CRUSH_MODEL_LIMITS }, adds: { list: [...provider, 'models'], match: { key: 'id', value: id } } },
-            { op: 'set', path: ['models', 'large'], value: selected },
-            { op: 'set', path: ['models', 'small'], value: selected },
-          ],
+          ops,
           holdsSecret: true,
           purpose: `providers.${CRUSH_PROVIDER_ID} (openai-compat, base_url, api_key, the model) and models.large / models.small`,
         },

@@ -37,6 +37,10 @@ export const cursor: Recipe = {
   ],
   // For `doctor`: Cursor's servers make the calls, so a loopback gateway is an error there too.
   checks: { callsFromCloud: true },
+  slots: [
+    { role: 'main', keys: ['Settings > Models (chat)'], routable: true, writes: 'none', note: 'set by hand: the steps are printed' },
+    { role: 'autocomplete', keys: ['Cursor Tab'], routable: false, writes: 'none', note: "Tab and Agent mode always use Cursor's own models" },
+  ],
   detect: {
     binaries: ['cursor', 'agent', 'cursor-agent'],
     paths: (env) => editorAppPaths(env, 'cursor', 'Cursor.app'),

@@ -42,6 +42,9 @@ export const droid: DoctorRecipe = {
       { path: '.factory/settings.local.json', in: ['cwd', 'git-root'], mirrors: 'settings.json' },
     ],
   },
+  slots: [
+    { role: 'main', keys: ['sessionDefaultSettings.model'], routable: true, writes: 'main', note: 'a customModels entry at the gateway' },
+  ],
   detect: {
     binaries: ['droid'],
     paths: (env) => [factoryDir(env)],

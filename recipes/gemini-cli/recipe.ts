@@ -52,6 +52,11 @@ export const geminiCli: DoctorRecipe = {
       { path: '.env', in: ['cwd', 'git-root'] },
     ],
   },
+  slots: [
+    { role: 'main', keys: ['GEMINI_MODEL'], routable: true, writes: 'main' },
+    { role: 'small', keys: ['(internal: flash-lite for routing and summaries)'], routable: true, writes: 'none', note: 'chosen by Gemini CLI itself and sent to the same base URL' },
+  ],
+  telemetry: { hosts: ['play.googleapis.com'], off: 'privacy.usageStatisticsEnabled: false in settings.json' },
   detect: {
     binaries: ['gemini'],
     paths: (env) => [geminiDir(env)],

@@ -35,6 +35,7 @@
 import { appData, configHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
 import { shellEnvIntents } from '../../src/core/shell.js';
+import { stringAt } from '../../src/core/slots.js';
 
 /** Our provider id (file name and `active_provider`): lowercase, digits and `_`, as Goose's ids. */
 export const GOOSE_PROVIDER_ID = 'setup_gateway';
@@ -67,13 +68,30 @@ export const goose: Recipe = {
       { name: 'GOOSE_MODEL', slot: 'model', wins: true },
     ],
   },
+  slots: [
+    { role: 'main', keys: ['providers.<id>.model', 'GOOSE_MODEL'], routable: true, writes: 'main' },
+    { role: 'lead', keys: ['GOOSE_LEAD_PROVIDER', 'GOOSE_LEAD_MODEL'], routable: true, writes: 'main', note: 'lead/worker mode: rewritten when set; the worker is the main model' },
+    { role: 'planner', keys: ['GOOSE_PLANNER_PROVIDER', 'GOOSE_PLANNER_MODEL'], routable: true, writes: 'main', note: 'the /plan model: rewritten when set' },
+  ],
+  telemetry: { hosts: ['us.i.posthog.com'], off: 'GOOSE_TELEMETRY_ENABLED: false in config.yaml' },
   detect: {
     binaries: ['goose'],
     paths: (env) => [gooseConfigDir(env)],
   },
-  plan({ profile, model, env }) {
+  plan({ profile, model, env, read }) {
     const join = pathFor(env).join;
     const dir = gooseConfigDir(env);
+    const current = read?.(join(dir, 'config.yaml'), 'yaml');
+    // Lead/worker mode and the planner name a provider of their own: one elsewhere sends those
+    // turns there. They are moved to ours with the main model (the worker is GOOSE_MODEL).
+    const secondary = (providerKey: string, modelKey: string, role: 'lead' | 'planner'): PlannedOp[] => {
+      const now = stringAt(current, [providerKey]);
+      if (!now || now === GOOSE_PROVIDER_ID || !model) return [];
+      return [
+        { op: 'set', path: [providerKey], value: GOOSE_PROVIDER_ID, slot: role, elsewhere: now },
+        { op: 'set', path: [modelKey], value: model },
+      ];
+    };
     const providerOps: PlannedOp[] = [
       { op: 'set', path: ['name'], value: GOOSE_PROVIDER_ID },
       { op: 'set', path: ['engine'], value: 'openai' },
@@ -105,6 +123,8 @@ export const goose: Recipe = {
       ...(model ? [{ op: 'set' as const, path: [...entry, 'model'], value: model }] : []),
       { op: 'set', path: ['GOOSE_PROVIDER'], value: GOOSE_PROVIDER_ID },
       ...(model ? [{ op: 'set' as const, path: ['GOOSE_MODEL'], value: model }] : []),
+      ...secondary('GOOSE_LEAD_PROVIDER', 'GOOSE_LEAD_MODEL', 'lead'),
+      ...secondary('GOOSE_PLANNER_PROVIDER', 'GOOSE_PLANNER_MODEL', 'planner'),
     ];
     return {
       files: [

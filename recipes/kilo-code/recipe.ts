@@ -52,6 +52,10 @@ export const kiloCode: Recipe = {
       { path: 'opencode.json', in: ['cwd', 'git-root'], mirrors: 'kilo.jsonc' },
     ],
   },
+  slots: [
+    { role: 'main', keys: ['model'], routable: true, writes: 'main' },
+    { role: 'small', keys: ['small_model'], routable: true, writes: 'none', note: 'unset, Kilo picks a small model of the main provider' },
+  ],
   detect: {
     binaries: ['kilo', 'kilocode'],
     paths: (env) => [kiloConfigDir(env)],

@@ -35,7 +35,7 @@ describe('openclaw: apply', () => {
     expect(run.doc.agents).toEqual([expect.objectContaining({ id: 'openclaw', status: 'updated', files: [path.join(t.home, CONFIG)] })]);
     expect(JSON.parse(await read(t.home, CONFIG))).toEqual({
       models: { mode: 'merge', providers: { [OPENCLAW_PROVIDER_ID]: provider() } },
-      agents: { defaults: { model: { primary: `${OPENCLAW_PROVIDER_ID}/gw/model-1` } } },
+      agents: { defaults: { model: { primary: `${OPENCLAW_PROVIDER_ID}/gw/model-1` }, utilityModel: `${OPENCLAW_PROVIDER_ID}/gw/model-1` } },
     });
     expect(await modeOf(t.home, CONFIG)).toBe(0o600);
     expect(Object.keys(await tree(t.home))).toEqual([CONFIG]);
@@ -67,9 +67,27 @@ describe('openclaw: apply', () => {
         defaults: {
           ...was.agents.defaults,
           model: { primary: `${OPENCLAW_PROVIDER_ID}/gw/model-1`, fallbacks: ['openai/gpt-5.5'] },
+          utilityModel: `${OPENCLAW_PROVIDER_ID}/gw/model-1`,
         },
       },
       models: { mode: 'merge', providers: { ...was.models.providers, [OPENCLAW_PROVIDER_ID]: provider() } },
+    });
+    expect((await undo(t.env)).code).toBe(0);
+    expect(await read(t.home, CONFIG)).toBe(original);
+  });
+
+  it('with --yes drops the fallbacks on other providers (asked about without it), and undo restores the file byte for byte', async () => {
+    const original = await fixture('openclaw', 'openclaw.json');
+    await put(t.home, CONFIG, original, 0o644);
+    const asked = await apply(t.env, '--dry-run');
+    expect(JSON.stringify(asked.doc)).toContain('agents.defaults.model.fallbacks');
+    const run = await apply(t.env, '--yes');
+    expect(run.code).toBe(0);
+    const text = await read(t.home, CONFIG);
+    expect(text).toContain('"fallbacks": [], // used when the primary fails');
+    expect((parseJsonc(text, [], { allowTrailingComma: true }) as { agents: { defaults: { model: unknown } } }).agents.defaults.model).toEqual({
+      primary: `${OPENCLAW_PROVIDER_ID}/gw/model-1`,
+      fallbacks: [],
     });
     expect((await undo(t.env)).code).toBe(0);
     expect(await read(t.home, CONFIG)).toBe(original);

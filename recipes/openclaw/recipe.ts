@@ -28,7 +28,8 @@
 // other JSON5-only syntax stop the edit with the line and column (src/formats/json5.ts), never a
 // rewrite that would drop the user's comments (the trap in openclaw/openclaw#105683).
 import { pathFor, type Environment } from '../../src/core/environment.js';
-import type { Recipe } from '../../src/core/recipe.js';
+import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
+import { providerOf, valueAt } from '../../src/core/slots.js';
 
 /** Our provider id: `<id>/<model>` selects it. */
 export const OPENCLAW_PROVIDER_ID = 'setup-gateway';
@@ -46,14 +47,38 @@ export const openclaw: Recipe = {
     'https://docs.openclaw.ai/concepts/models',
     'https://docs.openclaw.ai/gateway/config-secrets-env',
   ],
+  slots: [
+    { role: 'main', keys: ['agents.defaults.model.primary'], routable: true, writes: 'main' },
+    { role: 'small', keys: ['agents.defaults.utilityModel'], routable: true, writes: 'small', note: 'titles, progress narration, recaps' },
+    { role: 'fallback', keys: ['agents.defaults.model.fallbacks'], routable: true, writes: 'none', note: 'entries on other providers are dropped with consent, else a doctor warning' },
+    { role: 'main', keys: ['agents.entries.<id>.model'], routable: true, writes: 'none', note: 'an agent with its own model keeps it' },
+  ],
   detect: {
     binaries: ['openclaw'],
     paths: (env) => [openclawStateDir(env), ...(configOverride(env) ? [configOverride(env) as string] : [])],
   },
-  plan({ profile, model, env }) {
+  plan({ profile, model, smallModel, env, read }) {
     const provider = ['models', 'providers', OPENCLAW_PROVIDER_ID];
     const id = model ?? '';
+    const small = smallModel ?? id;
     const { path, preferExisting } = openclawConfigFile(env);
+    const current = [...preferExisting, path].map((p) => read?.(p, 'json')).find((d) => d !== undefined);
+    // Fallbacks on other providers take over when the primary fails: with consent only ours stay.
+    const fallbacks = valueAt(current, ['agents', 'defaults', 'model', 'fallbacks']);
+    const refs = Array.isArray(fallbacks) ? fallbacks.filter((f): f is string => typeof f === 'string') : [];
+    const others = refs.filter((f) => providerOf(f) !== OPENCLAW_PROVIDER_ID);
+    const fallbackOps: PlannedOp[] = others.length
+      ? [
+          {
+            op: 'set',
+            path: ['agents', 'defaults', 'model', 'fallbacks'],
+            value: refs.filter((f) => providerOf(f) === OPENCLAW_PROVIDER_ID),
+            slot: 'fallback',
+            elsewhere: [...new Set(others.map((f) => providerOf(f) ?? f))].join(', '),
+            consent: `agents.defaults.model.fallbacks lists ${others.join(', ')}, on other providers than the gateway. Remove them?`,
+          },
+        ]
+      : [];
     return {
       files: [
         {
@@ -69,10 +94,14 @@ export const openclaw: Recipe = {
             { op: 'set', path: [...provider, 'api'], value: 'openai-completions' },
             // Other models the user listed under our provider stay; the model of a gateway we switch away from goes.
             { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: id }, value: { id, name: id }, adds: { list: [...provider, 'models'], match: { key: 'id', value: id } } },
+            { op: 'upsert', path: [...provider, 'models'], match: { key: 'id', value: small }, value: { id: small, name: small }, adds: { list: [...provider, 'models'], match: { key: 'id', value: small } } },
             { op: 'set', path: ['agents', 'defaults', 'model', 'primary'], value: `${OPENCLAW_PROVIDER_ID}/${id}` },
+            // Titles, progress narration and recaps: unset, OpenClaw may pick its provider's small default.
+            { op: 'set', path: ['agents', 'defaults', 'utilityModel'], value: `${OPENCLAW_PROVIDER_ID}/${small}`, slot: 'small' },
+            ...fallbackOps,
           ],
           holdsSecret: true,
-          purpose: `models.providers.${OPENCLAW_PROVIDER_ID} (baseUrl, apiKey, openai-completions, the model) and agents.defaults.model.primary`,
+          purpose: `models.providers.${OPENCLAW_PROVIDER_ID} (baseUrl, apiKey, openai-completions, the models), agents.defaults.model.primary and utilityModel`,
         },
       ],
       notes: [

@@ -38,6 +38,7 @@ describe('opencode: apply', () => {
       $schema: 'https://opencode.ai/config.json',
       provider: { [OPENCODE_PROVIDER_ID]: provider() },
       model: `${OPENCODE_PROVIDER_ID}/gw/model-1`,
+      small_model: `${OPENCODE_PROVIDER_ID}/gw/model-1`,
     });
     expect(await modeOf(t.home, JSON_FILE)).toBe(0o600);
     expect(Object.keys(await tree(t.home))).toEqual([JSON_FILE]);
@@ -63,6 +64,7 @@ describe('opencode: apply', () => {
       ...was,
       provider: { ...was.provider, [OPENCODE_PROVIDER_ID]: provider() },
       model: `${OPENCODE_PROVIDER_ID}/gw/model-1`,
+      small_model: `${OPENCODE_PROVIDER_ID}/gw/model-1`,
     });
     expect(Object.keys(await tree(t.home))).toEqual([JSONC_FILE]);
     expect(await modeOf(t.home, JSONC_FILE)).toBe(0o600);

@@ -21,7 +21,8 @@
 // substitution needs the variable in every environment opencode starts from, and auth.json
 // (`opencode auth login`) is a second file in the data folder for one value.
 import { configHome, pathFor, type Environment } from '../../src/core/environment.js';
-import type { Recipe } from '../../src/core/recipe.js';
+import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
+import { entriesAt, providerOf, stringAt } from '../../src/core/slots.js';
 
 /** Our provider id: `<id>/<model>` selects it. */
 export const OPENCODE_PROVIDER_ID = 'setup-gateway';
@@ -50,15 +51,44 @@ export const opencode: Recipe = {
       { path: '.opencode/opencode.json', in: ['cwd', 'git-root'], mirrors: 'opencode.json' },
     ],
   },
+  slots: [
+    { role: 'main', keys: ['model'], routable: true, writes: 'main' },
+    { role: 'small', keys: ['small_model'], routable: true, writes: 'small', note: 'session titles and summaries' },
+    { role: 'subagent', keys: ['agent.<name>.model'], routable: true, writes: 'main', note: 'an agent on another provider: rewritten with consent, else a doctor warning' },
+  ],
+  telemetry: {
+    hosts: ['models.opencode.ai', 'registry.npmjs.org'],
+    off: 'OPENCODE_DISABLE_MODELS_FETCH=1 (the model catalogue) and OPENCODE_DISABLE_DEFAULT_PLUGINS=1 (plugin installs) in the environment',
+  },
   detect: {
     binaries: ['opencode'],
     paths: (env) => [opencodeConfigDir(env), opencodeDataDir(env)],
   },
-  plan({ profile, model, env }) {
+  plan({ profile, model, smallModel, env, read }) {
     const join = pathFor(env).join;
     const dir = opencodeConfigDir(env);
     const provider = ['provider', OPENCODE_PROVIDER_ID];
     const id = model ?? '';
+    const small = smallModel ?? id;
+    // The file opencode reads (the .jsonc wins where both exist), for the slots the user added.
+    const current = read?.(join(dir, 'opencode.jsonc'), 'json') ?? read?.(join(dir, 'opencode.json'), 'json');
+    const ours = (ref: string | undefined) => ref !== undefined && providerOf(ref) === OPENCODE_PROVIDER_ID;
+    const smallNow = stringAt(current, ['small_model']);
+    // An agent (build, plan, a custom one) with its own model on another provider sends its requests there.
+    const agentOps = entriesAt(current, ['agent']).flatMap(([name]): PlannedOp[] => {
+      const ref = stringAt(current, ['agent', name, 'model']);
+      if (!ref || ours(ref)) return [];
+      return [
+        {
+          op: 'set',
+          path: ['agent', name, 'model'],
+          value: `${OPENCODE_PROVIDER_ID}/${id}`,
+          slot: 'subagent',
+          elsewhere: providerOf(ref) ?? ref,
+          consent: `The opencode agent "${name}" uses ${ref}, on another provider than the gateway. Point it at the gateway's ${id}?`,
+        },
+      ];
+    });
     return {
       files: [
         {
@@ -75,15 +105,25 @@ export const opencode: Recipe = {
             { op: 'set', path: [...provider, 'options', 'apiKey'], value: profile.key },
             // Other models the user added under our provider stay; the model of a gateway we switch away from goes.
             { op: 'set', path: [...provider, 'models', id, 'name'], value: id, adds: { map: [...provider, 'models'], key: id } },
+            { op: 'set', path: [...provider, 'models', small, 'name'], value: small, adds: { map: [...provider, 'models'], key: small } },
             { op: 'set', path: ['model'], value: `${OPENCODE_PROVIDER_ID}/${id}` },
+            // Session titles and summaries: without it opencode picks a small model of the main provider.
+            {
+              op: 'set',
+              path: ['small_model'],
+              value: `${OPENCODE_PROVIDER_ID}/${small}`,
+              slot: 'small',
+              ...(smallNow && !ours(smallNow) ? { elsewhere: providerOf(smallNow) ?? smallNow } : {}),
+            },
+            ...agentOps,
           ],
           holdsSecret: true,
-          purpose: `provider.${OPENCODE_PROVIDER_ID} (openai-compatible, baseURL, apiKey, the model) and model`,
+          purpose: `provider.${OPENCODE_PROVIDER_ID} (openai-compatible, baseURL, apiKey, the models), model and small_model`,
         },
       ],
       notes: [
         'A project opencode.json, OPENCODE_CONFIG or OPENCODE_CONFIG_CONTENT overrides `model` here.',
-        `If your config lists enabled_providers, add "${OPENCODE_PROVIDER_ID}" to it; small_model, if you set one, still points where it did.`,
+        `If your config lists enabled_providers, add "${OPENCODE_PROVIDER_ID}" to it.`,
       ],
     };
   },

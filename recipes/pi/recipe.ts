@@ -38,6 +38,9 @@ export const pi: DoctorRecipe = {
   checks: {
     projectFiles: [{ path: '.pi/settings.json', in: ['cwd'], mirrors: 'settings.json' }],
   },
+  slots: [
+    { role: 'main', keys: ['defaultProvider', 'defaultModel'], routable: true, writes: 'main' },
+  ],
   detect: {
     binaries: ['pi'],
     paths: (env) => [piAgentDir(env)],

@@ -47,6 +47,9 @@ export const qwenCode: Recipe = {
     dotenv: [{ path: '.qwen/.env', in: ['cwd', 'home'] }],
     projectFiles: [{ path: '.qwen/settings.json', in: ['cwd'], mirrors: 'settings.json' }],
   },
+  slots: [
+    { role: 'main', keys: ['model.name'], routable: true, writes: 'main' },
+  ],
   detect: {
     binaries: ['qwen'],
     paths: (env) => [qwenDir(env)],

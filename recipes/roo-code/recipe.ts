@@ -42,6 +42,10 @@ export const rooCode: Recipe = {
     'https://github.com/RooCodeInc/Roo-Code/blob/main/packages/types/src/provider-settings.ts',
     'https://docs.roocode.com/basic-usage/using-modes',
   ],
+  slots: [
+    { role: 'main', keys: ['apiConfigs.setup-gateway.openAiModelId'], routable: true, writes: 'main', note: 'used by every built-in mode' },
+    { role: 'embed', keys: ['codebaseIndexConfig (codebase indexing)'], routable: true, writes: 'none', note: 'an embedding provider set in the extension' },
+  ],
   detect: {
     binaries: [],
     paths: () => [],

@@ -23,6 +23,9 @@ export const shellEnv: Recipe = {
     'https://github.com/openai/openai-node#readme',
     'https://aider.chat/docs/llms/openai-compat.html',
   ],
+  slots: [
+    { role: 'main', keys: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'], routable: true, writes: 'none', note: 'any tool that reads these variables; no model is named' },
+  ],
   detect: {
     binaries: [],
     // Found = already set up by an earlier apply.

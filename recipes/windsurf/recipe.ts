@@ -27,6 +27,10 @@ export const windsurf: Recipe = {
   model: 'none',
   checked: '2026-11-23',
   sources: ['https://docs.windsurf.com/windsurf/models', 'https://docs.windsurf.com/plugins/cascade/models', 'https://docs.windsurf.com/windsurf/cascade/mcp'],
+  slots: [
+    { role: 'main', keys: ['Cascade model'], routable: false, writes: 'none', note: 'no custom endpoint: use Cline, Roo Code or Continue inside Windsurf' },
+    { role: 'autocomplete', keys: ['Windsurf Tab'], routable: false, writes: 'none' },
+  ],
   detect: {
     binaries: ['windsurf'],
     paths: (env) => [

@@ -33,6 +33,12 @@ export const zed: Recipe = {
     'https://zed.dev/docs/ai/use-api-access',
     'https://zed.dev/docs/ai/agent-settings',
   ],
+  slots: [
+    { role: 'main', keys: ['agent.default_model'], routable: true, writes: 'main' },
+    { role: 'small', keys: ['agent.inline_assistant_model', 'agent.commit_message_model', 'agent.thread_summary_model'], routable: true, writes: 'none', note: 'unset, they use agent.default_model' },
+    { role: 'autocomplete', keys: ['features.edit_prediction_provider'], routable: false, writes: 'none', note: "edit predictions go to Zed's, Copilot's or Supermaven's service" },
+  ],
+  telemetry: { hosts: ['zed.dev'], off: 'telemetry.diagnostics: false and telemetry.metrics: false in settings.json' },
   detect: {
     binaries: ['zed', 'zeditor'],
     paths: (env) => [zedConfigDir(env), ...(env.platform === 'darwin' ? ['/Applications/Zed.app', inHome(env, 'Applications', 'Zed.app')] : [])],

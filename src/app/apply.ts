@@ -8,7 +8,7 @@ import type { Environment } from '../core/environment.js';
 import { displayPath } from '../core/environment.js';
 import { UsageError } from '../core/errors.js';
 import { listModels, type Fetch, type ModelList } from '../core/gateway.js';
-import { defaultModel, missingModel } from '../core/model.js';
+import { defaultModel, missingModel, smallModelFor } from '../core/model.js';
 import type { AgentPlan } from '../core/plan.js';
 import { createProfile, modelFor, type Profile } from '../core/profile.js';
 import type { Evidence, Recipe } from '../core/recipe.js';
@@ -24,6 +24,8 @@ export interface ApplyRequest {
   key: string;
   /** `--model ID` (every agent) and `--model AGENT=ID`, as given. */
   models: readonly string[];
+  /** `--small-model ID`: the model of every agent's small slots (else core/model.ts's rule). */
+  smallModel?: string;
   /** The agents named; none: every detected one. */
   agents: readonly string[];
   dryRun: boolean;
@@ -68,7 +70,7 @@ export type ApplyResult =
 
 export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Promise<ApplyResult> {
   const { env } = world;
-  const profile = createProfile({ baseUrl: request.baseUrl, key: request.key, ...splitModels(request.models) });
+  const profile = createProfile({ baseUrl: request.baseUrl, key: request.key, ...splitModels(request.models), ...(request.smallModel ? { smallModel: request.smallModel } : {}) });
   const { recipes, evidence } = await selectAgents(request.agents, env);
   if (recipes.length === 0) return { kind: 'no-agents' };
 
@@ -76,6 +78,7 @@ export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Pro
   // that does not answer is reported (`unreachable`) rather than written for in silence.
   const listing = request.offline ? OFFLINE_LIST : listModels(profile.urls, profile.key, world.fetch);
   const { ready, failures } = await assignModels(recipes, profile, world.fetch, listing);
+  await assignSmallModels(ready, profile, () => listing);
   const list = await listing;
   const unreachable = !list.ok && list.noAnswer ? list.reason : undefined;
   const served = request.relay === 'auto' && !request.offline && !unreachable ? await probeServed(ready, profile, world.fetch) : {};
@@ -172,6 +175,23 @@ export async function assignModels(recipes: readonly Recipe[], profile: Profile,
     });
   }
   return { ready, failures };
+}
+
+/**
+ * Each agent with a small slot gets its small model by core/model.ts's rule: `--small-model`,
+ * else the gateway's smaller model of the main one's family, else the main model. The list is
+ * looked at only when no --small-model was given and an agent's main model is not small itself.
+ */
+export async function assignSmallModels(recipes: readonly Recipe[], profile: Profile, list: () => Promise<ModelList>): Promise<void> {
+  for (const recipe of recipes.filter((r) => r.slots.some((s) => s.writes === 'small'))) {
+    const main = modelFor(profile, recipe.id);
+    let small = smallModelFor(profile.smallModel, main, undefined);
+    if (!profile.smallModel && main && small === main) {
+      const models = await list();
+      small = smallModelFor(undefined, main, models.ok ? models.models : undefined);
+    }
+    if (small && small !== main) (profile.smallModels ??= {})[recipe.id] = small;
+  }
 }
 
 /** Consent-gated edits not granted by --yes, asked one by one when someone can answer (not in a dry run). */

@@ -40,6 +40,9 @@ Options:
                       (default: the SETUP_GATEWAY_KEY environment variable)
   --agent ID          configure this agent (repeatable; default: every detected agent)
   --model ID          the model for every agent, or AGENT=ID for one (repeatable)
+  --small-model ID    the model of the agents' small slots (titles, commit messages,
+                      summaries; default: the gateway's smaller model of the same family
+                      when it lists one, else the main model)
   --dry-run           print the changes as diffs (keys masked) and write nothing
   --yes               consent to removing conflicting settings (e.g. ANTHROPIC_API_KEY)
                       and to starting the local relay when an agent needs it
@@ -70,6 +73,7 @@ const OptionsSchema = z.object({
   'key-stdin': z.boolean().default(false),
   agent: z.array(z.string()).default([]),
   model: z.array(z.string()).default([]),
+  'small-model': z.string().min(1).optional(),
   'dry-run': z.boolean().default(false),
   yes: z.boolean().default(false),
   json: z.boolean().default(false),
@@ -93,6 +97,7 @@ export const applyFlags = {
   'key-stdin': { type: 'boolean' },
   agent: { type: 'string', multiple: true },
   model: { type: 'string', multiple: true },
+  'small-model': { type: 'string' },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -116,6 +121,7 @@ export async function applyCommand(argv: readonly string[], io: CliIO, print: Pr
       dryRun,
       yes: options.yes,
       offline: options.offline,
+      ...(options['small-model'] !== undefined ? { smallModel: options['small-model'] } : {}),
       ...(options['relay-port'] !== undefined ? { relayPort: options['relay-port'] } : {}),
     },
     {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { recipes } from '../../recipes/index.js';
 import { ExitCode } from '../core/errors.js';
 import { createProfile } from '../core/profile.js';
+import { ModelSlotSchema, TelemetrySchema } from '../core/recipe.js';
 import { parseCommand } from './args.js';
 import type { Printer } from '../app/io.js';
 import type { CliIO } from './io.js';
@@ -40,6 +41,9 @@ export async function recipesCommand(argv: readonly string[], io: CliIO, print: 
         holdsSecret: f.holdsSecret,
         purpose: f.purpose,
       })),
+      // Validated here too: what --json promises is the schema's shape.
+      slots: recipe.slots.map((slot) => ModelSlotSchema.parse(slot)),
+      ...(recipe.telemetry ? { telemetry: TelemetrySchema.parse(recipe.telemetry) } : {}),
       notes: plan.notes,
       ...(plan.manual ? { manual: plan.manual } : {}),
     };
@@ -56,6 +60,11 @@ export async function recipesCommand(argv: readonly string[], io: CliIO, print: 
       print.out(print.paint('dim', `    ${f.purpose}`));
     }
     if (r.manual) print.out(`  manual steps: ${r.manual.why}`);
+    for (const slot of r.slots) {
+      const how = !slot.routable ? 'cannot be routed' : slot.writes === 'none' ? 'routable, left as set' : `routed (${slot.writes} model)`;
+      print.out(print.paint('dim', `  ${slot.role} model: ${slot.keys.join(', ')}: ${how}`));
+    }
+    if (r.telemetry) print.out(print.paint('dim', `  telemetry: ${r.telemetry.hosts.join(', ')}; off: ${r.telemetry.off}`));
     print.out();
   }
   return ExitCode.ok;

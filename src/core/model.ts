@@ -30,3 +30,40 @@ export function expectedModel(recipe: Pick<Recipe, 'model'>, held: string | unde
   if (held) return held;
   return recipe.model === 'required' ? defaultModel(offered) : undefined;
 }
+
+/** Words that mark a model id as a provider's smaller, cheaper variant. */
+const SMALL_MARKERS = ['mini', 'nano', 'small', 'haiku', 'flash', 'lite', 'fast'];
+
+function isSmall(id: string): boolean {
+  return id
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .some((part) => SMALL_MARKERS.includes(part));
+}
+
+const family = (id: string): string => id.toLowerCase().split(/[^a-z0-9]+/)[0] ?? '';
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * The one rule for an agent's small slots (Aider's weak model, Claude Code's Haiku model,
+ * opencode's small_model…): the `--small-model` named; else the gateway's smaller model when it
+ * lists one, that is a listed id of the main model's family (its first word: `gpt-5` and
+ * `gpt-5-mini`, `claude-sonnet-4.5` and `claude-haiku-4.5`, `auto` and `auto-fast`) whose name
+ * marks it small (mini, nano, small, haiku, flash, lite, fast), the one closest to the main model
+ * by common prefix, then the shortest, then the first listed; else the main model. A main model
+ * that is itself small is kept. Undefined only without a main model.
+ */
+export function smallModelFor(named: string | undefined, main: string | undefined, offered: readonly string[] | undefined): string | undefined {
+  if (named) return named;
+  if (!main || isSmall(main) || !offered) return main;
+  const candidates = offered.filter((id) => id !== main && isSmall(id) && family(id) === family(main));
+  const best = candidates
+    .map((id, index) => ({ id, index, prefix: commonPrefix(id.toLowerCase(), main.toLowerCase()) }))
+    .sort((a, b) => b.prefix - a.prefix || a.id.length - b.id.length || a.index - b.index)[0];
+  return best?.id ?? main;
+}

@@ -4,13 +4,13 @@ import { TextDecoder } from 'node:util';
 import { applyBlock } from '../formats/block.js';
 import { editorFor } from '../formats/index.js';
 import { applyOpsToValue, deepEqual, findMatch, getAt, isPlainObject } from '../formats/ops.js';
-import { FormatParseError, UnsafeEditError } from '../formats/types.js';
+import { FormatParseError, UnsafeEditError, type StructuredFormat } from '../formats/types.js';
 import { collectSecretAssignments, collectSecretValues } from './secrets.js';
 import type { Environment } from './environment.js';
 import { displayPath } from './environment.js';
 import { FileParseError, SetupError } from './errors.js';
 import type { Profile } from './profile.js';
-import { modelFor } from './profile.js';
+import { modelFor, smallModelOf } from './profile.js';
 import type { Evidence, FileIntent, ListEntry, PlannedOp, Recipe, RecipePlan } from './recipe.js';
 import type { FileState, Snapshot } from './snapshot.js';
 
@@ -83,7 +83,7 @@ export function planFilesToRead(plan: Pick<RecipePlan, 'files'>): string[] {
 
 export function planAgent({ recipe, profile, env, snapshot, evidence, consent, owned = () => [] }: PlanInput): AgentPlan {
   const model = modelFor(profile, recipe.id);
-  const { files, notes, manual } = recipe.plan({ profile, env, evidence, model });
+  const { files, notes, manual } = recipe.plan({ profile, env, evidence, model, smallModel: smallModelOf(profile, recipe.id), read: snapshotReader(snapshot) });
   const plan: AgentPlan = { recipe, model, files: [], changes: [], notes, messages: [], removals: [], consents: [], secrets: new Set(), ...(manual ? { manual } : {}) };
   try {
     for (const intent of files) {
@@ -100,6 +100,19 @@ export function planAgent({ recipe, profile, env, snapshot, evidence, consent, o
     plan.error = describePlanError(error, env);
   }
   return plan;
+}
+
+/** What a plan's `read` sees: the parsed bytes of the snapshot; undefined when absent, not read or not parseable. */
+export function snapshotReader(snapshot: Snapshot): (path: string, format: StructuredFormat) => unknown {
+  return (path, format) => {
+    const state = snapshot.get(path);
+    if (!state?.exists || !state.bytes) return undefined;
+    try {
+      return editorFor(format).parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(state.bytes));
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 function pickFile(intent: FileIntent, snapshot: Snapshot): FileState {
@@ -159,14 +172,23 @@ function editStructured(
   collectSecretValues(before, plan.secrets);
   const { removals, owns } = listEntries(before, intent.ops, owned);
   const ops: PlannedOp[] = [...removals];
+  // Edits that share one question (the parts of one change) are asked about once, and go together.
+  const asked = new Set<string>();
   for (const op of intent.ops) {
+    if (op.consent && asked.has(op.consent)) {
+      if (consent) ops.push(op);
+      continue;
+    }
     if (op.consent && !deepEqual(applyOpsToValue(before, [op]), before)) {
+      asked.add(op.consent);
       plan.consents.push({ question: op.consent, file: state.path, granted: consent });
       if (!consent) {
-        plan.messages.push(`Left ${op.path.join('.')} in ${shown}: ${op.consent.replace(/\s*\S+\?$/, '')} Run again with --yes to remove it.`);
+        const change = op.op === 'delete' ? 'remove it' : 'change it';
+        plan.messages.push(`Left ${op.path.join('.')} in ${shown}: ${op.consent.replace(/\s*[^.?!]*\?$/, '')} Run again with --yes to ${change}.`);
         continue;
       }
-      plan.removals.push({ key: op.path.join('.'), file: state.path });
+      if (op.op === 'delete') plan.removals.push({ key: op.path.join('.'), file: state.path });
+      else plan.messages.push(`Changed ${op.path.join('.')} in ${shown} (pointed at the gateway).`);
     }
     ops.push(op);
   }

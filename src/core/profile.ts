@@ -62,24 +62,38 @@ export const ProfileInputSchema = z.object({
   /** The model for every agent, unless `models` names one for that agent. */
   model: ModelIdSchema.optional(),
   models: z.record(z.string(), ModelIdSchema).default({}),
+  /** `--small-model`: the model for every agent's small slots (titles, commit messages, summaries). */
+  smallModel: ModelIdSchema.optional(),
 });
 export type ProfileInput = z.input<typeof ProfileInputSchema>;
 
 export interface Profile {
   urls: GatewayUrls;
+  /** `--small-model`, as given (see `smallModels`). */
+  smallModel?: string;
   key: string;
   model?: string;
   models: Record<string, string>;
+  /**
+   * The model each agent's small slots get, by agent id, resolved by core/model.ts's
+   * `smallModelFor` when the main model is assigned; an agent absent here uses its main model.
+   */
+  smallModels?: Record<string, string>;
 }
 
 export function createProfile(input: ProfileInput): Profile {
   const parsed = ProfileInputSchema.safeParse(input);
   if (!parsed.success) throw new UsageError('Invalid gateway settings:', formatZodError(parsed.error));
-  const { baseUrl, key, model, models } = parsed.data;
-  return { urls: normalizeBaseUrl(baseUrl), key, ...(model ? { model } : {}), models };
+  const { baseUrl, key, model, models, smallModel } = parsed.data;
+  return { urls: normalizeBaseUrl(baseUrl), key, ...(model ? { model } : {}), models, ...(smallModel ? { smallModel } : {}) };
 }
 
 /** The model chosen for one agent, if any. */
 export function modelFor(profile: Profile, agentId: string): string | undefined {
   return profile.models[agentId] ?? profile.model;
+}
+
+/** The model for one agent's small slots: resolved for it, else the main model. */
+export function smallModelOf(profile: Profile, agentId: string): string | undefined {
+  return profile.smallModels?.[agentId] ?? profile.smallModel ?? modelFor(profile, agentId);
 }

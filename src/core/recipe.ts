@@ -1,11 +1,52 @@
 // What a recipe is: data about one agent (where it lives, how to find it, what it reads) plus a
 // pure `plan` that turns (profile, environment) into file intents. No recipe performs I/O.
+import { z } from 'zod';
 import type { Environment } from './environment.js';
 import type { Profile } from './profile.js';
 import type { EditOp, KeyPath, ManagedBlock, StructuredFormat } from '../formats/types.js';
 
 /** The wire protocol an agent speaks to its endpoint. */
 export type Protocol = 'anthropic-messages' | 'openai-chat' | 'openai-responses' | 'gemini';
+
+/**
+ * What a model setting of an agent is for. `main` is the model the user talks to; the others are
+ * the agent's secondary models: a cheaper one for background work (`small`: titles, commit
+ * messages, summaries), `editor` (Aider's architect mode), `subagent`, `fallback`, `planner`,
+ * `lead`/`worker` (Goose's lead/worker mode), and the editor-extension roles.
+ */
+export const SlotRoleSchema = z.enum(['main', 'small', 'editor', 'subagent', 'fallback', 'planner', 'lead', 'worker', 'autocomplete', 'embed', 'rerank']);
+export type SlotRole = z.infer<typeof SlotRoleSchema>;
+
+/**
+ * One model setting of an agent, as data: `recipes --json` lists them, the README's "What goes
+ * through the gateway" is written from them, and a test checks every recipe against this schema.
+ */
+export const ModelSlotSchema = z
+  .object({
+    role: SlotRoleSchema,
+    /** The agent's own names for the setting, exactly as the user writes them (`weak-model`, `env.ANTHROPIC_DEFAULT_HAIKU_MODEL`). */
+    keys: z.array(z.string().min(1)).min(1),
+    /** Whether the agent can send this slot's requests to a custom endpoint such as the gateway. */
+    routable: z.boolean(),
+    /** What setup-gateway writes there: the main model, the small one, or nothing (left as it is, or not routable). */
+    writes: z.enum(['main', 'small', 'none']),
+    /** Why, when it is not obvious (a slot left alone, one that cannot be routed). */
+    note: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => s.routable || s.writes === 'none', { message: 'a slot that cannot be routed cannot be written' });
+export type ModelSlot = z.infer<typeof ModelSlotSchema>;
+
+/** Where an agent sends data that is not a model request (usage metrics, error reports, updates), and how to turn it off. */
+export const TelemetrySchema = z
+  .object({
+    /** Hosts contacted with the defaults, seen by the e2e suite's recording proxy where the agent runs here. */
+    hosts: z.array(z.string().min(1)).min(1),
+    /** The agent's own switch that stops it, exactly as set. */
+    off: z.string().min(1),
+  })
+  .strict();
+export type Telemetry = z.infer<typeof TelemetrySchema>;
 
 /**
  * One entry of a list the user also edits (one model among theirs): the object in the array at
@@ -18,9 +59,11 @@ export type ListEntry = { list: KeyPath; match: { key: string; value: string } }
  * so it is asked about before it is applied. `adds`: it adds (or refreshes) that list entry; an
  * entry it created is ours (the journal remembers it), and a later apply that names another
  * entry takes ours out again, so switching gateways and back leaves the same bytes, while an
- * entry the user had before stays.
+ * entry the user had before stays. `slot`: the edit routes one of the agent's model slots;
+ * `elsewhere` says where that slot sends its requests now, when not to the gateway (read from
+ * the file), which doctor reports as a leak.
  */
-export type PlannedOp = EditOp & { consent?: string; adds?: ListEntry };
+export type PlannedOp = EditOp & { consent?: string; adds?: ListEntry; slot?: SlotRole; elsewhere?: string };
 
 export type FileIntent =
   | {
@@ -63,6 +106,17 @@ export interface RecipeContext {
   profile: Profile;
   /** The model chosen for this agent, already resolved. */
   model: string | undefined;
+  /**
+   * The model for the agent's `small` slots, already resolved by core/model.ts's rule (the
+   * `--small-model`, else the gateway's smaller model, else `model`). Absent: use `model`.
+   */
+  smallModel?: string | undefined;
+  /**
+   * The parsed content of a file the plan names, as it is now; undefined when it is absent,
+   * does not parse, or was not read (the first planning pass, `recipes`, doctor's sentinel
+   * plan). Lets a plan route the slots the user added (a provider, a per-agent model) by name.
+   */
+  read?: (path: string, format: StructuredFormat) => unknown;
   env: Environment;
   /** What detection found (e.g. which editors have the extension); empty when not detected. */
   evidence: readonly Evidence[];
@@ -122,6 +176,10 @@ export interface Recipe {
   readKey?(stored: string): string | undefined;
   /** What `doctor` should know beyond the files `plan` writes (overrides, traps); optional. */
   checks?: RecipeChecks;
+  /** Every model setting the agent has, and which of them can go through the gateway. */
+  slots: readonly ModelSlot[];
+  /** What the agent sends elsewhere besides model requests, and the switch that stops it. */
+  telemetry?: Telemetry;
 }
 
 /** A gateway setting an agent reads: the URL, the key or the model. */

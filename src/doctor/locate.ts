@@ -16,6 +16,8 @@ import type { FileView, Location, SlotValue } from './types.js';
 const ROOT = 'https://sentinel.setup-gateway.invalid/sg-root-7c1';
 const KEY = 'sg-sentinel-key-7c1e5b';
 const MODEL = 'sg-sentinel-model-7c1';
+/** The small model (core/model.ts's rule), distinct so a small slot holding its own model is not drift. */
+const SMALL = 'sg-sentinel-small-7c1';
 
 export function sentinelProfile(): Profile {
   return { urls: { anthropic: ROOT, openai: `${ROOT}/v1`, isLoopback: false }, key: KEY, model: MODEL, models: {} };
@@ -23,12 +25,12 @@ export function sentinelProfile(): Profile {
 
 /** The recipe's plan for sentinel values: every file it writes and what goes where. */
 export function sentinelPlan(recipe: Recipe, env: Environment, evidence: readonly Evidence[]): RecipePlan {
-  return recipe.plan({ profile: sentinelProfile(), model: MODEL, env, evidence });
+  return recipe.plan({ profile: sentinelProfile(), model: MODEL, smallModel: SMALL, env, evidence });
 }
 
 /** `openai/sg-sentinel-model` → `openai/{model}`; undefined when the value carries no sentinel. */
 export function templateOf(value: string): string | undefined {
-  const t = value.split(`${ROOT}/v1`).join('{openai}').split(ROOT).join('{anthropic}').split(KEY).join('{key}').split(MODEL).join('{model}');
+  const t = value.split(`${ROOT}/v1`).join('{openai}').split(ROOT).join('{anthropic}').split(KEY).join('{key}').split(MODEL).join('{model}').split(SMALL).join('{model}');
   return t === value ? undefined : t;
 }
 
@@ -117,7 +119,7 @@ export function locate(files: readonly FileView[]): Location[] {
       for (const v of intent.block?.vars ?? []) {
         const template = templateOf(v.value);
         if (!template) continue;
-        for (const slot of slotsOf(template)) out.push({ slot, template, file, at: { kind: 'var', name: v.name }, label: v.name });
+        for (const slot of slotsOf(template)) out.push({ slot, template, file, at: { kind: 'var', name: v.name }, label: v.name, ...smallOf(v.value) });
       }
       continue;
     }
@@ -125,14 +127,14 @@ export function locate(files: readonly FileView[]): Location[] {
       if (op.op === 'set' || op.op === 'setDefault') {
         for (const leaf of leaves(op.value, [])) {
           const path = [...op.path, ...leaf.path];
-          for (const slot of slotsOf(leaf.template)) out.push({ slot, template: leaf.template, file, at: { kind: 'path', path }, label: formatPath(path) });
+          for (const slot of slotsOf(leaf.template)) out.push({ slot, template: leaf.template, file, at: { kind: 'path', path }, label: formatPath(path), ...smallOf(leaf.value) });
         }
       } else if (op.op === 'upsert') {
         for (const leaf of leaves(op.value, [])) {
           const list = op.path.length ? formatPath(op.path) : '';
           const label = `${list}[${op.match.key}=${op.match.value}]${leaf.path.length ? `${typeof leaf.path[0] === 'number' ? '' : '.'}${formatPath(leaf.path)}` : ''}`;
           for (const slot of slotsOf(leaf.template)) {
-            out.push({ slot, template: leaf.template, file, at: { kind: 'entry', path: op.path, match: op.match, rel: leaf.path }, label });
+            out.push({ slot, template: leaf.template, file, at: { kind: 'entry', path: op.path, match: op.match, rel: leaf.path }, label, ...smallOf(leaf.value) });
           }
         }
       }
@@ -141,10 +143,15 @@ export function locate(files: readonly FileView[]): Location[] {
   return out;
 }
 
-function leaves(value: unknown, path: KeyPath): Array<{ path: KeyPath; template: string }> {
+/** Marks a location planned with the small model's sentinel. */
+function smallOf(value: string): { small?: true } {
+  return value.includes(SMALL) ? { small: true } : {};
+}
+
+function leaves(value: unknown, path: KeyPath): Array<{ path: KeyPath; template: string; value: string }> {
   if (typeof value === 'string') {
     const template = templateOf(value);
-    return template ? [{ path, template }] : [];
+    return template ? [{ path, template, value }] : [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
   if (isPlainObject(value)) return Object.keys(value).flatMap((k) => leaves(value[k], [...path, k]));

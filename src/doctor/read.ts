@@ -32,15 +32,18 @@ export async function readAgents(toRead: readonly AgentToRead[], where: Pick<Doc
     // An agent that decodes its key setting (Pi's `$$`): doctor compares what it sends.
     const slots = readSlots(locate(files)).map((s) => (s.slot === 'key' && typeof s.value === 'string' && a.recipe.readKey ? { ...s, value: a.recipe.readKey(s.value) ?? s.value } : s));
     const keySlot = slots.find((s) => s.slot === 'key' && typeof s.value === 'string' && s.value !== '');
-    const modelSlot = slots.find((s) => s.slot === 'model' && typeof s.value === 'string' && s.value !== '');
+    const modelSlot = slots.find((s) => s.slot === 'model' && !s.small && typeof s.value === 'string' && s.value !== '');
+    const smallSlot = slots.find((s) => s.slot === 'model' && s.small && typeof s.value === 'string' && s.value !== '');
     const key = keySlot ? (extract(keySlot.template, '{key}', keySlot.value as string) ?? (keySlot.value as string)) : undefined;
     const model = modelSlot ? (extract(modelSlot.template, '{model}', modelSlot.value as string) ?? (modelSlot.value as string)) : undefined;
+    // Only a small model in the gateway's form is kept by a re-plan; one elsewhere is what doctor reports.
+    const smallModel = smallSlot ? extract(smallSlot.template, '{model}', smallSlot.value as string) : undefined;
     const extra = new Map<string, ExtraFile>();
     for (const path of [...moduleFiles, ...overrides]) {
       const state = snapshot.get(path);
       if (state) extra.set(path, readOverrideFile(path, state, a.recipe, files));
     }
-    return { ...a, files, slots, ...(model !== undefined ? { model } : {}), ...(key !== undefined ? { key } : {}), extra };
+    return { ...a, files, slots, ...(model !== undefined ? { model } : {}), ...(smallModel !== undefined ? { smallModel } : {}), ...(key !== undefined ? { key } : {}), extra };
   });
   return { agents, snapshot, unreadable };
 }

@@ -111,6 +111,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     for (const a of agents) {
       const model = expectedModel(a.recipe, a.model, ctx.net?.modelIds);
       if (model) profile.models[a.recipe.id] = model;
+      if (a.smallModel && a.smallModel !== model) (profile.smallModels ??= {})[a.recipe.id] = a.smallModel;
     }
     ctx.profile = profile;
     for (const a of agents) {

@@ -54,6 +54,8 @@ export interface Location {
     | { kind: 'var'; name: string };
   /** `env.ANTHROPIC_BASE_URL`, `model_providers.setup-gateway.base_url`, `OPENAI_API_KEY`… */
   label: string;
+  /** A small slot (the recipe writes the small model there, not the main one). */
+  small?: true;
 }
 
 export interface SlotValue extends Location {
@@ -85,6 +87,8 @@ export interface AgentState {
   slots: SlotValue[];
   /** The model this agent is set to now (read back through its template), if any. */
   model?: string;
+  /** The model its small slots hold now, if any. */
+  smallModel?: string;
   /** The key this agent holds now, if any. */
   key?: string;
   /** Extra files the recipe's checks or an agent module asked for, by path. */

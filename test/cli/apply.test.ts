@@ -60,6 +60,9 @@ describe('apply', () => {
       'openai-api-base': 'https://gw.example.com/v1',
       'openai-api-key': KEY,
       model: 'openai/gw-model',
+      // Commit messages, summaries and architect mode's edits go through the gateway too.
+      'weak-model': 'openai/gw-model',
+      'editor-model': 'openai/gw-model',
     });
 
     for (const f of ['.claude/settings.json', '.codex/config.toml', '.aider.conf.yml']) {

@@ -31,7 +31,8 @@ const TARGETS: Record<string, Target> = {
   toml: {
     agent: 'codex',
     file: '.codex/config.toml',
-    owned: (line) => /^\s*(model|model_provider)\s*=|^\s*\[model_providers\.setup-gateway\]/.test(line),
+    // With --yes another provider that leaves this machine is pointed at the gateway: its URL and key lines are ours then.
+    owned: (line) => /^\s*(model|model_provider|base_url|experimental_bearer_token|env_key)\s*=|^\s*\[model_providers\.setup-gateway\]/.test(line),
     refused: {
       'invalid.toml': /config\.toml:\d+:\d+: /,
       // Rewriting the user's inline table or dotted keys would reformat what they wrote.
@@ -42,7 +43,7 @@ const TARGETS: Record<string, Target> = {
   yaml: {
     agent: 'aider',
     file: '.aider.conf.yml',
-    owned: (line) => /^(openai-api-base|openai-api-key|model):/.test(line),
+    owned: (line) => /^(openai-api-base|openai-api-key|model|weak-model|editor-model):/.test(line),
     refused: { 'invalid.yaml': /\.aider\.conf\.yml:\d+:\d+: / },
   },
 };

@@ -134,6 +134,24 @@ describe('detect and recipes', () => {
     ]);
   });
 
+  it('recipes --json lists each agent\'s model slots, whether each can be routed, and its telemetry switch', async () => {
+    const run = await runCli(['recipes', '--json'], { env: t.env });
+    type Listed = { id: string; slots: Array<{ role: string; keys: string[]; routable: boolean; writes: string }>; telemetry?: { hosts: string[]; off: string } };
+    const recipes = JSON.parse(run.stdout).recipes as Listed[];
+    const aider = recipes.find((r) => r.id === 'aider');
+    expect(aider?.slots.map((s) => [s.role, s.keys.join(','), s.routable, s.writes])).toEqual([
+      ['main', 'model', true, 'main'],
+      ['small', 'weak-model', true, 'small'],
+      ['editor', 'editor-model', true, 'main'],
+    ]);
+    const claude = recipes.find((r) => r.id === 'claude-code');
+    expect(claude?.slots.find((s) => s.role === 'small')?.keys).toEqual(['env.ANTHROPIC_DEFAULT_HAIKU_MODEL', 'env.ANTHROPIC_SMALL_FAST_MODEL']);
+    expect(claude?.telemetry?.off).toContain('CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1');
+    expect(recipes.find((r) => r.id === 'copilot')?.slots.find((s) => s.role === 'autocomplete')).toMatchObject({ routable: false, writes: 'none' });
+    const text = await runCli(['recipes'], { env: t.env });
+    expect(text.stdout).toMatch(/autocomplete model: inline suggestions: cannot be routed/);
+  });
+
   it('--help and --version', async () => {
     const help = await runCli(['--help'], { env: t.env });
     expect(help.code).toBe(0);

@@ -150,6 +150,7 @@ describe('planning the intents (onlyIfExists, preferExisting)', () => {
     protocol: 'openai-chat',
     model: 'optional',
     sources: [],
+    slots: [],
     checked: '2026-11-23',
     detect: { binaries: [], paths: () => [] },
     plan: () => ({ files: intents, notes: [] }),

@@ -41,6 +41,7 @@ const toy: Recipe = {
   model: 'required',
   checked: '2026-11-23',
   sources: [],
+  slots: [{ role: 'main', keys: ['entries[].model'], routable: true, writes: 'main' }],
   detect: { binaries: [], paths: (env) => [inHome(env, '.toy')] },
   plan: ({ profile, model, env }) => ({
     files: [

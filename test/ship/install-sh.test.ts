@@ -261,7 +261,7 @@ describe('install.sh end to end: the packed tarball, the mock gateway, a temp HO
     expect(r.stdout).toContain('aider');
 
     const conf = join(home, '.aider.conf.yml');
-    expect(readFileSync(conf, 'utf8')).toBe(`openai-api-base: ${mock.url}/v1\nopenai-api-key: ${JSON.stringify(KEY)}\nmodel: openai/m\n`);
+    expect(readFileSync(conf, 'utf8')).toBe(`openai-api-base: ${mock.url}/v1\nopenai-api-key: ${JSON.stringify(KEY)}\nmodel: openai/m\nweak-model: openai/m\neditor-model: openai/m\n`);
     expect(statSync(conf).mode & 0o777).toBe(0o600);
 
     // The key: in no output, in no file but the agent's config, in no long-lived command line.

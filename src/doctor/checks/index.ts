@@ -8,6 +8,7 @@ import { fileModes, parse } from './files.js';
 import { envOverrides, projectOverrides } from './overrides.js';
 import { configured, detected } from './presence.js';
 import { cloudLoopback, keys, models, urls } from './routing.js';
+import { modelSlots } from './slots.js';
 
 export const GENERIC_CHECKS: ReadonlyArray<[string, AgentCheck]> = [
   ['detected', detected],
@@ -16,6 +17,7 @@ export const GENERIC_CHECKS: ReadonlyArray<[string, AgentCheck]> = [
   ['urls', urls],
   ['keys', keys],
   ['models', models],
+  ['model slots', modelSlots],
   ['file modes', fileModes],
   ['drift', drift],
   ['conflicts', consents],

@@ -1,0 +1,89 @@
+// MODEL_SLOT_ELSEWHERE and PROFILE_ELSEWHERE: a secondary model slot (Aider's weak model,
+// opencode's small_model, an opencode agent or a Codex provider on another host) that sends
+// requests around the gateway, with its file and line, and a fix that runs as printed.
+import { describe, expect, it } from 'vitest';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { fixture } from '../support/recipe-helpers.js';
+import { runCli } from '../support/run-cli.js';
+import { doctorJson, find, GW, KEY, MODEL, useDoctorHome } from './helpers.js';
+
+const { file, read, write, world, applied } = useDoctorHome();
+
+/**
+ * Runs a printed `setup-gateway …` command as it is (no quoting in these), in the same home; it
+ * must write its fix (its exit code is doctor's verdict on the files before the fix).
+ */
+async function runPrinted(command: string, agent: string) {
+  const [tool, ...args] = command.split(' ');
+  expect(tool).toBe('setup-gateway');
+  const run = await runCli(args, world());
+  expect(run.stdout, run.stdout + run.stderr).toContain(`fixed ${agent}:`);
+  return run;
+}
+
+describe('doctor: model slots elsewhere', () => {
+  it('Aider: a weak-model left on OpenRouter next to the gateway is MODEL_SLOT_ELSEWHERE; its fix routes it', async () => {
+    // The real-world file after an older apply: the gateway settings added, the weak model left.
+    const real = (await fixture('aider', 'aider.conf.yml')).replace('model: openrouter/anthropic/claude-sonnet-4.5', `model: openai/${MODEL}`);
+    await write('.aider.conf.yml', `${real}openai-api-base: ${GW}/v1\nopenai-api-key: ${JSON.stringify(KEY)}\n`);
+
+    const run = await doctorJson(['--agent', 'aider'], world());
+    const f = find(run.doc.findings, 'MODEL_SLOT_ELSEWHERE', 'aider');
+    expect(f).toMatchObject({ level: 'error', file: file('.aider.conf.yml'), line: 10 });
+    expect(f.message).toContain('weak-model');
+    expect(f.message).toContain('openrouter');
+    expect(f.fix).toBe('setup-gateway doctor --fix --agent aider --yes');
+    expect(run.code).toBe(1);
+
+    await runPrinted(f.fix, 'aider');
+    const conf = parseYaml(await read('.aider.conf.yml')) as Record<string, unknown>;
+    expect(conf['weak-model']).toBe(`openai/${MODEL}`);
+    expect(JSON.stringify(conf)).not.toContain('openrouter/');
+    const after = await doctorJson(['--agent', 'aider'], world());
+    expect(after.doc.findings.map((x) => x.code)).not.toContain('MODEL_SLOT_ELSEWHERE');
+  });
+
+  it('opencode: small_model on another provider is MODEL_SLOT_ELSEWHERE; an agent kept on another provider is PROFILE_ELSEWHERE, a warning', async () => {
+    await applied(['--agent', 'opencode']);
+    const path = '.config/opencode/opencode.json';
+    const conf = JSON.parse(await read(path)) as Record<string, unknown>;
+    await write(path, `${JSON.stringify({ ...conf, small_model: 'openrouter/google/gemini-2.5-flash', agent: { plan: { model: 'anthropic/claude-opus-4' } } }, null, 2)}\n`);
+
+    const run = await doctorJson(['--agent', 'opencode'], world());
+    expect(find(run.doc.findings, 'MODEL_SLOT_ELSEWHERE', 'opencode')).toMatchObject({ level: 'error', file: file(path), message: expect.stringContaining('small_model') });
+    const kept = find(run.doc.findings, 'PROFILE_ELSEWHERE', 'opencode');
+    expect(kept).toMatchObject({ level: 'warn', message: expect.stringContaining('agent.plan.model') });
+    expect(kept.message).toContain('anthropic');
+
+    await runPrinted(kept.fix, 'opencode');
+    const now = JSON.parse(await read(path)) as { small_model: string; agent: { plan: { model: string } } };
+    expect(now.small_model).toBe(`setup-gateway/${MODEL}`);
+    expect(now.agent.plan.model).toBe(`setup-gateway/${MODEL}`);
+  });
+
+  it('Codex: another provider on a remote host, kept without --yes, is PROFILE_ELSEWHERE; a local one is not; the fix points it at the gateway', async () => {
+    await applied(['--agent', 'codex']);
+    const path = '.codex/config.toml';
+    await write(
+      path,
+      `${await read(path)}\n# for \`codex --profile fast\` (fast.config.toml: model_provider = "openrouter")\n[model_providers.openrouter]\nname = "OpenRouter"\nbase_url = "https://openrouter.ai/api/v1"\nenv_key = "OPENROUTER_API_KEY"\n\n[model_providers.ollama-local]\nbase_url = "http://localhost:11434/v1"\n`,
+    );
+    // apply without --yes asks (nobody can answer here) and keeps it.
+    const reapplied = await runCli(['apply', '--base-url', GW, '--key', KEY, '--agent', 'codex', '--model', MODEL], world());
+    expect(reapplied.stdout).toContain('Left model_providers.openrouter.base_url');
+    expect(await read(path)).toContain('base_url = "https://openrouter.ai/api/v1"');
+
+    const run = await doctorJson(['--agent', 'codex'], world());
+    const f = find(run.doc.findings, 'PROFILE_ELSEWHERE', 'codex');
+    expect(f).toMatchObject({ level: 'warn', file: file(path), message: expect.stringContaining('openrouter (https://openrouter.ai/api/v1)') });
+    expect(run.doc.findings.filter((x) => x.code === 'PROFILE_ELSEWHERE')).toHaveLength(1);
+    const text = await read(path);
+    expect(f.line).toBe(text.split('\n').findIndex((l) => l.startsWith('base_url = "https://openrouter.ai')) + 1);
+
+    await runPrinted(f.fix, 'codex');
+    const providers = (parseToml(await read(path)) as { model_providers: Record<string, Record<string, unknown>> }).model_providers;
+    expect(providers.openrouter).toEqual({ name: 'OpenRouter', base_url: `${GW}/v1`, experimental_bearer_token: KEY });
+    expect(providers['ollama-local']).toEqual({ base_url: 'http://localhost:11434/v1' });
+  });
+});
