@@ -9,6 +9,10 @@
 //   `openai-api-base` into OPENAI_API_BASE (and the key into OPENAI_API_KEY), so the shell's
 //   own OPENAI_* lose to the file. `.env` files load from home, git root, cwd, later winning
 //   (https://aider.chat/docs/config/dotenv.html), before the options are parsed.
+// - Model slots (aider.chat/docs/config/aider_conf.html and /docs/config/options.html, checked
+//   2026-12-04): `weak-model` writes commit messages and chat summaries, `editor-model` edits in
+//   architect mode; each is a LiteLLM id, so `openrouter/…` goes to OpenRouter whatever
+//   openai-api-base says. Analytics are opt-in (`analytics-disable`); `check-update` asks pypi.org.
 import { inHome } from '../../src/core/environment.js';
 import type { PlannedOp, SlotRole } from '../../src/core/recipe.js';
 import { providerOf, stringAt } from '../../src/core/slots.js';

@@ -19,6 +19,14 @@
 //   (anthropics/claude-code#29816); `~/.claude.json` keeps `oauthAccount` (emailAddress,
 //   accountUuid) after a claude.ai login (Dicklesworthstone/coding_agent_account_manager#85), the
 //   one file-based hint of a Keychain login.
+// - Model slots, read from the pinned 2.1.330 binary (2026-12-04): the small/fast model of its
+//   background calls is ANTHROPIC_SMALL_FAST_MODEL when set (deprecated, still read first), else
+//   ANTHROPIC_DEFAULT_HAIKU_MODEL; CLAUDE_CODE_SUBAGENT_MODEL forces the subagents' model;
+//   CLAUDE_CODE_USE_BEDROCK/_VERTEX/_FOUNDRY send every request to that cloud
+//   (code.claude.com/docs/en/model-config, checked 2026-12-04).
+// - Telemetry, seen by the e2e suite's recording proxy (2026-12-04): `claude -p` connects to
+//   api.anthropic.com (no model request) unless CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1;
+//   DISABLE_TELEMETRY=1 alone leaves one connection.
 import { dirFromEnv, inHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { PlannedOp } from '../../src/core/recipe.js';
 import { stringAt } from '../../src/core/slots.js';

@@ -18,6 +18,12 @@
 // fails wherever Codex is not started from an interactive shell (the IDE extension and the
 // desktop app launched from a dock, cron, CI), and an unset `env_key` variable is a hard error.
 // The token in a private file works for every surface; the end-to-end test proves Codex sends it.
+// - Model slots (0.169.0 binary and config-reference, checked 2026-12-04): `model` with
+//   `model_provider`; `review_model` goes to the same provider; a profile is `<name>.config.toml`
+//   layered on config.toml (--profile) and may select another `[model_providers.<id>]`.
+// - Telemetry, seen by the e2e suite's recording proxy (2026-12-04): ab.chatgpt.com (OTLP metrics;
+//   `[analytics] enabled = false`, openai/codex#8350) and chatgpt.com, github.com, api.github.com
+//   (the curated plugin sync; `[features] plugins = false`, openai/codex#39682, #29005).
 import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';
 import type { PlannedOp } from '../../src/core/recipe.js';
 import { entriesAt, leavesMachine, stringAt } from '../../src/core/slots.js';

@@ -20,6 +20,12 @@
 // alternatives need something a headless run or a desktop launch may not have: `{env:VAR}`
 // substitution needs the variable in every environment opencode starts from, and auth.json
 // (`opencode auth login`) is a second file in the data folder for one value.
+// - Model slots (the pinned 1.18.33 binary, checked 2026-12-04): `small_model` is what
+//   Provider.getSmallModel returns for session titles and summaries (unset: a small model of the
+//   main provider); `agent.<name>.model` overrides the model per agent. Seen by the e2e suite:
+//   `opencode run` sends the title request with small_model.
+// - Other hosts (recording proxy, 2026-12-04): models.opencode.ai (OPENCODE_DISABLE_MODELS_FETCH=1),
+//   registry.npmjs.org (provider packages and plugins on first use).
 import { configHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
 import { entriesAt, providerOf, stringAt } from '../../src/core/slots.js';
@@ -58,7 +64,7 @@ export const opencode: Recipe = {
   ],
   telemetry: {
     hosts: ['models.opencode.ai', 'registry.npmjs.org'],
-    off: 'OPENCODE_DISABLE_MODELS_FETCH=1 (the model catalogue) and OPENCODE_DISABLE_DEFAULT_PLUGINS=1 (plugin installs) in the environment',
+    off: 'OPENCODE_DISABLE_MODELS_FETCH=1 in the environment (the model catalogue); provider packages and plugins come from registry.npmjs.org on first use (OPENCODE_DISABLE_DEFAULT_PLUGINS=1 skips the default plugins)',
   },
   detect: {
     binaries: ['opencode'],

@@ -25,6 +25,7 @@ const KEYS = { GW_A_KEY: `sk-a-"q'#$\\x-1111`, GW_B_KEY: 'sk-b-other-2222' };
  * Every other fixture goes where the recipe's plan names a file of the same name.
  */
 const STANDS_FOR: Record<string, string> = {
+  'aider/aider.conf.yml': '.aider.conf.yml',
   'goose/legacy-config.yaml': 'config.yaml',
   'openclaw/unquoted-keys.json': 'openclaw.json',
   'shell-env/bashrc-no-final-newline': '.bashrc',

@@ -49,8 +49,8 @@ export interface E2e {
   world(prefix: string): Promise<TempWorld>;
   /** Copies recipes/<recipe>/fixtures/<name> to `rel` under the world's HOME. */
   putFixture(w: TempWorld, recipe: string, name: string, rel: string): Promise<void>;
-  /** `setup-gateway apply` for `agent` with the key and model, PATH holding only the agents and node; must exit 0. */
-  apply(w: TempWorld, agent: string): Promise<ProcessRun>;
+  /** `setup-gateway apply` for `agent` with the key and model (and `extra` arguments), PATH holding only the agents and node; must exit 0. */
+  apply(w: TempWorld, agent: string, extra?: readonly string[]): Promise<ProcessRun>;
   /**
    * `apply --yes --relay-port PORT` for `agents` against `gateway` (default: the mock), on a free
    * port: must exit 0, route through the relay it starts on PORT, and print no key. The relay is
@@ -123,8 +123,8 @@ export function useE2e(opts: E2eOptions): E2e {
       await copyFile(join(repoRoot, 'recipes', recipe, 'fixtures', name), file);
     },
 
-    apply(w, agent) {
-      return apply(w, started().url, [agent], []);
+    apply(w, agent, extra = []) {
+      return apply(w, started().url, [agent], extra);
     },
 
     async applyThroughRelay(w, agents, gateway = started().url) {
