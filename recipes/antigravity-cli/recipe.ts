@@ -34,6 +34,9 @@ export const antigravityCli: Recipe = {
     'https://github.com/stacklok/toolhive/issues/6143',
     'https://github.com/router-for-me/EasyCLIProxyAPI/issues/150',
   ],
+  slots: [
+    { role: 'main', keys: ['(Google sign-in)'], routable: false, writes: 'none', note: "no custom endpoint or key: every model request goes to Google's Antigravity service" },
+  ],
   detect: {
     binaries: ['agy'],
     paths: (env) => [inHome(env, '.gemini', 'antigravity-cli')],
