@@ -150,6 +150,8 @@ export interface ReviewSection {
   manual?: { why: string; steps: string[] };
   /** Why the agent goes through the local relay, when it does. */
   relay?: string;
+  /** The agent's model slots it cannot send to a custom endpoint (`autocomplete (Cursor Tab)`), when it has any. */
+  unroutable?: string;
 }
 
 /**
@@ -170,6 +172,7 @@ export function reviewSections(review: Review, env: Environment): ReviewSection[
     const report = reportFor(plan, env, true);
     const status = report.status === 'failed' ? 'failed' : report.status === 'updated' ? 'changes' : report.status === 'manual' ? 'manual' : 'unchanged';
     const route = review.relay.routes.find((r) => r.agent === plan.recipe.id);
+    const unroutable = unroutableSlots(plan.recipe);
     return {
       ...(route && status !== 'failed' ? { relay: route.reason } : {}),
       agent: plan.recipe.id,
@@ -180,8 +183,15 @@ export function reviewSections(review: Review, env: Environment): ReviewSection[
       files: report.files.map((f) => displayPath(env, f)),
       messages: report.messages.map(mask),
       ...(report.manual ? { manual: { why: mask(report.manual.why), steps: report.manual.steps.map(mask) } } : {}),
+      ...(unroutable ? { unroutable } : {}),
     };
   });
+}
+
+/** `autocomplete (Cursor Tab)`: the slots a recipe lists as not routable, by role and setting; undefined when none. */
+export function unroutableSlots(recipe: Pick<Recipe, 'slots'>): string | undefined {
+  const slots = recipe.slots.filter((s) => !s.routable);
+  return slots.length ? slots.map((s) => `${s.role} (${s.keys.map((k) => k.replace(/^\((.*)\)$/, '$1')).join(', ')})`).join('; ') : undefined;
 }
 
 /** Whether applying would write anything at all. */

@@ -42,6 +42,8 @@ export function reviewLines(review: Review, env: Environment): Line[] {
     files += s.status === 'changes' ? s.files.length : 0;
     if (s.relay) lines.push({ text: `  via the local relay ${review.relay.url}: ${s.relay}`, tone: 'warn' });
     for (const m of s.messages) lines.push({ text: `  ${m}`, tone: s.status === 'failed' ? 'error' : 'warn' });
+    // What the agent sends elsewhere whatever is written (its recipe's slots that cannot be routed).
+    if (s.unroutable && s.status !== 'failed') lines.push({ text: `  Cannot go through the gateway: ${s.unroutable}`, tone: 'dim' });
     for (const d of s.diff.trimEnd().split('\n').filter(Boolean)) lines.push({ text: `  ${d}`, ...toneOf(diffTone(d)) });
     if (s.manual) {
       lines.push({ text: `  ! ${s.manual.why}`, tone: 'warn' });

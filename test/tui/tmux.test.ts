@@ -238,6 +238,8 @@ describe('the TUI in a real terminal (tmux, 80×24)', () => {
     }
     expect(review.join('\n')).toContain('Cursor · ');
     expect(review.join('\n')).toContain('WARNING');
+    // Cursor Tab cannot be routed: the review says so (the summary does not repeat it).
+    expect(review.join('\n')).toContain('Cannot go through the gateway: autocomplete (Cursor Tab)');
     pane.keys('Enter');
     screen = await pane.until('EXIT:');
     expect(screen).toContain('EXIT:0');
@@ -262,6 +264,7 @@ describe('the TUI in a real terminal (tmux, 80×24)', () => {
     expect(last.at(-3)).toMatch(/^Undo with: setup-gateway undo --id \S+$/);
     expect(summary).toContain('Cursor, by hand:');
     expect(summary).not.toContain('Gateway http'); // the review's first line, not repeated
+    expect(summary).not.toContain('Cannot go through the gateway');
     expect(summary.split('\n').length).toBeLessThanOrEqual(40);
     if (process.env.SG_PRINT_SCREENS) console.log(`${review.map((r, i) => `--- review ${i + 1}\n${r}`).join('\n')}\n--- summary (final screen)\n${screen}\n--- summary (all)\n${summary}`);
   });
