@@ -17,6 +17,8 @@
 //   `~/.gemini/antigravity-cli/mcp_config.json`, github/github-mcp-server#2529).
 // So: status `manual`, saying why, and pointing at Gemini CLI, which still takes a key and a base
 // URL (recipe `gemini-cli`, through the relay's Gemini face when the gateway has none).
+// - Model slots (the sources above, checked 2026-12-04): one, behind the Google sign-in; no
+//   setting sends it elsewhere.
 import { inHome } from '../../src/core/environment.js';
 import type { Recipe } from '../../src/core/recipe.js';
 

@@ -20,6 +20,11 @@
 // - Version cutoff: 3.55.0 shipped on 2026-01-30 and 3.59.0 by 2026-02-13 (cline/cline #8973,
 //   #9296), so #9227 landed in 3.56–3.59 but in which one is not recorded; builds older than
 //   3.60.0 are treated as keeping their settings in VS Code's own storage, which no file can reach.
+// - Model slots (docs.cline.bot/features/plan-and-act and src/shared/storage/state-keys.ts above,
+//   checked 2026-12-04): Plan mode and Act mode each keep their own model
+//   (planModeOpenAiModelId, actModeOpenAiModelId); both are written. Telemetry: anonymous usage
+//   events, off with the "Cline Telemetry" switch (docs.cline.bot/more-info/telemetry, checked
+//   2026-12-04); the PostHog host is not seen here (the extension does not run in the tests).
 import { EDITORS, extensionSites, versionAtLeast } from '../../src/core/editors.js';
 import type { Environment } from '../../src/core/environment.js';
 import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';

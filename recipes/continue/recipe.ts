@@ -20,6 +20,13 @@
 //   and, since continuedev/continue#5961 (closing #5902), the process environment. An editor
 //   started from the Dock or Start menu does not see shell variables, and placeholders still
 //   fail to resolve in some setups (#12842), so the key is written as a literal, in a 0600 file.
+// - Model slots (docs.continue.dev/customize/model-roles and docs.continue.dev/reference, checked
+//   2026-12-04): every `models[]` entry has its own provider and apiBase and a `roles` list (chat,
+//   edit, apply, autocomplete, embed, rerank; chat, edit, apply and summarize when absent), so an
+//   autocomplete, embed or rerank entry on another provider sends those requests there.
+//   Telemetry: `allowAnonymousTelemetry` (read by the pinned cn 1.5.47's config schema; true when
+//   absent in continuedev/continue's config loader); the PostHog host is the extension's, not seen
+//   here (cn itself has no PostHog client).
 import { extensionSites } from '../../src/core/editors.js';
 import { dirFromEnv, inHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { FileIntent, PlannedOp, Recipe } from '../../src/core/recipe.js';

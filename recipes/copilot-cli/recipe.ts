@@ -19,6 +19,10 @@
 //   written here.
 // - State and settings: `~/.copilot` (COPILOT_HOME). Detection: `copilot`, that folder.
 // The variables reach new shells the way `shell-env`'s do: src/core/shell.ts.
+// - Model slots (`copilot help environment` of 1.0.102, checked 2026-12-04): with
+//   COPILOT_PROVIDER_BASE_URL the CLI "uses this provider instead of GitHub Copilot's model
+//   routing", so COPILOT_MODEL is its one model slot; telemetry and other GitHub calls stay (see
+//   above), COPILOT_OFFLINE=true stops them.
 import { inHome, dirFromEnv, type Environment } from '../../src/core/environment.js';
 import type { Recipe } from '../../src/core/recipe.js';
 import { envFile, shellEnvIntents } from '../../src/core/shell.js';
@@ -49,7 +53,6 @@ export const copilotCli: Recipe = {
   },
   slots: [
     { role: 'main', keys: ['COPILOT_MODEL'], routable: true, writes: 'main', note: 'with COPILOT_PROVIDER_* (bring your own key)' },
-    { role: 'small', keys: ["(Copilot's own utility models)"], routable: false, writes: 'none', note: "background work on GitHub's service" },
   ],
   detect: {
     binaries: ['copilot'],

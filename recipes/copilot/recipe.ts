@@ -17,6 +17,10 @@
 // The key: `${input:…}` makes VS Code ask for it once and keep it in its secret storage. The
 // engine has no way to carry a per-recipe "store the key in the file" option, so the key is never
 // written here; the notes say so. We own exactly one provider entry, found by `name`.
+// - Model slots (code.visualstudio.com/docs/agent-customization/model-providers, checked
+//   2026-12-04): a BYOK model serves chat and agent mode and can also be picked for the utility
+//   tasks (title generation, intent detection: left as the user sets them); inline suggestions,
+//   semantic search and embeddings keep using GitHub's service and cannot be routed.
 import { editorUserDir, extensionSites } from '../../src/core/editors.js';
 import type { EditorProduct } from '../../src/core/editors.js';
 import { editorUserDirs } from '../../src/core/editors.js';
@@ -43,8 +47,9 @@ export const copilot: Recipe = {
   ],
   slots: [
     { role: 'main', keys: ['chatLanguageModels.json (Custom Endpoint)'], routable: true, writes: 'main', note: 'chat and agent mode' },
+    { role: 'small', keys: ['(utility tasks: titles, intent detection)'], routable: true, writes: 'none', note: 'Copilot\'s own model unless a BYOK model is picked for them in the settings' },
     { role: 'autocomplete', keys: ['inline suggestions'], routable: false, writes: 'none', note: "inline completions always go to GitHub's service" },
-    { role: 'small', keys: ['(commit messages, titles)'], routable: false, writes: 'none', note: "Copilot's own utility models" },
+    { role: 'embed', keys: ['(semantic search, embeddings)'], routable: false, writes: 'none', note: "GitHub's service, with a GitHub account" },
   ],
   detect: {
     binaries: [],

@@ -18,6 +18,9 @@
 //   `%LOCALAPPDATA%\crush\crush.json`), merged after the global file: it wins over `models` here.
 // - `api_key` and `base_url` are shell-expanded when loaded (`$VAR`, `${VAR}`, `$(command)`), with
 //   no escape: a key holding `$` is noted.
+// - Model slots (charmbracelet/crush internal/config/config.go, SelectedModelTypeLarge and
+//   SelectedModelTypeSmall, checked 2026-12-04): `models.large` is the main model and
+//   `models.small` the one for titles and summaries, each `{provider, model}`; both are written.
 import { configHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
 

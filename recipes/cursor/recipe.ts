@@ -17,6 +17,9 @@
 // The key appears in the steps and is masked like every output line (`sk-…1234`): enough to
 // recognise which key to paste, which the user already holds. No `--show-key`: printing a key in
 // clear text would break the one rule every command keeps.
+// - Model slots (docs.merge.dev/merge-gateway/coding-agents/cursor, ngrok.com/docs/ai-gateway/
+//   agents/cursor, docs.opper.ai/integrations/editors/cursor, checked 2026-12-04): the base URL
+//   override serves chat; Tab completion (and Agent mode) always use Cursor's own models.
 import { editorAppPaths, editorUserDirs } from '../../src/core/editors.js';
 import { inHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { Profile } from '../../src/core/profile.js';

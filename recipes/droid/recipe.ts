@@ -19,6 +19,8 @@
 // - `apiKey` has `${NAME}` replaced by that environment variable when it is set.
 // - FACTORY_HOME_OVERRIDE replaces HOME as the folder holding `.factory` (undocumented).
 // - Observed with 0.215.0: `droid exec` leaves settings.json as written.
+// - Model slots (docs.factory.ai/cli/byok/overview above, checked 2026-12-04): the session's model
+//   is `sessionDefaultSettings.model`; no second model setting is documented.
 import { inHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
 

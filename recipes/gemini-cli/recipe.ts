@@ -24,6 +24,11 @@
 //   read at all and other `.env` files only give GEMINI_API_KEY / GOOGLE_API_KEY /
 //   GOOGLE_CLOUD_*. `GEMINI_CLI_HOME` moves the folder that holds `.gemini`.
 // - Detection: `gemini`, `~/.gemini/`.
+// - Model slots (the pinned 0.61.0's bundle, chunk-5FZXKDXH.js: the `classifier` and
+//   `summarizer-default` model configs, checked 2026-12-04): Gemini CLI picks flash-lite models for
+//   routing and summaries itself and sends them through the same content generator, so to the same
+//   base URL. Telemetry: `privacy.usageStatisticsEnabled` (settings schema, chunk-2YTYPKEZ.js),
+//   sent to play.googleapis.com/log.
 import { inHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
 

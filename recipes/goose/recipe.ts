@@ -32,6 +32,13 @@
 // keyring: that needs native code, and Goose stores all its secrets as one JSON blob we would
 // have to rewrite. The cost: Goose Desktop started from the Dock or Start menu does not see
 // shell variables (said in the notes).
+// - Model slots (block.github.io/goose/docs/guides/config-files and docs/tutorials/lead-worker,
+//   checked 2026-12-04): GOOSE_LEAD_PROVIDER/GOOSE_LEAD_MODEL (lead/worker mode, the worker is
+//   GOOSE_MODEL) and GOOSE_PLANNER_PROVIDER/GOOSE_PLANNER_MODEL (the /plan model) are root keys of
+//   config.yaml, each falling back to GOOSE_PROVIDER. Newer goose removed lead/worker mode in favour
+//   of the planner (aaif-goose/goose#8471); the lead keys are rewritten only when set. Telemetry:
+//   anonymous usage data when opted in, `GOOSE_TELEMETRY_ENABLED: false` in config.yaml
+//   (documentation/docs/guides/usage-data.md, kortex-hub/kortex-cli#182, checked 2026-12-04).
 import { appData, configHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
 import { shellEnvIntents } from '../../src/core/shell.js';

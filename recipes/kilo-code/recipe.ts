@@ -19,6 +19,9 @@
 // - Observed with 7.7.7: the first start of Kilo 7 on a machine (no `.bash-permission-migrated` in
 //   the config folder) adds `permission.bash: "allow"` to every existing global file, ours too, to
 //   keep what older versions allowed. After that first run `undo` finds the file changed.
+// - Model slots (the pinned 7.7.7 binary's config schema, checked 2026-12-04): `small_model`,
+//   "for tasks like title generation", in `provider/model` form; unset, a small model of the main
+//   provider is used. Left as set.
 import { configHome, pathFor, type Environment } from '../../src/core/environment.js';
 import type { Recipe } from '../../src/core/recipe.js';
 

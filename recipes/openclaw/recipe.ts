@@ -27,6 +27,11 @@
 // JSON5 files: the JSON editor keeps comments and trailing commas; unquoted keys, single quotes and
 // other JSON5-only syntax stop the edit with the line and column (src/formats/json5.ts), never a
 // rewrite that would drop the user's comments (the trap in openclaw/openclaw#105683).
+// - Model slots (docs shipped in the pinned 2026.9.6: docs/gateway/config-agents/models.md and
+//   entries-and-multi-agent.md, checked 2026-12-04): `agents.defaults.utilityModel` serves titles,
+//   progress narration and recaps (unset: the primary provider's small default);
+//   `agents.defaults.model.fallbacks` are tried in order when the primary fails;
+//   `agents.entries.<id>.model` (and `.utilityModel`) override them per agent.
 import { pathFor, type Environment } from '../../src/core/environment.js';
 import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
 import { providerOf, valueAt } from '../../src/core/slots.js';

@@ -17,6 +17,8 @@
 //   credential for our provider id wins over the key written here (doctor: PI_STORED_KEY).
 // - Observed with 1.6.0: `pi -p` against a provider from models.json needs no login and leaves
 //   models.json and settings.json as written (it adds auth.json, models-store.json, sessions/).
+// - Model slots (the pinned 1.6.0's docs above, checked 2026-12-04): one model per session,
+//   `defaultProvider` + `defaultModel`; no second model setting.
 import { inHome, pathFor, dirFromEnv, type Environment } from '../../src/core/environment.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
 

@@ -17,6 +17,12 @@
 // - A file without `"$version": 4` is rewritten by Qwen Code on every start to add it (settings
 //   loader): we set it when absent so the file stays as written (and `undo` can restore it).
 //   `modelProviders` is replaced, not merged, by a project file that has its own.
+// - Model slots (the pinned 0.24.4's settings schema, chunks/chunk-D2H63VR2.js, checked 2026-12-04):
+//   besides `model.name`, `fastModel` (prompt suggestions, speculative execution),
+//   `compactionModel` (chat compression), `advisorModel` (/advisor, "even when it uses another
+//   provider") and `visionModel` each name a model id of a `modelProviders` entry (Config.getFastModel
+//   and getCompactionModel only accept configured ids; unset, the main model or a same-provider
+//   pick). Left as set: an id on another entry goes to that entry's baseUrl.
 import { pathFor, type Environment } from '../../src/core/environment.js';
 import type { Recipe } from '../../src/core/recipe.js';
 
@@ -49,6 +55,8 @@ export const qwenCode: Recipe = {
   },
   slots: [
     { role: 'main', keys: ['model.name'], routable: true, writes: 'main' },
+    { role: 'small', keys: ['fastModel', 'compactionModel'], routable: true, writes: 'none', note: 'a modelProviders id; unset, the main model' },
+    { role: 'subagent', keys: ['advisorModel', 'visionModel'], routable: true, writes: 'none', note: 'a modelProviders id; one on another entry goes to its baseUrl' },
   ],
   detect: {
     binaries: ['qwen'],

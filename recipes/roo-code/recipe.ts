@@ -18,6 +18,10 @@
 // editor seen from WSL gets a Windows path to a file on the Windows side; VS Code Server gets its
 // Remote settings). With no evidence (Roo named explicitly), every VS Code-family settings.json
 // that already exists on this machine: an editor the user does not have is not created.
+// - Model slots (docs.roocode.com/features/codebase-indexing and RooCodeInc/Roo-Code#12366,
+//   checked 2026-12-04): one API profile's model serves every mode; codebase indexing has an
+//   embedding provider of its own (`codebaseIndexConfig`: codebaseIndexEmbedderProvider,
+//   …BaseUrl, …ModelId), set in the extension and left as set.
 import { EDITORS, editorUserDir, extensionSites, windowsPathFromWsl } from '../../src/core/editors.js';
 import type { Environment } from '../../src/core/environment.js';
 import { configHome, inHome, pathFor } from '../../src/core/environment.js';

@@ -8,6 +8,8 @@
 //   (aider/args.py maps `--openai-api-base` to it).
 // - Both take the URL with `/v1` (the SDKs append `/chat/completions`).
 // How the variables reach the shells (bash, zsh, fish, PowerShell): src/core/shell.ts.
+// - Model slots (checked 2026-12-04): none; the variables name an endpoint and a key, and each
+//   tool that reads them picks its own model.
 import { envFile, shellEnvIntents } from '../../src/core/shell.js';
 import type { Recipe } from '../../src/core/recipe.js';
 

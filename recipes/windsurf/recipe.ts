@@ -13,6 +13,9 @@
 // So Windsurf itself cannot be pointed at the gateway. What works inside Windsurf: an extension
 // with an OpenAI-compatible provider (Cline, Roo Code, Continue), configured with the same
 // gateway values. The steps say so, with the values filled in.
+// - Model slots (docs.windsurf.com/windsurf/models, checked 2026-12-04): Cascade's models are
+//   served by Windsurf (bring-your-own-key only for a few Anthropic models, still through
+//   Windsurf, no endpoint setting); Windsurf Tab runs on its own SWE-1-mini. Neither can be routed.
 import { editorAppPaths } from '../../src/core/editors.js';
 import { inHome, pathFor } from '../../src/core/environment.js';
 import type { Recipe } from '../../src/core/recipe.js';

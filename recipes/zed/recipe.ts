@@ -12,6 +12,14 @@
 // - https://zed.dev/docs/ai/agent-settings: `agent.default_model: {provider, model}`.
 // - A Zed started from the Dock or a desktop launcher does not see variables exported by shell
 //   startup files (docs.opper.ai/integrations/editors/zed troubleshooting).
+// - Model slots (zed.dev/docs/ai/agent-settings, checked 2026-12-04): agent.inline_assistant_model,
+//   agent.commit_message_model, agent.thread_summary_model (and agent.subagent_model) each take a
+//   `{provider, model}` and fall back to agent.default_model when unset. Edit predictions have
+//   their own provider (`edit_predictions.provider`, formerly `features.edit_prediction_provider`;
+//   zed.dev/docs/ai/edit-prediction): Zeta on Zed's service by default, and an OpenAI-compatible or
+//   Ollama provider can serve them (zed-industries/zed discussion #30855); left as set.
+//   Telemetry: `telemetry.diagnostics` and `telemetry.metrics` (zed.dev/docs/telemetry, checked
+//   2026-12-04), sent to Zed's servers.
 import type { Environment } from '../../src/core/environment.js';
 import { appData, inHome, pathFor } from '../../src/core/environment.js';
 import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
@@ -36,7 +44,14 @@ export const zed: Recipe = {
   slots: [
     { role: 'main', keys: ['agent.default_model'], routable: true, writes: 'main' },
     { role: 'small', keys: ['agent.inline_assistant_model', 'agent.commit_message_model', 'agent.thread_summary_model'], routable: true, writes: 'none', note: 'unset, they use agent.default_model' },
-    { role: 'autocomplete', keys: ['features.edit_prediction_provider'], routable: false, writes: 'none', note: "edit predictions go to Zed's, Copilot's or Supermaven's service" },
+    { role: 'subagent', keys: ['agent.subagent_model'], routable: true, writes: 'none', note: 'unset, subagents use agent.default_model' },
+    {
+      role: 'autocomplete',
+      keys: ['edit_predictions.provider', 'features.edit_prediction_provider'],
+      routable: true,
+      writes: 'none',
+      note: "Zed's own Zeta service by default; an OpenAI-compatible or Ollama provider can serve edit predictions",
+    },
   ],
   telemetry: { hosts: ['zed.dev'], off: 'telemetry.diagnostics: false and telemetry.metrics: false in settings.json' },
   detect: {

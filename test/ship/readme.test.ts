@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recipes } from '../../recipes/index.js';
+import type { Recipe } from '../../src/core/recipe.js';
 import { repoRoot } from '../agents/paths.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
@@ -32,6 +33,13 @@ describe('README.md', () => {
     expect([...ids].filter((id) => !registered.includes(id)), 'README rows naming no registered recipe').toEqual([]);
   });
 
+  it('"What goes through the gateway" has one row per recipe, as its model slots and telemetry say', () => {
+    const rows = section('What goes through the gateway')
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| agent |'));
+    expect(rows).toEqual(recipes.map(slotRow));
+  });
+
   it('shows the install one-liner the way install.sh takes its arguments', () => {
     const quick = section('Quick start');
     expect(quick).toMatch(/curl -fsSL \S+\/install\.sh \| bash -s -- \S+ --base-url /);
@@ -50,3 +58,15 @@ describe('README.md', () => {
     expect(commandNames.filter((c) => !documented.has(c)), 'commands without a row').toEqual([]);
   });
 });
+
+/** A recipe's row of "What goes through the gateway", from its slots and telemetry. */
+function slotRow(r: Recipe): string {
+  // A key in parentheses describes a setting that has no name of its own: shown as text.
+  const keys = (ks: readonly string[], tick: boolean) => ks.map((k) => (/^\(.*\)$/.test(k) ? k.slice(1, -1) : tick ? `\`${k}\`` : k)).join(', ');
+  const routed = r.slots.filter((s) => s.routable && s.writes !== 'none').map((s) => `${s.role} (${keys(s.keys, true)})`);
+  const left = r.slots.filter((s) => s.routable && s.writes === 'none').map((s) => `${s.role} (${keys(s.keys, true)})${s.note ? `: ${s.note}` : ''}`);
+  const cannot = r.slots.filter((s) => !s.routable).map((s) => `${s.role} (${keys(s.keys, false)})`);
+  const through = [routed.join('; '), left.length ? `left as set: ${left.join('; ')}` : ''].filter(Boolean).join(' · ');
+  const telemetry = r.telemetry ? `${r.telemetry.hosts.join(', ')}; off: ${r.telemetry.off}` : '—';
+  return `| ${r.name} (\`${r.id}\`) | ${through || '—'} | ${cannot.join('; ') || '—'} | ${telemetry} |`;
+}

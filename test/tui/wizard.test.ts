@@ -189,20 +189,21 @@ describe('steps 3 and 4: review, write, check', () => {
   });
 
   it('names the model slots an agent cannot send to the gateway, for those agents only', async () => {
-    const copilot = recipes.find((r) => r.id === 'copilot-cli');
-    if (!copilot) throw new Error('the copilot-cli recipe');
+    const copilot = recipes.find((r) => r.id === 'copilot');
+    if (!copilot) throw new Error('the copilot recipe');
     const choices = [
       { recipe: claudeCode, evidence: [], model: 'auto' },
       { recipe: copilot, evidence: [], model: 'auto' },
     ];
     const review = await planReview(deps, urls, KEY, choices, new Set());
-    expect(reviewSections(review, t.env).map((s) => [s.agent, s.unroutable])).toEqual([
+    const sections = reviewSections(review, t.env);
+    expect(sections.map((s) => [s.agent, s.unroutable])).toEqual([
       ['claude-code', undefined],
-      ['copilot-cli', "small (Copilot's own utility models)"],
+      ['copilot', 'autocomplete (inline suggestions); embed (semantic search, embeddings)'],
     ]);
     const text = reviewLines(review, t.env).map((l) => l.text);
-    expect(text.filter((l) => l.includes('Cannot go through the gateway'))).toEqual(["  Cannot go through the gateway: small (Copilot's own utility models)"]);
-    expect(text.findIndex((l) => l.startsWith('GitHub Copilot CLI · '))).toBe(text.findIndex((l) => l.includes('Cannot go through')) - 1);
+    expect(text.filter((l) => l.includes('Cannot go through the gateway'))).toEqual(['  Cannot go through the gateway: autocomplete (inline suggestions); embed (semantic search, embeddings)']);
+    expect(text.findIndex((l) => l.startsWith('GitHub Copilot Chat (VS Code) · '))).toBe(text.findIndex((l) => l.includes('Cannot go through')) - 1 - (sections[1]?.messages.length ?? 0));
   });
 
   it('writes with the one applier (0600 for the key), then finds no drift', async () => {
