@@ -1,7 +1,7 @@
 // The registry and the folders agree: adding an agent is one folder (recipe.ts, its tests, and
 // doctor.ts when it has checks of its own) plus one line in recipes/index.ts. A folder left out of
 // the registry, a doctor.ts no recipe loads, or an id that differs from its folder fails here.
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelSlotSchema, TelemetrySchema } from '../src/core/recipe.js';
@@ -24,6 +24,18 @@ describe('recipes/index.ts', () => {
     }
     // A slot that cannot be routed is never written.
     expect(ModelSlotSchema.safeParse({ role: 'autocomplete', keys: ['x'], routable: false, writes: 'main' }).success).toBe(false);
+  });
+
+  it('every recipe says where its model slots come from, with the date they were checked', () => {
+    for (const r of recipes) {
+      const text = readFileSync(path.join(here, r.id, 'recipe.ts'), 'utf8');
+      const at = text.indexOf('// - Model slots');
+      expect(at, `${r.id}: no "// - Model slots (source, checked YYYY-MM-DD)" in its header`).toBeGreaterThanOrEqual(0);
+      // Up to the next bullet of the header, or its end.
+      const ends = ['\n// - ', '\nimport '].map((s) => text.indexOf(s, at + 1)).filter((i) => i > at);
+      const paragraph = text.slice(at, Math.min(...ends));
+      expect(paragraph, r.id).toMatch(/\b20\d\d-\d\d-\d\d\b/);
+    }
   });
 
   it('registers every folder under recipes/, once, under its folder name', () => {
