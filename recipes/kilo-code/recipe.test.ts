@@ -86,6 +86,20 @@ describe('kilo-code: apply', () => {
     expect(doc.provider[KILO_PROVIDER_ID]?.models).toEqual({ mine: { name: 'Mine' }, other: { name: 'other' } });
   });
 
+  it('routes a small_model set to another provider to --small-model under our provider; undo restores the file byte for byte', async () => {
+    const original = '{\n  // titles\n  "small_model": "anthropic/claude-haiku-4-5",\n}\n';
+    await put(t.home, JSONC, original);
+    expect((await apply(t.env, '--small-model', 'gw/small')).code).toBe(0);
+    expect(parseJsonc(await read(t.home, JSONC))).toEqual({
+      $schema: KILO_SCHEMA,
+      small_model: `${KILO_PROVIDER_ID}/gw/small`,
+      provider: { [KILO_PROVIDER_ID]: provider({ 'gw/model-1': { name: 'gw/model-1' }, 'gw/small': { name: 'gw/small' } }) },
+      model: `${KILO_PROVIDER_ID}/gw/model-1`,
+    });
+    expect((await undo(t.env)).code).toBe(0);
+    expect(await read(t.home, JSONC)).toBe(original);
+  });
+
   it('undo removes the file it created', async () => {
     await apply(t.env);
     expect((await undo(t.env)).code).toBe(0);

@@ -21,14 +21,18 @@
 //   keep what older versions allowed. After that first run `undo` finds the file changed.
 // - Model slots (the pinned 7.7.7 binary's config schema, checked 2026-12-04): `small_model`,
 //   "for tasks like title generation", in `provider/model` form; unset, a small model of the main
-//   provider is used. Left as set.
+//   provider is used. One set to another provider is rewritten to ours (the small model).
 import { configHome, pathFor, type Environment } from '../../src/core/environment.js';
-import type { Recipe } from '../../src/core/recipe.js';
+import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
+import { providerOf, stringAt } from '../../src/core/slots.js';
 
 /** Our provider id: `<id>/<model>` selects it. */
 export const KILO_PROVIDER_ID = 'setup-gateway';
 /** What Kilo writes into a config without `$schema`. */
 export const KILO_SCHEMA = 'https://app.kilo.ai/config.json';
+
+/** Kilo's global files, in the order it picks the one it writes (`globalTarget`). */
+const GLOBAL_FILES = ['kilo.jsonc', 'kilo.json', 'opencode.jsonc', 'opencode.json', 'config.json'];
 
 export const kiloCode: Recipe = {
   id: 'kilo-code',
@@ -57,23 +61,35 @@ export const kiloCode: Recipe = {
   },
   slots: [
     { role: 'main', keys: ['model'], routable: true, writes: 'main' },
-    { role: 'small', keys: ['small_model'], routable: true, writes: 'none', note: 'unset, Kilo picks a small model of the main provider' },
+    { role: 'small', keys: ['small_model'], routable: true, writes: 'small', note: 'rewritten when set to another provider; unset, Kilo picks a small model of the main provider' },
   ],
   detect: {
     binaries: ['kilo', 'kilocode'],
     paths: (env) => [kiloConfigDir(env)],
   },
-  plan({ profile, model, env }) {
+  plan({ profile, model, smallModel, env, read }) {
     const join = pathFor(env).join;
     const dir = kiloConfigDir(env);
     const provider = ['provider', KILO_PROVIDER_ID];
     const id = model ?? '';
+    const small = smallModel ?? id;
+    const files = GLOBAL_FILES.map((f) => join(dir, f));
+    // The first global file Kilo has, as it is: a small_model on another provider sends titles there.
+    const current = files.map((f) => read?.(f, 'json')).find((d) => d !== undefined);
+    const smallNow = stringAt(current, ['small_model']);
+    const smallOps: PlannedOp[] =
+      smallNow && providerOf(smallNow) !== KILO_PROVIDER_ID && id
+        ? [
+            ...(small !== id ? [{ op: 'set' as const, path: [...provider, 'models', small, 'name'], value: small, adds: { map: [...provider, 'models'], key: small } }] : []),
+            { op: 'set', path: ['small_model'], value: `${KILO_PROVIDER_ID}/${small}`, slot: 'small', elsewhere: providerOf(smallNow) ?? smallNow },
+          ]
+        : [];
     return {
       files: [
         {
           kind: 'structured',
           path: join(dir, 'kilo.jsonc'),
-          preferExisting: ['kilo.jsonc', 'kilo.json', 'opencode.jsonc', 'opencode.json', 'config.json'].map((f) => join(dir, f)),
+          preferExisting: files,
           format: 'json',
           ops: [
             { op: 'setDefault', path: ['$schema'], value: KILO_SCHEMA },
@@ -84,6 +100,7 @@ export const kiloCode: Recipe = {
             // Other models the user added under our provider stay; the model of a gateway we switch away from goes.
             { op: 'set', path: [...provider, 'models', id, 'name'], value: id, adds: { map: [...provider, 'models'], key: id } },
             { op: 'set', path: ['model'], value: `${KILO_PROVIDER_ID}/${id}` },
+            ...smallOps,
           ],
           holdsSecret: true,
           purpose: `provider.${KILO_PROVIDER_ID} (openai-compatible, baseURL, apiKey, the model) and model`,

@@ -102,6 +102,30 @@ describe('zed apply', () => {
       agent: { default_model: { provider: ZED_PROVIDER_ID, model: 'gw-model' } },
     });
   });
+  it('routes feature models set to other providers (the quick ones to --small-model), and undo restores the file byte for byte', async () => {
+    const original = `{
+  // mine
+  "agent": {
+    "default_model": { "provider": "anthropic", "model": "claude-sonnet-4-5" },
+    "commit_message_model": { "provider": "openai", "model": "gpt-4o-mini" },
+    "thread_summary_model": { "provider": "google", "model": "gemini-2.0-flash" },
+    "inline_assistant_model": { "provider": "anthropic", "model": "claude-3-5-sonnet" },
+  },
+}
+`;
+    await put(t.home, SETTINGS, original);
+    expect((await apply(t.env, 'zed', '--small-model', 'gw-small')).code).toBe(0);
+    const after = jsonc(await read(t.home, SETTINGS)) as { agent: Record<string, unknown>; language_models: { openai_compatible: Record<string, { available_models: Array<{ name: string }> }> } };
+    expect(after.agent).toEqual({
+      default_model: { provider: ZED_PROVIDER_ID, model: 'gw-model' },
+      commit_message_model: { provider: ZED_PROVIDER_ID, model: 'gw-small' },
+      thread_summary_model: { provider: ZED_PROVIDER_ID, model: 'gw-small' },
+      inline_assistant_model: { provider: ZED_PROVIDER_ID, model: 'gw-model' },
+    });
+    expect(after.language_models.openai_compatible[ZED_PROVIDER_ID]?.available_models.map((m) => m.name)).toEqual(['gw-model', 'gw-small']);
+    expect((await undo(t.env)).code).toBe(0);
+    expect(await read(t.home, SETTINGS)).toBe(original);
+  });
 });
 
 describe('zed plan', () => {

@@ -14,16 +14,30 @@
 //   startup files (docs.opper.ai/integrations/editors/zed troubleshooting).
 // - Model slots (zed.dev/docs/ai/agent-settings, checked 2026-12-04): agent.inline_assistant_model,
 //   agent.commit_message_model, agent.thread_summary_model (and agent.subagent_model) each take a
-//   `{provider, model}` and fall back to agent.default_model when unset. Edit predictions have
-//   their own provider (`edit_predictions.provider`, formerly `features.edit_prediction_provider`;
-//   zed.dev/docs/ai/edit-prediction): Zeta on Zed's service by default, and an OpenAI-compatible or
-//   Ollama provider can serve them (zed-industries/zed discussion #30855); left as set.
+//   `{provider, model}` and fall back to agent.default_model when unset; one set to another
+//   provider is rewritten to ours (commit messages and summaries take the small model). Edit
+//   predictions have their own provider (`edit_predictions.provider`, formerly
+//   `features.edit_prediction_provider`; zed.dev/docs/ai/edit-prediction): Zeta on Zed's service
+//   by default, and an OpenAI-compatible or Ollama provider can serve them (zed-industries/zed
+//   discussion #30855); left as set.
 //   Telemetry: `telemetry.diagnostics` and `telemetry.metrics` (zed.dev/docs/telemetry, checked
 //   2026-12-04), sent to Zed's servers.
 import type { Environment } from '../../src/core/environment.js';
 import { appData, inHome, pathFor } from '../../src/core/environment.js';
 import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
+import { stringAt } from '../../src/core/slots.js';
 import { shellEnvIntents } from '../../src/core/shell.js';
+
+/**
+ * Zed's feature models (zed.dev/docs/ai/agent-settings): each `{provider, model}`, unset meaning
+ * agent.default_model. The quick ones take the small model.
+ */
+const FEATURE_MODELS = [
+  { key: 'commit_message_model', role: 'small', size: 'small' },
+  { key: 'thread_summary_model', role: 'small', size: 'small' },
+  { key: 'inline_assistant_model', role: 'editor', size: 'main' },
+  { key: 'subagent_model', role: 'subagent', size: 'main' },
+] as const;
 
 /** Our provider id under `language_models.openai_compatible`. */
 export const ZED_PROVIDER_ID = 'setup-gateway';
@@ -43,8 +57,15 @@ export const zed: Recipe = {
   ],
   slots: [
     { role: 'main', keys: ['agent.default_model'], routable: true, writes: 'main' },
-    { role: 'small', keys: ['agent.inline_assistant_model', 'agent.commit_message_model', 'agent.thread_summary_model'], routable: true, writes: 'none', note: 'unset, they use agent.default_model' },
-    { role: 'subagent', keys: ['agent.subagent_model'], routable: true, writes: 'none', note: 'unset, subagents use agent.default_model' },
+    {
+      role: 'small',
+      keys: ['agent.commit_message_model', 'agent.thread_summary_model'],
+      routable: true,
+      writes: 'small',
+      note: 'rewritten when set to another provider; unset, they use agent.default_model',
+    },
+    { role: 'editor', keys: ['agent.inline_assistant_model'], routable: true, writes: 'main', note: 'rewritten when set to another provider' },
+    { role: 'subagent', keys: ['agent.subagent_model'], routable: true, writes: 'main', note: 'rewritten when set to another provider' },
     {
       role: 'autocomplete',
       keys: ['edit_predictions.provider', 'features.edit_prediction_provider'],
@@ -58,9 +79,17 @@ export const zed: Recipe = {
     binaries: ['zed', 'zeditor'],
     paths: (env) => [zedConfigDir(env), ...(env.platform === 'darwin' ? ['/Applications/Zed.app', inHome(env, 'Applications', 'Zed.app')] : [])],
   },
-  plan({ profile, model, env }) {
+  plan({ profile, model, smallModel, env, read }) {
     const name = model ?? '';
+    const small = smallModel ?? name;
     const provider = ['language_models', 'openai_compatible', ZED_PROVIDER_ID];
+    const path = pathFor(env).join(zedConfigDir(env), 'settings.json');
+    const current = read?.(path, 'json');
+    // A feature model the user set to another provider sends that feature's requests there.
+    const elsewhere = FEATURE_MODELS.flatMap(({ key, role, size }) => {
+      const now = stringAt(current, ['agent', key, 'provider']);
+      return now && now !== ZED_PROVIDER_ID && name ? [{ key, role, now, model: size === 'small' ? small : name }] : [];
+    });
     const ops: PlannedOp[] = [
       { op: 'set', path: [...provider, 'api_url'], value: profile.urls.openai },
       // One model of ours; models the user added to this provider stay (ours goes when we switch to another).
@@ -72,12 +101,26 @@ export const zed: Recipe = {
         adds: { list: [...provider, 'available_models'], match: { key: 'name', value: name } },
       },
       { op: 'set', path: ['agent', 'default_model'], value: { provider: ZED_PROVIDER_ID, model: name } },
+      ...(elsewhere.some((f) => f.model !== name)
+        ? [
+            {
+              op: 'upsert' as const,
+              path: [...provider, 'available_models'],
+              match: { key: 'name', value: small },
+              value: { name: small, display_name: `${small} (gateway)`, max_tokens: 128000 },
+              adds: { list: [...provider, 'available_models'], match: { key: 'name', value: small } },
+            },
+          ]
+        : []),
+      ...elsewhere.map(
+        (f): PlannedOp => ({ op: 'set', path: ['agent', f.key], value: { provider: ZED_PROVIDER_ID, model: f.model }, slot: f.role, elsewhere: f.now }),
+      ),
     ];
     return {
       files: [
         {
           kind: 'structured',
-          path: pathFor(env).join(zedConfigDir(env), 'settings.json'),
+          path,
           format: 'json',
           ops,
           holdsSecret: false,

@@ -86,4 +86,42 @@ describe('doctor: model slots elsewhere', () => {
     expect(providers.openrouter).toEqual({ name: 'OpenRouter', base_url: `${GW}/v1`, experimental_bearer_token: KEY });
     expect(providers['ollama-local']).toEqual({ base_url: 'http://localhost:11434/v1' });
   });
+
+  it('Zed: a commit-message model and a subagent model on other providers are MODEL_SLOT_ELSEWHERE with their lines; the fix routes both', async () => {
+    await applied(['--agent', 'zed']);
+    const path = '.config/zed/settings.json';
+    const conf = JSON.parse(await read(path)) as { agent: Record<string, unknown> };
+    conf.agent.commit_message_model = { provider: 'openai', model: 'gpt-4o-mini' };
+    conf.agent.subagent_model = { provider: 'anthropic', model: 'claude-opus-4' };
+    const text = `${JSON.stringify(conf, null, 2)}\n`;
+    await write(path, text);
+
+    const run = await doctorJson(['--agent', 'zed'], world());
+    const found = run.doc.findings.filter((x) => x.code === 'MODEL_SLOT_ELSEWHERE');
+    expect(found.map((f) => [f.level, f.line, f.message.split(' ')[0]])).toEqual([
+      ['error', text.split('\n').findIndex((l) => l.includes('"commit_message_model"')) + 1, 'agent.commit_message_model'],
+      ['error', text.split('\n').findIndex((l) => l.includes('"subagent_model"')) + 1, 'agent.subagent_model'],
+    ]);
+    expect(found[0]?.message).toContain('to openai, not to the gateway');
+
+    await runPrinted(found[0]!.fix, 'zed');
+    const now = JSON.parse(await read(path)) as { agent: Record<string, unknown> };
+    expect(now.agent.commit_message_model).toEqual({ provider: 'setup-gateway', model: MODEL });
+    expect(now.agent.subagent_model).toEqual({ provider: 'setup-gateway', model: MODEL });
+    expect((await doctorJson(['--agent', 'zed'], world())).doc.findings.map((x) => x.code)).not.toContain('MODEL_SLOT_ELSEWHERE');
+  });
+
+  it('Kilo Code: small_model on another provider is MODEL_SLOT_ELSEWHERE; the fix routes it', async () => {
+    await applied(['--agent', 'kilo-code']);
+    const path = '.config/kilo/kilo.jsonc';
+    await write(path, (await read(path)).replace(/\n}\s*$/, ',\n  "small_model": "anthropic/claude-haiku-4-5"\n}\n'));
+
+    const run = await doctorJson(['--agent', 'kilo-code'], world());
+    const f = find(run.doc.findings, 'MODEL_SLOT_ELSEWHERE', 'kilo-code');
+    expect(f).toMatchObject({ level: 'error', file: file(path), message: expect.stringContaining('small_model') });
+    expect(f.message).toContain('anthropic');
+
+    await runPrinted(f.fix, 'kilo-code');
+    expect((JSON.parse(await read(path)) as { small_model: string }).small_model).toBe(`setup-gateway/${MODEL}`);
+  });
 });
