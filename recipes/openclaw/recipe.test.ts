@@ -76,6 +76,39 @@ describe('openclaw: apply', () => {
     expect(await read(t.home, CONFIG)).toBe(original);
   });
 
+  it('an agent with its own model on another provider is asked about, routed with --yes; a local provider stays; undo restores the file byte for byte', async () => {
+    const original = `{
+  "agents": {
+    "defaults": { "model": { "primary": "anthropic/claude-sonnet-4-6", "fallbacks": ["openai/gpt-5.5", "lmstudio/qwen3"] } },
+    "entries": {
+      "writer": { "model": "anthropic/claude-opus-4-6" },
+      "reviewer": { "model": { "primary": "openrouter/google/gemini-2.5-pro" } },
+      "offline": { "model": "lmstudio/qwen3" },
+    },
+  },
+  "models": { "providers": { "lmstudio": { "baseUrl": "http://127.0.0.1:1234/v1", "api": "openai-completions", "models": [{ "id": "qwen3", "name": "Qwen 3" }] } } },
+}
+`;
+    await put(t.home, CONFIG, original, 0o600);
+    const asked = await apply(t.env);
+    expect(asked.code).toBe(0);
+    expect(asked.doc.agents[0]?.messages.join('\n')).toMatch(/Left agents\.entries\.writer\.model .*Run again with --yes to change it\./);
+    expect(await read(t.home, CONFIG)).toContain('"writer": { "model": "anthropic/claude-opus-4-6" }');
+
+    expect((await apply(t.env, '--yes')).code).toBe(0);
+    const agents = (parseJsonc(await read(t.home, CONFIG), [], { allowTrailingComma: true }) as { agents: { defaults: { model: unknown }; entries: unknown } }).agents;
+    expect(agents.entries).toEqual({
+      writer: { model: `${OPENCLAW_PROVIDER_ID}/gw/model-1` },
+      reviewer: { model: { primary: `${OPENCLAW_PROVIDER_ID}/gw/model-1` } },
+      offline: { model: 'lmstudio/qwen3' },
+    });
+    expect(agents.defaults.model).toEqual({ primary: `${OPENCLAW_PROVIDER_ID}/gw/model-1`, fallbacks: ['lmstudio/qwen3'] });
+    // Two runs, two undos.
+    expect((await undo(t.env)).code).toBe(0);
+    expect((await undo(t.env)).code).toBe(0);
+    expect(await read(t.home, CONFIG)).toBe(original);
+  });
+
   it('with --yes drops the fallbacks on other providers (asked about without it), and undo restores the file byte for byte', async () => {
     const original = await fixture('openclaw', 'openclaw.json');
     await put(t.home, CONFIG, original, 0o644);

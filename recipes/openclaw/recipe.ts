@@ -31,10 +31,11 @@
 //   entries-and-multi-agent.md, checked 2026-12-04): `agents.defaults.utilityModel` serves titles,
 //   progress narration and recaps (unset: the primary provider's small default);
 //   `agents.defaults.model.fallbacks` are tried in order when the primary fails;
-//   `agents.entries.<id>.model` (and `.utilityModel`) override them per agent.
+//   `agents.entries.<id>.model` (and `.utilityModel`) override them per agent. A ref on another
+//   provider (not one whose baseUrl is on this machine) is pointed at the gateway with consent.
 import { pathFor, type Environment } from '../../src/core/environment.js';
 import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
-import { providerOf, valueAt } from '../../src/core/slots.js';
+import { entriesAt, leavesMachine, providerOf, stringAt, valueAt } from '../../src/core/slots.js';
 
 /** Our provider id: `<id>/<model>` selects it. */
 export const OPENCLAW_PROVIDER_ID = 'setup-gateway';
@@ -56,7 +57,7 @@ export const openclaw: Recipe = {
     { role: 'main', keys: ['agents.defaults.model.primary'], routable: true, writes: 'main' },
     { role: 'small', keys: ['agents.defaults.utilityModel'], routable: true, writes: 'small', note: 'titles, progress narration, recaps' },
     { role: 'fallback', keys: ['agents.defaults.model.fallbacks'], routable: true, writes: 'none', note: 'entries on other providers are dropped with consent, else a doctor warning' },
-    { role: 'main', keys: ['agents.entries.<id>.model'], routable: true, writes: 'none', note: 'an agent with its own model keeps it' },
+    { role: 'subagent', keys: ['agents.entries.<id>.model', 'agents.entries.<id>.utilityModel'], routable: true, writes: 'main', note: 'an agent on another provider: rewritten with consent, else a doctor warning' },
   ],
   detect: {
     binaries: ['openclaw'],
@@ -68,22 +69,41 @@ export const openclaw: Recipe = {
     const small = smallModel ?? id;
     const { path, preferExisting } = openclawConfigFile(env);
     const current = [...preferExisting, path].map((p) => read?.(p, 'json')).find((d) => d !== undefined);
+    // A ref on another provider that leaves this machine (a local LM Studio or Ollama is no leak).
+    const elsewhere = (ref: string) => {
+      const p = providerOf(ref);
+      if (p === OPENCLAW_PROVIDER_ID) return false;
+      const url = p === undefined ? undefined : stringAt(current, ['models', 'providers', p, 'baseUrl']);
+      return url === undefined || leavesMachine(url);
+    };
     // Fallbacks on other providers take over when the primary fails: with consent only ours stay.
     const fallbacks = valueAt(current, ['agents', 'defaults', 'model', 'fallbacks']);
     const refs = Array.isArray(fallbacks) ? fallbacks.filter((f): f is string => typeof f === 'string') : [];
-    const others = refs.filter((f) => providerOf(f) !== OPENCLAW_PROVIDER_ID);
+    const others = refs.filter(elsewhere);
     const fallbackOps: PlannedOp[] = others.length
       ? [
           {
             op: 'set',
             path: ['agents', 'defaults', 'model', 'fallbacks'],
-            value: refs.filter((f) => providerOf(f) === OPENCLAW_PROVIDER_ID),
+            value: refs.filter((f) => !elsewhere(f)),
             slot: 'fallback',
             elsewhere: [...new Set(others.map((f) => providerOf(f) ?? f))].join(', '),
             consent: `agents.defaults.model.fallbacks lists ${others.join(', ')}, on other providers than the gateway. Remove them?`,
           },
         ]
       : [];
+    // An agent with a model of its own (a ref, or `{ primary }`) on another provider sends its turns there.
+    const agentOps = entriesAt(current, ['agents', 'entries']).flatMap(([name]): PlannedOp[] =>
+      (['model', 'utilityModel'] as const).flatMap((key): PlannedOp[] => {
+        const at = ['agents', 'entries', name, key];
+        const target = stringAt(current, at) !== undefined ? at : stringAt(current, [...at, 'primary']) !== undefined ? [...at, 'primary'] : undefined;
+        const ref = target && stringAt(current, target);
+        if (!target || !ref || !id || !elsewhere(ref)) return [];
+        const value = `${OPENCLAW_PROVIDER_ID}/${key === 'utilityModel' ? small : id}`;
+        const consent = `The OpenClaw agent "${name}" uses ${ref} (${key}), on another provider than the gateway. Point it at the gateway's ${value}?`;
+        return [{ op: 'set', path: target, value, slot: 'subagent', elsewhere: providerOf(ref) ?? ref, consent }];
+      }),
+    );
     return {
       files: [
         {
@@ -104,6 +124,7 @@ export const openclaw: Recipe = {
             // Titles, progress narration and recaps: unset, OpenClaw may pick its provider's small default.
             { op: 'set', path: ['agents', 'defaults', 'utilityModel'], value: `${OPENCLAW_PROVIDER_ID}/${small}`, slot: 'small' },
             ...fallbackOps,
+            ...agentOps,
           ],
           holdsSecret: true,
           purpose: `models.providers.${OPENCLAW_PROVIDER_ID} (baseUrl, apiKey, openai-completions, the models), agents.defaults.model.primary and utilityModel`,
@@ -112,7 +133,7 @@ export const openclaw: Recipe = {
       notes: [
         'A running OpenClaw Gateway reloads openclaw.json by itself; sessions pinned to another model keep it until /new or /model.',
         `If agents.defaults.modelPolicy.allow (or a per-agent policy) restricts models, add "${OPENCLAW_PROVIDER_ID}/*" to it to switch back to this model with /model.`,
-        'An agent with its own model under agents.entries keeps that model.',
+        'An agent with its own model under agents.entries on another provider keeps it unless you agree (--yes); doctor warns about it.',
       ],
     };
   },

@@ -124,4 +124,23 @@ describe('doctor: model slots elsewhere', () => {
     await runPrinted(f.fix, 'kilo-code');
     expect((JSON.parse(await read(path)) as { small_model: string }).small_model).toBe(`setup-gateway/${MODEL}`);
   });
+
+  it('OpenClaw: an agent kept on another provider is PROFILE_ELSEWHERE, one on a local server is not; the fix routes it', async () => {
+    await applied(['--agent', 'openclaw']);
+    const path = '.openclaw/openclaw.json';
+    const conf = JSON.parse(await read(path)) as { agents: Record<string, unknown>; models: { providers: Record<string, unknown> } };
+    conf.agents.entries = { writer: { model: 'anthropic/claude-opus-4-6' }, offline: { model: 'lmstudio/qwen3' } };
+    conf.models.providers.lmstudio = { baseUrl: 'http://127.0.0.1:1234/v1', api: 'openai-completions', models: [{ id: 'qwen3', name: 'Qwen 3' }] };
+    await write(path, `${JSON.stringify(conf, null, 2)}\n`);
+
+    const run = await doctorJson(['--agent', 'openclaw'], world());
+    const kept = run.doc.findings.filter((x) => x.code === 'PROFILE_ELSEWHERE');
+    expect(kept.map((f) => [f.level, f.message.split(' ')[0]])).toEqual([['warn', 'agents.entries.writer.model']]);
+    expect(kept[0]?.message).toContain('to anthropic, not to the gateway');
+
+    await runPrinted(kept[0]!.fix, 'openclaw');
+    const now = JSON.parse(await read(path)) as { agents: { entries: Record<string, { model: string }> } };
+    expect(now.agents.entries.writer?.model).toBe(`setup-gateway/${MODEL}`);
+    expect(now.agents.entries.offline?.model).toBe('lmstudio/qwen3');
+  });
 });
