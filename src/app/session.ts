@@ -51,6 +51,8 @@ export interface Choice {
   evidence: Evidence[];
   /** Undefined: the agent's own default (only for agents whose model is optional). */
   model: string | undefined;
+  /** The model of its small slots, when not `model` (app/model.ts's proposedSmallModel). */
+  smallModel?: string;
 }
 
 export interface Review {
@@ -75,7 +77,10 @@ export interface ConsentQuestion {
 
 export function profileFor(urls: GatewayUrls, key: string, choices: readonly Choice[]): Profile {
   const profile = createProfile({ baseUrl: urls.openai, key });
-  for (const c of choices) if (c.model) profile.models[c.recipe.id] = c.model;
+  for (const c of choices) {
+    if (c.model) profile.models[c.recipe.id] = c.model;
+    if (c.smallModel) (profile.smallModels ??= {})[c.recipe.id] = c.smallModel;
+  }
   return profile;
 }
 

@@ -6,7 +6,7 @@
 import type { AgentRow } from '../app/agents.js';
 import { modelProblem, parseGatewayUrl, servedOf, type GatewayCheck } from '../app/gateway-check.js';
 import { keyProblem } from '../app/key.js';
-import { proposedModel } from '../app/model.js';
+import { proposedModel, proposedSmallModel } from '../app/model.js';
 import { defaultModel } from '../core/model.js';
 import type { Recipe } from '../core/recipe.js';
 import type { Served } from '../app/route.js';
@@ -410,7 +410,11 @@ function gatewayOf(connection: Gateway): Gateway {
 }
 
 export function choicesOf(selection: Selection): Choice[] {
-  return selection.agents.map((r) => ({ recipe: r.recipe, evidence: r.evidence, model: selection.picked[r.recipe.id] }));
+  return selection.agents.map((r) => {
+    const model = selection.picked[r.recipe.id];
+    const smallModel = proposedSmallModel(r.recipe, model, selection.models);
+    return { recipe: r.recipe, evidence: r.evidence, model, ...(smallModel ? { smallModel } : {}) };
+  });
 }
 
 /** The gateway and key of a step, once chosen. */

@@ -14,6 +14,7 @@ import type { AgentPlan } from '../../src/core/plan.js';
 import { normalizeBaseUrl } from '../../src/core/profile.js';
 import {
   afterCheckChoices,
+  choicesOf,
   defaultAfterCheck,
   effectOf,
   initialState,
@@ -190,6 +191,16 @@ describe('agents and models', () => {
       granted: new Set(),
       served: CONNECTION.served,
     });
+  });
+
+  it("gives an agent's small slots the gateway's smaller model of the family, as apply does, and only agents that have them", () => {
+    const listed = { ...SELECTION, models: ['claude-sonnet-4.5', 'claude-haiku-4.5', 'gpt-5', 'gpt-5-mini'], picked: { 'claude-code': 'claude-sonnet-4.5', codex: 'gpt-5' } };
+    expect(choicesOf(listed)).toEqual([
+      { recipe: claudeCode, evidence: [], model: 'claude-sonnet-4.5', smallModel: 'claude-haiku-4.5' },
+      { recipe: codex, evidence: [], model: 'gpt-5' },
+    ]);
+    // No smaller model listed: the small slots take the main one (nothing to carry).
+    expect(choicesOf({ ...listed, models: ['claude-sonnet-4.5'] })[0]).toEqual({ recipe: claudeCode, evidence: [], model: 'claude-sonnet-4.5' });
   });
 
   it("marks the gateway's auto on the one question; without it, what the first agent would get", () => {

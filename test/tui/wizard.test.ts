@@ -206,6 +206,14 @@ describe('steps 3 and 4: review, write, check', () => {
     expect(text.findIndex((l) => l.startsWith('GitHub Copilot Chat (VS Code) · '))).toBe(text.findIndex((l) => l.includes('Cannot go through')) - 1 - (sections[1]?.messages.length ?? 0));
   });
 
+  it('writes the small model a choice carries into the small slots (ANTHROPIC_DEFAULT_HAIKU_MODEL), the main one elsewhere', async () => {
+    const choices = [{ recipe: claudeCode, evidence: [], model: 'claude-sonnet-4.5', smallModel: 'claude-haiku-4.5' }];
+    const review = await planReview(deps, urls, KEY, choices, new Set());
+    const settings = review.plans[0]?.changes.find((c) => c.path.endsWith('settings.json'));
+    const env = (JSON.parse(settings?.after.toString('utf8') ?? '{}') as { env: Record<string, string> }).env;
+    expect([env.ANTHROPIC_MODEL, env.ANTHROPIC_DEFAULT_SONNET_MODEL, env.ANTHROPIC_DEFAULT_HAIKU_MODEL]).toEqual(['claude-sonnet-4.5', 'claude-sonnet-4.5', 'claude-haiku-4.5']);
+  });
+
   it('writes with the one applier (0600 for the key), then finds no drift', async () => {
     const choices = [
       { recipe: claudeCode, evidence: [], model: undefined },
