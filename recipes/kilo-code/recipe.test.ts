@@ -96,6 +96,8 @@ describe('kilo-code: apply', () => {
       provider: { [KILO_PROVIDER_ID]: provider({ 'gw/model-1': { name: 'gw/model-1' }, 'gw/small': { name: 'gw/small' } }) },
       model: `${KILO_PROVIDER_ID}/gw/model-1`,
     });
+    // Again: nothing to change (the small model's entry stays while small_model uses it).
+    expect((await apply(t.env, '--small-model', 'gw/small')).doc.agents[0]?.status).toBe('unchanged');
     expect((await undo(t.env)).code).toBe(0);
     expect(await read(t.home, JSONC)).toBe(original);
   });

@@ -77,13 +77,15 @@ export const kiloCode: Recipe = {
     // The first global file Kilo has, as it is: a small_model on another provider sends titles there.
     const current = files.map((f) => read?.(f, 'json')).find((d) => d !== undefined);
     const smallNow = stringAt(current, ['small_model']);
-    const smallOps: PlannedOp[] =
-      smallNow && providerOf(smallNow) !== KILO_PROVIDER_ID && id
-        ? [
-            ...(small !== id ? [{ op: 'set' as const, path: [...provider, 'models', small, 'name'], value: small, adds: { map: [...provider, 'models'], key: small } }] : []),
-            { op: 'set', path: ['small_model'], value: `${KILO_PROVIDER_ID}/${small}`, slot: 'small', elsewhere: providerOf(smallNow) ?? smallNow },
-          ]
-        : [];
+    const routeSmall = Boolean(smallNow && providerOf(smallNow) !== KILO_PROVIDER_ID && id);
+    // The small model's entry, while small_model uses it (routed now or by an earlier apply).
+    const smallEntry = small !== id && (routeSmall || smallNow === `${KILO_PROVIDER_ID}/${small}`);
+    const smallOps: PlannedOp[] = [
+      ...(smallEntry ? [{ op: 'set' as const, path: [...provider, 'models', small, 'name'], value: small, adds: { map: [...provider, 'models'], key: small } }] : []),
+      ...(routeSmall && smallNow
+        ? [{ op: 'set' as const, path: ['small_model'], value: `${KILO_PROVIDER_ID}/${small}`, slot: 'small' as const, elsewhere: providerOf(smallNow) ?? smallNow }]
+        : []),
+    ];
     return {
       files: [
         {

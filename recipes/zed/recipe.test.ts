@@ -123,6 +123,8 @@ describe('zed apply', () => {
       inline_assistant_model: { provider: ZED_PROVIDER_ID, model: 'gw-model' },
     });
     expect(after.language_models.openai_compatible[ZED_PROVIDER_ID]?.available_models.map((m) => m.name)).toEqual(['gw-model', 'gw-small']);
+    // Again: nothing to change (the small model's entry stays while the feature models use it).
+    expect((await apply(t.env, 'zed', '--small-model', 'gw-small')).doc.agents[0]?.status).toBe('unchanged');
     expect((await undo(t.env)).code).toBe(0);
     expect(await read(t.home, SETTINGS)).toBe(original);
   });

@@ -101,7 +101,10 @@ export const zed: Recipe = {
         adds: { list: [...provider, 'available_models'], match: { key: 'name', value: name } },
       },
       { op: 'set', path: ['agent', 'default_model'], value: { provider: ZED_PROVIDER_ID, model: name } },
-      ...(elsewhere.some((f) => f.model !== name)
+      // The small model's entry, while a feature model uses it (routed now or by an earlier apply).
+      ...(small !== name &&
+      (elsewhere.some((f) => f.model === small) ||
+        FEATURE_MODELS.some((f) => f.size === 'small' && stringAt(current, ['agent', f.key, 'provider']) === ZED_PROVIDER_ID && stringAt(current, ['agent', f.key, 'model']) === small))
         ? [
             {
               op: 'upsert' as const,
