@@ -83,6 +83,35 @@ describe('qwen-code: apply', () => {
     expect(doc.modelProviders.openai).toEqual([mine, ours('other')]);
   });
 
+  it('secondary models on another provider: the fast one gets --small-model, the advisor is removed with --yes (asked without); a local one stays; undo restores the file byte for byte', async () => {
+    const original = `{
+  "modelProviders": {
+    "anthropic": [{ "id": "claude-haiku-4-5", "name": "Haiku", "baseUrl": "https://api.anthropic.com/v1", "envKey": "ANTHROPIC_API_KEY" }],
+    "openai": [
+      { "id": "o3", "name": "o3", "baseUrl": "https://api.openai.com/v1", "envKey": "OPENAI_API_KEY" },
+      { "id": "qwen3-local", "name": "local", "baseUrl": "http://127.0.0.1:1234/v1", "envKey": "LOCAL_KEY" }
+    ]
+  },
+  "fastModel": "anthropic:claude-haiku-4-5",
+  "advisorModel": "o3",
+  "compactionModel": "qwen3-local"
+}
+`;
+    await put(t.home, FILE, original, 0o600);
+    const asked = await apply(t.env, '--small-model', 'gw/small');
+    expect(asked.code).toBe(0);
+    expect(asked.doc.agents[0]?.messages.join('\n')).toMatch(/Left advisorModel .*Run again with --yes to remove it\./);
+    expect((await apply(t.env, '--small-model', 'gw/small', '--yes')).code).toBe(0);
+    const now = parseJsonc(await read(t.home, FILE)) as Record<string, unknown> & { modelProviders: { openai: Array<{ id: string }> } };
+    expect([now.fastModel, now.advisorModel, now.compactionModel]).toEqual(['gw/small', undefined, 'qwen3-local']);
+    expect(now.modelProviders.openai).toEqual(expect.arrayContaining([ours(), ours('gw/small')]));
+    // Again: nothing to change (the small model's entry stays while fastModel uses it).
+    expect((await apply(t.env, '--small-model', 'gw/small', '--yes')).doc.agents[0]?.status).toBe('unchanged');
+    expect((await undo(t.env)).code).toBe(0);
+    expect((await undo(t.env)).code).toBe(0);
+    expect(await read(t.home, FILE)).toBe(original);
+  });
+
   it('undo removes the file it created', async () => {
     await apply(t.env);
     expect((await undo(t.env)).code).toBe(0);

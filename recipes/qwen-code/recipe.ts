@@ -22,9 +22,12 @@
 //   `compactionModel` (chat compression), `advisorModel` (/advisor, "even when it uses another
 //   provider") and `visionModel` each name a model id of a `modelProviders` entry (Config.getFastModel
 //   and getCompactionModel only accept configured ids; unset, the main model or a same-provider
-//   pick). Left as set: an id on another entry goes to that entry's baseUrl.
+//   pick). An id whose entries all point elsewhere sends there: the fast and compaction models
+//   are rewritten to the small model (in an entry of ours), the advisor and vision models removed
+//   with consent.
 import { pathFor, type Environment } from '../../src/core/environment.js';
-import type { Recipe } from '../../src/core/recipe.js';
+import type { PlannedOp, Recipe } from '../../src/core/recipe.js';
+import { entriesAt, leavesMachine, stringAt, valueAt } from '../../src/core/slots.js';
 
 /** The variable (in settings.json's `env`) our modelProviders entry takes its key from. */
 export const QWEN_KEY_VAR = 'SETUP_GATEWAY_QWEN_API_KEY';
@@ -55,22 +58,31 @@ export const qwenCode: Recipe = {
   },
   slots: [
     { role: 'main', keys: ['model.name'], routable: true, writes: 'main' },
-    { role: 'small', keys: ['fastModel', 'compactionModel'], routable: true, writes: 'none', note: 'a modelProviders id; unset, the main model' },
-    { role: 'subagent', keys: ['advisorModel', 'visionModel'], routable: true, writes: 'none', note: 'a modelProviders id; one on another entry goes to its baseUrl' },
+    { role: 'small', keys: ['fastModel', 'compactionModel'], routable: true, writes: 'small', note: 'rewritten when its modelProviders entry is elsewhere; unset, the main model' },
+    {
+      role: 'subagent',
+      keys: ['advisorModel', 'visionModel'],
+      routable: true,
+      writes: 'none',
+      note: 'one whose modelProviders entry is elsewhere is removed with consent (unset: the main model, a same-provider vision model), else a doctor warning',
+    },
   ],
   detect: {
     binaries: ['qwen'],
     paths: (env) => [qwenDir(env)],
   },
-  plan({ profile, model, env }) {
+  plan({ profile, model, smallModel, env, read }) {
     const id = model ?? '';
+    const small = smallModel ?? id;
     const url = profile.urls.openai;
     const dollar = /\$(\w+|\{[^}]+\})/.exec(profile.key);
+    const path = pathFor(env).join(qwenDir(env), 'settings.json');
+    const secondary = id ? secondaryOps(read?.(path, 'json'), url, id, small) : [];
     return {
       files: [
         {
           kind: 'structured',
-          path: pathFor(env).join(qwenDir(env), 'settings.json'),
+          path,
           format: 'json',
           ops: [
             { op: 'setDefault', path: ['$version'], value: QWEN_SETTINGS_VERSION },
@@ -86,6 +98,7 @@ export const qwenCode: Recipe = {
             { op: 'set', path: ['model', 'name'], value: id },
             { op: 'set', path: ['model', 'baseUrl'], value: url },
             { op: 'set', path: ['env', QWEN_KEY_VAR], value: profile.key },
+            ...secondary,
           ],
           holdsSecret: true,
           purpose: `the model in modelProviders.openai (the gateway URL), its key in env.${QWEN_KEY_VAR}, auth type openai`,
@@ -111,3 +124,54 @@ export function qwenDir(env: Environment): string {
   }
   return p.join(env.home, '.qwen');
 }
+
+/** Qwen Code's secondary model settings: each a modelProviders id, optionally `authType:id`. */
+const SECONDARY = [
+  { key: 'fastModel', quick: true },
+  { key: 'compactionModel', quick: true },
+  { key: 'advisorModel', quick: false },
+  { key: 'visionModel', quick: false },
+] as const;
+
+/**
+ * A secondary model whose modelProviders entries (by id, within its auth type when it names one)
+ * all send elsewhere than the gateway and off this machine goes there. The quick ones get the
+ * small model (added to our entries); the advisor and vision models, chosen on purpose, are
+ * removed with consent (unset, they use the main model and a vision model of the same provider).
+ */
+function secondaryOps(current: unknown, url: string, id: string, small: string): PlannedOp[] {
+  let smallEntry = false;
+  const ops = SECONDARY.flatMap(({ key, quick }): PlannedOp[] => {
+    const value = stringAt(current, [key]);
+    if (!value) return [];
+    // Routed by an earlier apply: its entry stays ours.
+    if (quick && value === small) smallEntry = true;
+    const colon = value.indexOf(':');
+    const types = entriesAt(current, ['modelProviders']).map(([t]) => t);
+    const authType = colon > 0 && types.includes(value.slice(0, colon)) ? value.slice(0, colon) : undefined;
+    const modelId = authType ? value.slice(colon + 1) : value;
+    const urls = (authType ? [authType] : types).flatMap((t) => {
+      const list = valueAt(current, ['modelProviders', t]);
+      return Array.isArray(list) ? list.filter((e) => stringAt(e, ['id']) === modelId).map((e) => stringAt(e, ['baseUrl']) ?? '') : [];
+    });
+    const away = urls.filter((u) => u !== url && leavesMachine(u));
+    if (urls.length === 0 || away.length < urls.length) return [];
+    const elsewhere = [...new Set(away)].join(', ');
+    if (!quick) {
+      const consent = `${key} ${value} sends its requests to ${elsewhere}, not to the gateway. Remove it?`;
+      return [{ op: 'delete', path: [key], slot: 'subagent', elsewhere, consent }];
+    }
+    smallEntry = true;
+    return [{ op: 'set', path: [key], value: small, slot: 'small', elsewhere }];
+  });
+  if (!smallEntry || small === id) return ops;
+  const entry: PlannedOp = {
+    op: 'upsert',
+    path: ['modelProviders', 'openai'],
+    match: { key: 'id', value: small },
+    value: { id: small, name: small, baseUrl: url, envKey: QWEN_KEY_VAR },
+    adds: { list: ['modelProviders', 'openai'], match: { key: 'id', value: small } },
+  };
+  return [entry, ...ops];
+}
+

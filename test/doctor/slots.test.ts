@@ -143,4 +143,21 @@ describe('doctor: model slots elsewhere', () => {
     expect(now.agents.entries.writer?.model).toBe(`setup-gateway/${MODEL}`);
     expect(now.agents.entries.offline?.model).toBe('lmstudio/qwen3');
   });
+
+  it('Qwen Code: a fast model on another provider is MODEL_SLOT_ELSEWHERE, an advisor model PROFILE_ELSEWHERE; the fix routes both', async () => {
+    await applied(['--agent', 'qwen-code']);
+    const path = '.qwen/settings.json';
+    const conf = JSON.parse(await read(path)) as { modelProviders: Record<string, unknown[]> };
+    conf.modelProviders.anthropic = [{ id: 'claude-haiku-4-5', name: 'Haiku', baseUrl: 'https://api.anthropic.com/v1', envKey: 'ANTHROPIC_API_KEY' }];
+    await write(path, `${JSON.stringify({ ...conf, fastModel: 'claude-haiku-4-5', advisorModel: 'anthropic:claude-haiku-4-5' }, null, 2)}\n`);
+
+    const run = await doctorJson(['--agent', 'qwen-code'], world());
+    expect(find(run.doc.findings, 'MODEL_SLOT_ELSEWHERE', 'qwen-code')).toMatchObject({ level: 'error', message: expect.stringContaining('fastModel') });
+    const kept = find(run.doc.findings, 'PROFILE_ELSEWHERE', 'qwen-code');
+    expect(kept).toMatchObject({ level: 'warn', message: expect.stringContaining('https://api.anthropic.com/v1') });
+
+    await runPrinted(kept.fix, 'qwen-code');
+    const now = JSON.parse(await read(path)) as Record<string, unknown>;
+    expect([now.fastModel, now.advisorModel]).toEqual([MODEL, undefined]);
+  });
 });
