@@ -8,6 +8,7 @@ import type { Environment } from '../core/environment.js';
 import { displayPath } from '../core/environment.js';
 import { UsageError } from '../core/errors.js';
 import { listModels, type Fetch, type ModelList } from '../core/gateway.js';
+import type { MadeBy } from '../core/journal.js';
 import { defaultModel, missingModel, smallModelFor } from '../core/model.js';
 import type { AgentPlan } from '../core/plan.js';
 import { createProfile, modelFor, type Profile } from '../core/profile.js';
@@ -35,6 +36,8 @@ export interface ApplyRequest {
   relayPort?: number;
   /** The saved profile these settings come from; none: `default`. Recorded for `status` and `use`. */
   profileName?: string;
+  /** The command, for the journal (`undo --list`); default `apply`. */
+  by?: MadeBy;
   /** `--offline`: ask the gateway nothing (no model list, no protocol probes); agents go direct. */
   offline?: boolean;
 }
@@ -87,7 +90,7 @@ export async function applyAgents(request: ApplyRequest, world: ApplyWorld): Pro
   const asked = await askConsents(plans, request, world);
   if (asked.size > 0) plans = session.plan((id) => request.yes || asked.has(id));
 
-  const written = await writePlans(plans, profile, session.routing, world, request.dryRun, request.profileName);
+  const written = await writePlans(plans, profile, session.routing, world, request.dryRun, request.profileName, request.by);
   const { routes, url } = session.routing;
   const relay =
     routes.length && !request.dryRun

@@ -50,7 +50,7 @@ export async function writeDoctorFix(
   world: { env: Environment; version: string },
 ): Promise<{ runId: string | null; failed: Record<string, string> }> {
   return applyChanges(
-    plan.changing.map((p) => ({ agent: p.recipe.id, changes: p.changes })),
-    { stateDir: stateDir(world.env), toolVersion: world.version, baseUrl: plan.profile.urls.openai },
+    plan.changing.map((p) => ({ agent: p.recipe.id, changes: p.changes, model: p.model })),
+    { stateDir: stateDir(world.env), toolVersion: world.version, baseUrl: plan.profile.urls.openai, by: { command: 'doctor --fix' } },
   );
 }

@@ -109,7 +109,7 @@ export function keySourceText(profile: SavedProfile): string {
  */
 export async function applyRequestFor(
   profile: SavedProfile,
-  overrides: { keyFlags: KeyFlags; models: readonly string[]; relay?: RelayMode; command: string },
+  overrides: { keyFlags: KeyFlags; models: readonly string[]; relay?: RelayMode; command: 'apply' | 'use' },
   world: KeyWorld,
 ): Promise<{ request: Omit<ApplyRequest, 'agents' | 'dryRun' | 'yes'>; keyFrom: string }> {
   const flagged = await resolveKey(overrides.command, overrides.keyFlags, world);
@@ -121,7 +121,14 @@ export async function applyRequestFor(
   }
   const models = [...(profile.model !== undefined ? [profile.model] : []), ...Object.entries(profile.models ?? {}).map(([agent, m]) => `${agent}=${m}`), ...overrides.models];
   return {
-    request: { baseUrl: profile.baseUrl, key: key.value, models, relay: overrides.relay ?? profile.relay ?? 'auto', profileName: profile.name },
+    request: {
+      baseUrl: profile.baseUrl,
+      key: key.value,
+      models,
+      relay: overrides.relay ?? profile.relay ?? 'auto',
+      profileName: profile.name,
+      by: { command: overrides.command === 'use' ? 'use' : 'apply --profile', profile: profile.name },
+    },
     keyFrom: key.from,
   };
 }

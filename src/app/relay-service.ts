@@ -135,7 +135,7 @@ export async function writeRelayService(env: Environment, service: RelayService,
     changes.push({ path: f.path, realPath: state.realPath, symlink: state.symlink, before: state.exists ? (state.bytes ?? null) : null, after, beforeMode: state.exists ? (state.mode ?? null) : null, mode, holdsSecret: f.secret, purpose: f.purpose });
   }
   if (changes.length === 0) return { changes, runId: null };
-  const outcome = await applyChanges([{ agent: 'relay-service', changes }], { stateDir: stateDir(env), toolVersion: version, baseUrl: upstream });
+  const outcome = await applyChanges([{ agent: 'relay-service', changes }], { stateDir: stateDir(env), toolVersion: version, baseUrl: upstream, by: { command: 'relay install-service' } });
   const failure = outcome.failed['relay-service'];
   if (failure) throw new SetupError(`relay install-service: ${failure}`);
   return { changes, runId: outcome.runId };

@@ -48,8 +48,8 @@ export async function rotateRelayToken(world: RotateWorld): Promise<RotateResult
   // The gateway the last apply wrote stays the one doctor reads from the journal.
   const baseUrl = journals[0]?.baseUrl ?? (await readRelayState(env))?.upstream[0] ?? '';
   const outcome = await applyChanges(
-    [{ agent: 'relay-token', changes: [await relayTokenChange(env, token)] }, ...plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes }))],
-    { stateDir: stateDir(env), toolVersion: world.version, baseUrl },
+    [{ agent: 'relay-token', changes: [await relayTokenChange(env, token)] }, ...plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes, model: p.model }))],
+    { stateDir: stateDir(env), toolVersion: world.version, baseUrl, by: { command: 'relay rotate-token' } },
   );
   const tokenFailed = outcome.failed['relay-token'];
   const agents = plans.map((p) => reportFor(p, env, false, outcome.failed[p.recipe.id]));

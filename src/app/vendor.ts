@@ -19,6 +19,8 @@ import { agentStatuses } from './status.js';
 export interface VendorRequest {
   agents: readonly string[];
   dryRun: boolean;
+  /** As the user typed it, for `undo --list` (default `use --vendor`). */
+  command?: 'use --vendor' | 'use direct';
 }
 
 /** How an agent went back: its files as before setup-gateway (byte for byte), our keys taken out, or some of each (`restored` names those put back). */
@@ -116,7 +118,7 @@ export async function useVendor(request: VendorRequest, world: { env: Environmen
     ? { runId: null, failed: {} as Record<string, string> }
     : await applyChanges(
         plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes })),
-        { stateDir: stateDir(env), toolVersion: world.version, baseUrl: 'vendor' },
+        { stateDir: stateDir(env), toolVersion: world.version, baseUrl: 'vendor', by: { command: request.command ?? 'use --vendor' } },
       );
   const secrets = plans.flatMap((p) => [...p.secrets]);
   const reports = plans.map((p) => {

@@ -3,6 +3,7 @@
 import { applyChanges } from '../core/apply.js';
 import { stateDir, type Environment } from '../core/environment.js';
 import { SetupError } from '../core/errors.js';
+import type { MadeBy } from '../core/journal.js';
 import type { AgentPlan } from '../core/plan.js';
 import type { Profile } from '../core/profile.js';
 import { DEFAULT_PROFILE, recordApplied } from '../core/profiles.js';
@@ -31,8 +32,8 @@ export interface RelayStatus {
 /**
  * Writes the plans with the one applier (journal, backups, atomic writes), or in a dry run only
  * reports them with their diffs; each agent's report says whether it goes through the relay.
- * The agents written are recorded under `profileName` (a saved profile, or `default`), for
- * `status` and `use`.
+ * The agents written are recorded under `profileName` (a saved profile, or `default`), with the
+ * model each was given, for `status`, `use` and doctor; `by` names the command in the journal.
  */
 export async function writePlans(
   plans: readonly AgentPlan[],
@@ -41,13 +42,14 @@ export async function writePlans(
   world: { env: Environment; version: string },
   dryRun = false,
   profileName: string = DEFAULT_PROFILE,
+  by: MadeBy = { command: 'apply' },
 ): Promise<Written> {
   if (!dryRun && relay.token && !relay.token.saved) await saveToken(world.env, relay.token.value);
   const outcome = dryRun
     ? { runId: null, failed: {} as Record<string, string> }
     : await applyChanges(
-        plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes })),
-        { stateDir: stateDir(world.env), toolVersion: world.version, baseUrl: profile.urls.openai },
+        plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes, model: p.model })),
+        { stateDir: stateDir(world.env), toolVersion: world.version, baseUrl: profile.urls.openai, by, profile: profileName },
       );
   const mask = (text: string) => maskSecrets(text, [profile.key, relay.token?.value ?? '']);
   const reports = plans.map((p): AgentReport => {
@@ -56,7 +58,8 @@ export async function writePlans(
     return { ...r, messages: r.messages.map(mask), notes: r.notes.map(mask), ...(route && r.status !== 'failed' ? { relay: { url: relay.url, reason: route.reason } } : {}) };
   });
   const applied = reports.filter((r) => r.status === 'updated' || r.status === 'unchanged').map((r) => r.id);
-  if (!dryRun && applied.length) await recordApplied(world.env, { profile: profileName, baseUrl: profile.urls.openai, runId: outcome.runId, agents: applied });
+  const models = Object.fromEntries(plans.flatMap((p) => (p.model !== undefined ? [[p.recipe.id, p.model]] : [])));
+  if (!dryRun && applied.length) await recordApplied(world.env, { profile: profileName, baseUrl: profile.urls.openai, runId: outcome.runId, agents: applied, models });
   return { runId: outcome.runId, reports };
 }
 
@@ -74,7 +77,7 @@ async function saveToken(env: Environment, token: string): Promise<void> {
 
 /** Writes the reviewed plans (the interactive mode, after the user confirmed the review). */
 export async function writeReview(review: Review, deps: SessionDeps): Promise<Written> {
-  return writePlans(review.plans, review.profile, review.relay, deps);
+  return writePlans(review.plans, review.profile, review.relay, deps, false, DEFAULT_PROFILE, { command: 'setup-gateway' });
 }
 
 /** Agents written to go through the local relay. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { displayPath, stateDir } from '../core/environment.js';
 import { ExitCode } from '../core/errors.js';
-import { listJournals } from '../core/journal.js';
+import { listJournals, madeBy, type Journal } from '../core/journal.js';
 import { unifiedDiff } from '../core/diff.js';
 import { collectSecretAssignments } from '../core/secrets.js';
 import { previewUndo, undoRun, type UndoPreviewFile } from '../core/undo.js';
@@ -20,7 +20,8 @@ On a terminal it shows what it will do and asks first.
 Options:
   --dry-run   show what would be restored and removed (with the diffs); change nothing
   --yes       do not ask (on a terminal)
-  --list      list past applies, newest first
+  --list      list past runs, newest first, each named by the command that made it
+              (apply, use NAME, doctor --fix, relay rotate-token…)
   --id ID     undo that apply instead of the last one
   --json      print one JSON document
 
@@ -46,14 +47,14 @@ export async function undoCommand(argv: readonly string[], io: CliIO, print: Pri
     const runs = await listJournals(dir);
     if (options.json) {
       print.json({
-        applies: runs.map((r) => ({ id: r.id, createdAt: r.createdAt, baseUrl: r.baseUrl, agents: r.agents, files: r.entries.map((e) => e.path), undoneAt: r.undoneAt })),
+        applies: runs.map((r) => ({ id: r.id, createdAt: r.createdAt, by: madeBy(r), baseUrl: r.baseUrl, agents: r.agents, files: r.entries.map((e) => e.path), undoneAt: r.undoneAt })),
       });
     } else if (runs.length === 0) {
       print.out('No applies recorded.');
     } else {
       for (const r of runs) {
         const state = r.undoneAt ? print.paint('dim', ' (undone)') : '';
-        print.out(`${r.id}  ${r.createdAt}  ${r.agents.join(', ')}  ${r.baseUrl}${state}`);
+        print.out(`${r.id}  ${r.createdAt}  ${describeRun(r)}${state}`);
         for (const e of r.entries) print.out(print.paint('dim', `    ${displayPath(env, e.path)}${e.created ? ' (created)' : ''}`));
       }
     }
@@ -67,10 +68,10 @@ export async function undoCommand(argv: readonly string[], io: CliIO, print: Pri
     for (const f of preview.files) for (const bytes of [f.current, f.after]) if (bytes) collectSecretAssignments(bytes.toString('utf8'), secrets);
     for (const secret of secrets) print.addSecret(secret);
     if (options['dry-run'] && options.json) {
-      print.json({ dryRun: true, runId: preview.journal.id, files: preview.files.map((f) => ({ path: f.path, status: f.status, ...(f.backup ? { backup: f.backup } : {}), diff: maskKeyFields(diffOf(f, env)) })) });
+      print.json({ dryRun: true, runId: preview.journal.id, by: madeBy(preview.journal), files: preview.files.map((f) => ({ path: f.path, status: f.status, ...(f.backup ? { backup: f.backup } : {}), diff: maskKeyFields(diffOf(f, env)) })) });
       return ExitCode.ok;
     }
-    print.out(`${options['dry-run'] ? 'Dry run: nothing is changed. ' : ''}Undoing apply ${preview.journal.id} (${preview.journal.createdAt}, ${preview.journal.agents.join(', ')}) would:`);
+    print.out(`${options['dry-run'] ? 'Dry run: nothing is changed. ' : ''}Undoing ${preview.journal.id} (${preview.journal.createdAt}, ${describeRun(preview.journal)}) would:`);
     for (const f of preview.files) {
       print.out(`  ${PREVIEW[f.status]} ${displayPath(env, f.path)}`);
       if (options['dry-run']) for (const line of maskKeyFields(diffOf(f, env)).trimEnd().split('\n').filter(Boolean)) print.out(`      ${line}`);
@@ -87,9 +88,9 @@ export async function undoCommand(argv: readonly string[], io: CliIO, print: Pri
   const result = await undoRun(dir, options.id);
   const conflicts = result.files.filter((f) => f.status === 'changed-since');
   if (options.json) {
-    print.json({ ok: conflicts.length === 0, runId: result.runId, files: result.files });
+    print.json({ ok: conflicts.length === 0, runId: result.runId, by: madeBy(result.journal), files: result.files });
   } else {
-    print.out(`Undoing apply ${result.runId}:`);
+    print.out(`Undoing ${result.runId} (${describeRun(result.journal)}):`);
     for (const f of result.files) {
       const text = {
         restored: 'restored',
@@ -102,6 +103,12 @@ export async function undoCommand(argv: readonly string[], io: CliIO, print: Pri
     }
   }
   return conflicts.length ? ExitCode.failure : ExitCode.ok;
+}
+
+/** A run as listed: what made it, its agents, and the gateway it wrote (none for `use --vendor`). */
+function describeRun(r: Journal): string {
+  const gateway = r.baseUrl && r.baseUrl !== 'vendor' ? `  ${r.baseUrl}` : '';
+  return `${madeBy(r)}: ${r.agents.join(', ')}${gateway}`;
 }
 
 const PREVIEW: Record<UndoPreviewFile['status'], string> = {

@@ -49,7 +49,9 @@ const OptionsSchema = z.object({
 });
 
 export async function useCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
-  if (argv.includes('--vendor') || argv[0] === DIRECT_PROFILE) return vendorCommand(argv.filter((a, i) => a !== '--vendor' && !(i === 0 && a === DIRECT_PROFILE)), io, print);
+  if (argv.includes('--vendor') || argv[0] === DIRECT_PROFILE) {
+    return vendorCommand(argv.filter((a, i) => a !== '--vendor' && !(i === 0 && a === DIRECT_PROFILE)), argv[0] === DIRECT_PROFILE ? 'use direct' : 'use --vendor', io, print);
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name.startsWith('-')) {
     throw new UsageError('use: name the profile: setup-gateway use NAME.', ['See `setup-gateway profile list`.']);
@@ -116,10 +118,10 @@ function relayLine(result: Extract<UseResult, { kind: 'done' }>): string {
 }
 
 /** `use --vendor` / `use direct`: the agents back on their vendors' own endpoints. */
-async function vendorCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
+async function vendorCommand(argv: readonly string[], command: 'use --vendor' | 'use direct', io: CliIO, print: Printer): Promise<number> {
   const options = parseCommand('use', argv, { agent: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' }, json: { type: 'boolean' } }, OptionsSchema);
   const env = io.environment();
-  const result = await useVendor({ agents: options.agent, dryRun: options['dry-run'] }, { env, version: io.version });
+  const result = await useVendor({ agents: options.agent, dryRun: options['dry-run'], command }, { env, version: io.version });
   if (result.kind === 'nothing-routed') {
     print.err('No agent routes through setup-gateway now: nothing to put back (name agents with --agent ID).');
     return ExitCode.failure;

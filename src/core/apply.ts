@@ -4,7 +4,7 @@
 import { readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from './atomic.js';
-import type { Journal, JournalEntry } from './journal.js';
+import type { Journal, JournalEntry, MadeBy } from './journal.js';
 import { ensureStateDir, newRunId, nextSeq, readBackup, runsDir, saveBackup, saveJournal, sha256 } from './journal.js';
 import { withLock } from './lock.js';
 import type { FileChange } from './plan.js';
@@ -13,6 +13,8 @@ import { isNotFound } from './snapshot.js';
 export interface AgentChanges {
   agent: string;
   changes: readonly FileChange[];
+  /** The model these changes write for the agent, recorded in the journal (doctor's model drift). */
+  model?: string | undefined;
 }
 
 export interface ApplyOutcome {
@@ -26,6 +28,10 @@ export interface ApplyOptions {
   stateDir: string;
   toolVersion: string;
   baseUrl: string;
+  /** The command that writes (`undo --list` names the run by it). */
+  by: MadeBy;
+  /** The profile the run records for `status`, when it records one (see Journal.profile). */
+  profile?: string;
 }
 
 export async function applyChanges(work: readonly AgentChanges[], options: ApplyOptions): Promise<ApplyOutcome> {
@@ -44,6 +50,8 @@ export async function applyChanges(work: readonly AgentChanges[], options: Apply
       agents: pending.map((w) => w.agent),
       entries: [],
       undoneAt: null,
+      by: options.by,
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
     };
     for (const { agent, changes } of pending) {
       const done: JournalEntry[] = [];
@@ -56,6 +64,8 @@ export async function applyChanges(work: readonly AgentChanges[], options: Apply
         outcome.failed[agent] = await rollBack(agent, done, journal, options.stateDir, error);
       }
     }
+    const models = Object.fromEntries(pending.flatMap((w) => (w.model !== undefined && outcome.written[w.agent] ? [[w.agent, w.model]] : [])));
+    if (Object.keys(models).length) journal.models = models;
     if (journal.entries.length > 0) {
       await saveJournal(options.stateDir, journal);
       outcome.runId = journal.id;

@@ -37,6 +37,21 @@ const EntrySchema = z.object({
 });
 export type JournalEntry = z.infer<typeof EntrySchema>;
 
+/**
+ * The commands that write through the applier, as `undo --list` names them. The schema reads the
+ * command as any string: a journal written by a later version (a command this one does not know)
+ * still loads, and is labelled by its string.
+ */
+export const RUN_COMMANDS = ['apply', 'apply --profile', 'setup-gateway', 'use', 'use --vendor', 'use direct', 'doctor --fix', 'relay rotate-token', 'relay install-service'] as const;
+export type RunCommand = (typeof RUN_COMMANDS)[number];
+
+const MadeBySchema = z.object({
+  command: z.string(),
+  /** The profile the command named (`use NAME`, `apply --profile`). */
+  profile: z.string().optional(),
+});
+export type MadeBy = z.infer<typeof MadeBySchema> & { command: RunCommand };
+
 const JournalSchema = z.object({
   format: z.literal(1),
   id: z.string(),
@@ -48,6 +63,15 @@ const JournalSchema = z.object({
   agents: z.array(z.string()),
   entries: z.array(EntrySchema),
   undoneAt: z.string().nullable(),
+  /** What made this run (absent in runs recorded before it was kept: see `madeBy`). */
+  by: MadeBySchema.optional(),
+  /**
+   * The profile the run recorded for `status` (`default` for a plain apply), when it records one:
+   * apply, use and the interactive mode. Undo puts the record back from the runs left.
+   */
+  profile: z.string().optional(),
+  /** Agent id → the model this run wrote for it (absent: none, or a run recorded before). */
+  models: z.record(z.string(), z.string()).optional(),
 });
 export type Journal = z.infer<typeof JournalSchema>;
 
@@ -131,6 +155,15 @@ export async function listJournals(stateDir: string): Promise<Journal[]> {
     }
   }
   return journals.sort((a, b) => b.seq - a.seq);
+}
+
+/** What made a run, as `undo --list` shows it; runs recorded before it was kept are told by what they wrote. */
+export function madeBy(journal: Journal): string {
+  if (journal.by) return journal.by.profile !== undefined ? `${journal.by.command} ${journal.by.profile}` : journal.by.command;
+  if (journal.agents.length === 1 && journal.agents[0] === 'relay-service') return 'relay install-service';
+  if (journal.agents.includes('relay-token')) return 'relay rotate-token';
+  if (journal.baseUrl === 'vendor') return 'use --vendor';
+  return 'apply';
 }
 
 /**

@@ -3,11 +3,13 @@
 // of which profile each agent was last applied with (in the state folder, next to the journal).
 // One schema for all of it; the types come from it.
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parse as parseJsonc, parseTree, findNodeAtLocation, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { ensureDir, writeFileAtomic } from './atomic.js';
 import { configHome, pathFor, stateDir, type Environment } from './environment.js';
 import { SetupError, UsageError } from './errors.js';
+import { madeBy, type Journal } from './journal.js';
 import { ModelIdSchema, normalizeBaseUrl } from './profile.js';
 import { isNotFound } from './snapshot.js';
 
@@ -194,28 +196,84 @@ export function findProfile(store: ProfileStore, name: string): SavedProfile {
 
 export const AppliedRecordSchema = z.object({
   /** Agent id → the profile it was last applied with (a saved profile's name, or `default`). */
-  agents: z.record(z.string(), z.object({ profile: z.string(), baseUrl: z.string(), runId: z.string().nullable(), at: z.string() })).default({}),
+  agents: z
+    .record(
+      z.string(),
+      z.object({
+        profile: z.string(),
+        baseUrl: z.string(),
+        runId: z.string().nullable(),
+        at: z.string(),
+        /** The model it was applied with (absent: none, the agent's own default; or recorded before this was kept). */
+        model: z.string().optional(),
+      }),
+    )
+    .default({}),
 });
 export type AppliedRecord = z.infer<typeof AppliedRecordSchema>;
 
+const APPLIED_FILE = 'applied.json';
+
 function appliedFile(env: Environment): string {
-  return pathFor(env).join(stateDir(env), 'applied.json');
+  return pathFor(env).join(stateDir(env), APPLIED_FILE);
 }
 
 /** The record; an absent or unreadable one is empty (it only names things, the files are the truth). */
 export async function readApplied(env: Environment): Promise<AppliedRecord> {
+  return readAppliedFile(appliedFile(env));
+}
+
+async function readAppliedFile(file: string): Promise<AppliedRecord> {
   try {
-    const parsed = AppliedRecordSchema.safeParse(JSON.parse(await readFile(appliedFile(env), 'utf8')));
+    const parsed = AppliedRecordSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
     return parsed.success ? parsed.data : { agents: {} };
   } catch {
     return { agents: {} };
   }
 }
 
+/**
+ * The record after `undo` of the run `undone` (in the state folder `dir`; `runs`: every run, that
+ * one marked undone). Each agent whose record came from that run (or from an apply since that
+ * found its files already as wanted) goes back to the newest run left that recorded it, with that
+ * run's gateway, profile and model; an agent no run left recorded loses its record.
+ */
+export async function revertApplied(dir: string, undone: Journal, runs: readonly Journal[]): Promise<void> {
+  const file = path.join(dir, APPLIED_FILE);
+  const record = await readAppliedFile(file);
+  let changed = false;
+  for (const agent of new Set(undone.entries.map((e) => e.agent))) {
+    const now = record.agents[agent];
+    if (!now || (now.runId !== undone.id && now.runId !== null)) continue;
+    const before = [...runs].sort((a, b) => b.seq - a.seq).find((j) => !j.undoneAt && recordedProfile(j) !== undefined && j.entries.some((e) => e.agent === agent));
+    if (before) {
+      const model = before.models?.[agent];
+      record.agents[agent] = { profile: recordedProfile(before) as string, baseUrl: before.baseUrl, runId: before.id, at: before.createdAt, ...(model !== undefined ? { model } : {}) };
+    } else {
+      delete record.agents[agent];
+    }
+    changed = true;
+  }
+  if (changed) await writeFileAtomic(file, Buffer.from(`${JSON.stringify(record, null, 2)}\n`), 0o644);
+}
+
+/** The profile a run recorded; a run from before runs said so counts as a plain apply when it was one. */
+function recordedProfile(run: Journal): string | undefined {
+  if (run.profile !== undefined) return run.profile;
+  return !run.by && madeBy(run) === 'apply' ? DEFAULT_PROFILE : undefined;
+}
+
 /** Notes that these agents were just applied with this profile. */
-export async function recordApplied(env: Environment, entry: { profile: string; baseUrl: string; runId: string | null; agents: readonly string[] }, now = new Date()): Promise<void> {
+export async function recordApplied(
+  env: Environment,
+  entry: { profile: string; baseUrl: string; runId: string | null; agents: readonly string[]; models?: Readonly<Record<string, string>> },
+  now = new Date(),
+): Promise<void> {
   const record = await readApplied(env);
-  for (const id of entry.agents) record.agents[id] = { profile: entry.profile, baseUrl: entry.baseUrl, runId: entry.runId, at: now.toISOString() };
+  for (const id of entry.agents) {
+    const model = entry.models?.[id];
+    record.agents[id] = { profile: entry.profile, baseUrl: entry.baseUrl, runId: entry.runId, at: now.toISOString(), ...(model !== undefined ? { model } : {}) };
+  }
   const file = appliedFile(env);
   await ensureDir(pathFor(env).dirname(file));
   await writeFileAtomic(file, Buffer.from(`${JSON.stringify(record, null, 2)}\n`), 0o644);

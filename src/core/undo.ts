@@ -7,12 +7,15 @@ import { SetupError } from './errors.js';
 import type { Journal } from './journal.js';
 import { listJournals, loadJournal, readBackup, runsDir, saveJournal, sha256 } from './journal.js';
 import { withLock } from './lock.js';
+import { revertApplied } from './profiles.js';
 import { isNotFound } from './snapshot.js';
 
 export type UndoFileStatus = 'restored' | 'removed' | 'already-restored' | 'changed-since';
 
 export interface UndoResult {
   runId: string;
+  /** The run undone (or left open, with a conflict). */
+  journal: Journal;
   files: Array<{ path: string; status: UndoFileStatus; backup?: string }>;
 }
 
@@ -77,7 +80,7 @@ export async function undoRun(stateDir: string, id?: string): Promise<UndoResult
   await pickRun(stateDir, id); // fails early, before any folder is created, when there is nothing to undo
   return withLock(stateDir, async () => {
     const journal = await pickRun(stateDir, id);
-    const result: UndoResult = { runId: journal.id, files: [] };
+    const result: UndoResult = { runId: journal.id, journal, files: [] };
     for (const entry of [...journal.entries].reverse()) {
       const current = await readCurrent(entry.realPath);
       const currentSha = current ? sha256(current) : null;
@@ -97,6 +100,8 @@ export async function undoRun(stateDir: string, id?: string): Promise<UndoResult
     if (!result.files.some((f) => f.status === 'changed-since')) {
       journal.undoneAt = new Date().toISOString();
       await saveJournal(stateDir, journal);
+      // `status` names agents by this record: it goes back with the files.
+      await revertApplied(stateDir, journal, await listJournals(stateDir));
     }
     return result;
   });

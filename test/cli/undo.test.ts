@@ -2,7 +2,7 @@
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempHome, type TempHome } from '../support/temp-home.js';
+import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 import { runCli } from '../support/run-cli.js';
 
 let t: TempHome;
@@ -96,6 +96,69 @@ describe('undo', () => {
     const run = await runCli(['undo', '--id', '../../etc'], { env: t.env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/id: is not an apply id/);
+  });
+});
+
+describe('undo --list and the record status reads', () => {
+  const KEY = 'sk-undo-test-key-0000';
+  const cli = (...argv: string[]) => runCli(argv, { env: { ...t.env, env: { ...t.env.env, KEY_A: KEY, KEY_B: KEY } } });
+  const profile = async (name: string, url: string, ...more: string[]) =>
+    expect((await cli('profile', 'add', name, '--base-url', url, '--key-env', `KEY_${name.toUpperCase()}`, '--model', `model-${name}`, ...more)).code).toBe(0);
+  const runsDir = () => path.join(t.home, '.local/state/setup-gateway/runs');
+
+  it('names each run by the command that made it; a run recorded before that is an apply', async () => {
+    await profile('a', 'https://a.example.com');
+    await profile('b', 'https://b.example.com');
+    expect((await apply('https://gw.example.com', 'aider')).code).toBe(0);
+    expect((await cli('apply', '--profile', 'a', '--agent', 'aider')).code).toBe(0);
+    expect((await cli('use', 'b')).code).toBe(0);
+    expect((await cli('doctor', '--fix', '--yes', '--offline', '--agent', 'aider', '--base-url', 'https://c.example.com', '--key-env', 'KEY_A')).code).toBe(0);
+    expect((await cli('use', '--vendor', '--agent', 'aider')).code).toBe(0);
+    expect((await cli('relay', 'rotate-token')).code).toBe(0);
+
+    // The first run as an older version wrote it: no command, profile or models in its journal.
+    const [first] = (await readdir(runsDir())).sort();
+    const file = path.join(runsDir(), first as string, 'journal.json');
+    const { by: _by, profile: _profile, models: _models, ...old } = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(file, JSON.stringify(old));
+
+    const list = JSON.parse((await cli('undo', '--list', '--json')).stdout).applies as Array<{ by: string }>;
+    expect(list.map((a) => a.by)).toEqual(['relay rotate-token', 'use --vendor', 'doctor --fix', 'use b', 'apply --profile a', 'apply']);
+    const text = (await cli('undo', '--list')).stdout;
+    expect(text).toMatch(/^\S+ {2}\S+ {2}use b: aider {2}https:\/\/b\.example\.com\/v1$/m);
+    expect(text).toMatch(/^\S+ {2}\S+ {2}use --vendor: aider$/m);
+    expect(text).toMatch(/^\S+ {2}\S+ {2}doctor --fix: aider {2}https:\/\/c\.example\.com\/v1$/m);
+    // The run undone is named the same way.
+    expect((await cli('undo')).stdout).toMatch(/^Undoing \S+ \(relay rotate-token: relay-token\):$/m);
+    expect((await cli('undo', '--dry-run')).stdout).toMatch(/^Dry run: nothing is changed\. Undoing \S+ \(\S+, use --vendor: aider\) would:$/m);
+  });
+
+  it('undo puts back the profile status names: the one applied before', async () => {
+    await putBinary(t.home, 'aider');
+    await mkdir(path.join(t.home, 'team'));
+    for (const name of ['one', 'two']) {
+      await writeFile(path.join(t.home, 'team', `${name}.json`), JSON.stringify({ name: `team-${name}`, baseUrl: `https://${name}.example.com/v1`, model: `m-${name}`, key: 'env:KEY_A' }));
+    }
+    const status = async () => JSON.parse((await cli('status', '--json')).stdout).agents.find((a: { id: string }) => a.id === 'aider');
+    expect((await cli('apply', '--profile', path.join(t.home, 'team/one.json'), '--agent', 'aider')).code).toBe(0);
+    expect((await cli('apply', '--profile', path.join(t.home, 'team/two.json'), '--agent', 'aider')).code).toBe(0);
+    expect(await status()).toMatchObject({ via: 'profile', profile: 'team-two', url: 'https://two.example.com', model: 'm-two' });
+    expect((await cli('undo')).code).toBe(0);
+    expect(await status()).toMatchObject({ via: 'profile', profile: 'team-one', url: 'https://one.example.com', model: 'm-one', managed: true });
+    expect((await cli('undo')).code).toBe(0);
+    expect(await status()).toMatchObject({ via: 'vendor', profile: null, managed: false });
+    const record = JSON.parse(await readFile(path.join(t.home, '.local/state/setup-gateway/applied.json'), 'utf8'));
+    expect(record.agents).toEqual({});
+  });
+
+  it('undo of a use through the relay names the profile applied before', async () => {
+    await profile('a', 'https://a.example.com', '--relay', 'always');
+    await profile('b', 'https://b.example.com', '--relay', 'always');
+    expect((await cli('apply', '--profile', 'a', '--agent', 'claude-code')).code).toBe(0);
+    expect((await cli('use', 'b')).code).toBe(0);
+    expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile b, model model-b$/m);
+    expect((await cli('undo')).code).toBe(0);
+    expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile a, model model-a$/m);
   });
 });
 

@@ -30,7 +30,7 @@ function change(file: string, before: string | null, after: string, mode: number
   };
 }
 
-const opts = () => ({ stateDir: state, toolVersion: '0.0.0-test', baseUrl: 'https://gw/v1' });
+const opts = () => ({ stateDir: state, toolVersion: '0.0.0-test', baseUrl: 'https://gw/v1', by: { command: 'apply' as const } });
 
 describe('applyChanges', () => {
   it('writes, journals and backs up; undo restores bytes and mode exactly', async () => {
@@ -151,7 +151,7 @@ describe('a run where every agent failed', () => {
       await writeFile(good, 'old');
       const outcome = await applyChanges(
         [{ agent: 'a', changes: [change(good, 'old', 'new', 0o644, 0o644), change(path.join(t2.home, 'blocker', 'f'), null, 'x', 0o644)] }],
-        { stateDir: st, toolVersion: 't', baseUrl: 'u' },
+        { stateDir: st, toolVersion: 't', baseUrl: 'u', by: { command: 'apply' } },
       );
       expect(outcome.runId).toBeNull();
       expect(await listJournals(st)).toEqual([]);
