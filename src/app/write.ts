@@ -48,7 +48,7 @@ export async function writePlans(
   const outcome = dryRun
     ? { runId: null, failed: {} as Record<string, string> }
     : await applyChanges(
-        plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes, model: p.model })),
+        plans.filter((p) => !p.error).map((p) => ({ agent: p.recipe.id, changes: p.changes, model: p.recipe.model !== 'none' ? p.model : undefined })),
         { stateDir: stateDir(world.env), toolVersion: world.version, baseUrl: profile.urls.openai, by, profile: profileName },
       );
   const mask = (text: string) => maskSecrets(text, [profile.key, relay.token?.value ?? '']);
@@ -58,7 +58,7 @@ export async function writePlans(
     return { ...r, messages: r.messages.map(mask), notes: r.notes.map(mask), ...(route && r.status !== 'failed' ? { relay: { url: relay.url, reason: route.reason } } : {}) };
   });
   const applied = reports.filter((r) => r.status === 'updated' || r.status === 'unchanged').map((r) => r.id);
-  const models = Object.fromEntries(plans.flatMap((p) => (p.model !== undefined ? [[p.recipe.id, p.model]] : [])));
+  const models = Object.fromEntries(plans.flatMap((p) => (p.model !== undefined && p.recipe.model !== 'none' ? [[p.recipe.id, p.model]] : [])));
   if (!dryRun && applied.length) await recordApplied(world.env, { profile: profileName, baseUrl: profile.urls.openai, runId: outcome.runId, agents: applied, models });
   return { runId: outcome.runId, reports };
 }

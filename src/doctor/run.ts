@@ -8,6 +8,7 @@ import type { Environment } from '../core/environment.js';
 import { displayPath, stateDir } from '../core/environment.js';
 import type { Fetch } from '../core/gateway.js';
 import { listJournals } from '../core/journal.js';
+import { readApplied } from '../core/profiles.js';
 import { expectedModel } from '../core/model.js';
 import { planAgent, planAgents, type AgentPlan } from '../core/plan.js';
 import { normalizeBaseUrl, type GatewayUrls, type Profile } from '../core/profile.js';
@@ -15,6 +16,7 @@ import { gatewayFindings, isProbeProtocol, neededProtocols, PROTOCOLS } from './
 import { GENERIC_CHECKS } from './checks/index.js';
 import { effectiveEnv } from './checks/overrides.js';
 import { isConfigured } from './checks/shared.js';
+import { modelDrifted } from './checks/drift.js';
 import { gatherNet } from './net.js';
 import { findGitRoot, readAgents } from './read.js';
 import { pointsAt, relayFindings, type RelayStatus, type RelayStatusReader } from './relay.js';
@@ -80,6 +82,13 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     })),
     where,
   );
+
+  // The model each agent was last applied with: a model changed since is drift (MODEL_DRIFT), and --fix puts it back.
+  const record = await readApplied(env);
+  for (const a of agents) {
+    const model = record.agents[a.recipe.id]?.model;
+    if (model !== undefined && a.recipe.model !== 'none') a.recordedModel = model;
+  }
 
   // Agents apply pointed at the local relay are checked against the relay, not the gateway.
   let relayStatus: RelayStatus | undefined;
@@ -293,14 +302,18 @@ export function planFixes(report: DoctorReport): AgentPlan[] {
   const evidence = new Map(fixable.map((a) => [a.recipe.id, a.evidence]));
   const profile = ctx.profile;
   const relayUrl = new Map(fixable.flatMap((a) => (a.viaRelay ? [[a.recipe.id, a.viaRelay] as const] : [])));
+  // A model changed since the last apply (MODEL_DRIFT) goes back to the one applied.
+  const applied = new Map(fixable.flatMap((a) => (modelDrifted(a) ? [[a.recipe.id, a.recordedModel as string] as const] : [])));
   return planAgents(
     fixable.map((a) => a.recipe),
     {
       profile,
       // An agent routed through the relay stays there: --fix repairs it for the relay.
       profileFor: (id) => {
+        const model = applied.get(id);
+        const own = model !== undefined ? { ...profile, models: { ...profile.models, [id]: model } } : profile;
         const url = relayUrl.get(id);
-        return url && token ? relayProfile(profile, url, token) : profile;
+        return url && token ? relayProfile(own, url, token) : own;
       },
       env: ctx.env,
       snapshot: ctx.snapshot,

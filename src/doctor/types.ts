@@ -89,6 +89,8 @@ export interface AgentState {
   model?: string;
   /** The model its small slots hold now, if any. */
   smallModel?: string;
+  /** The model setup-gateway last applied for it (the record `status` reads), when one was recorded. */
+  recordedModel?: string;
   /** The key this agent holds now, if any. */
   key?: string;
   /** Extra files the recipe's checks or an agent module asked for, by path. */

@@ -1,8 +1,12 @@
 // Every fix doctor prints runs as printed (issue 14): the test takes the command doctor suggests,
 // runs it, and doctor then finds that problem gone. Agents set up by hand are "not checked".
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { createProfile } from '../../src/core/profile.js';
+import { recipes } from '../../recipes/index.js';
 import type { CliIO } from '../../src/cli/io.js';
 import type { Terminal } from '../../src/tui/terminal.js';
 import { waitUntil } from '../support/wait.js';
@@ -111,5 +115,51 @@ describe('doctor on a fresh HOME', () => {
     expect(r.stdout).toMatch(/\[--\] Cursor: not checked\. It is set up by hand/); // ASCII marks: no UTF-8 locale here
     expect(r.stdout).not.toMatch(/\[(ok|✓)\] Cursor is set up by hand/);
     expect(r.stdout).toMatch(/1 not checked \(set up by hand\)/);
+  });
+});
+
+describe('a model changed since the last apply', () => {
+  const fetch = modelsFetch(['auto', 'model-a', 'model-b']);
+
+  /** Every file of the agents (not setup-gateway's own state) with `from` replaced by `to`, as a hand edit would. */
+  async function editModel(from: string, to: string): Promise<string[]> {
+    const edited: string[] = [];
+    for (const entry of await readdir(t.home, { recursive: true, withFileTypes: true })) {
+      const file = path.join(entry.parentPath, entry.name);
+      if (!entry.isFile() || /[/\\](\.local[/\\]state|bin)[/\\]/.test(file)) continue;
+      const text = await readFile(file, 'utf8');
+      if (!text.includes(from)) continue;
+      await writeFile(file, text.replaceAll(from, to));
+      edited.push(path.relative(t.home, file));
+    }
+    return edited;
+  }
+
+  // Every agent whose files hold a model (not one set up by hand in its app, nor shell-env's variables).
+  const model = 'sentinel-model-7f3a';
+  const sample = { profile: createProfile({ baseUrl: 'https://gw.example.com', key: 'k', model }), env: { platform: 'linux' as const, home: '/h', env: {}, wsl: false }, evidence: [], model };
+  const withModel = recipes.filter((r) => JSON.stringify(r.plan(sample).files).includes(model));
+
+  it.each(withModel.map((r) => r.id))('%s: MODEL_DRIFT, and both fixes run as printed', async (id) => {
+    const doctor = ['doctor', '--agent', id, '--offline'];
+    expect((await runCli(['apply', '--base-url', 'https://gw.example.com/v1', '--agent', id, '--model', 'model-a', '--yes'], { env: t.env, fetch })).code).toBe(0);
+    expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toContain('MODEL_DRIFT');
+    expect(await editModel('model-a', 'model-b')).not.toEqual([]);
+
+    const drifted = await runCli(doctor, { env: t.env, fetch });
+    expect(drifted.stdout).toMatch(/uses model model-b .*; setup-gateway applied model-a\. MODEL_DRIFT$/m);
+    const [putBack, keep] = fixCommands(drifted.stdout, 'MODEL_DRIFT');
+    expect(putBack).toBe(`setup-gateway doctor --fix --agent ${id}`);
+    expect(keep).toBe(`setup-gateway apply --agent ${id} --base-url https://gw.example.com/v1 --model model-b`);
+
+    const fixed = await runCli(argv(putBack as string), { env: t.env, fetch, interactive: true, answer: true });
+    expect(fixed.stdout).toContain(`fixed ${id}`);
+    const after = await runCli(doctor, { env: t.env, fetch });
+    expect(after.stdout).not.toContain('MODEL_DRIFT');
+    expect(after.stdout).not.toMatch(/^\[!!\] .* DRIFT$/m);
+
+    await editModel('model-a', 'model-b');
+    expect((await runCli(argv(keep as string), { env: t.env, fetch })).code).toBe(0);
+    expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toContain('MODEL_DRIFT');
   });
 });

@@ -117,9 +117,10 @@ describe('undo --list and the record status reads', () => {
     expect((await cli('relay', 'rotate-token')).code).toBe(0);
 
     // The first run as an older version wrote it: no command, profile or models in its journal.
-    const [first] = (await readdir(runsDir())).sort();
-    const file = path.join(runsDir(), first as string, 'journal.json');
-    const { by: _by, profile: _profile, models: _models, ...old } = JSON.parse(await readFile(file, 'utf8'));
+    const files = (await readdir(runsDir())).map((id) => path.join(runsDir(), id, 'journal.json'));
+    const journals = await Promise.all(files.map(async (f) => ({ file: f, doc: JSON.parse(await readFile(f, 'utf8')) })));
+    const { file, doc } = journals.find((j) => j.doc.seq === 1) as (typeof journals)[number];
+    const { by: _by, profile: _profile, models: _models, ...old } = doc;
     await writeFile(file, JSON.stringify(old));
 
     const list = JSON.parse((await cli('undo', '--list', '--json')).stdout).applies as Array<{ by: string }>;

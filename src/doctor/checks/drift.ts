@@ -4,8 +4,8 @@ import { editorFor } from '../../formats/index.js';
 import { deepEqual, formatPath, isPlainObject } from '../../formats/ops.js';
 import type { KeyPath } from '../../formats/types.js';
 import { lineOfPath, lineOfVar } from '../lines.js';
-import type { AgentCheck, Finding } from '../types.js';
-import { base, isConfigured, shown } from './shared.js';
+import type { AgentCheck, AgentState, Finding } from '../types.js';
+import { applyCommand, base, doctorFixCommand, isConfigured, shown, where } from './shared.js';
 
 /** Key paths where two parsed documents differ (leaves, or whole subtrees when types differ). */
 export function differingPaths(a: unknown, b: unknown, path: KeyPath = []): KeyPath[] {
@@ -68,6 +68,41 @@ export const drift: AgentCheck = (agent, ctx) => {
     out.push({ ...base(agent), code: 'DRIFT', level: 'ok', message: 'Its files hold exactly what setup-gateway writes for this gateway.', why: 'No drift since the last apply.', fix: '' });
   }
   return out;
+};
+
+/**
+ * The agent's model differs from the one setup-gateway last applied for it (the record): changed
+ * since by hand or by another tool. Drift above re-plans with the model the files hold, so it
+ * never sees this; `--fix` puts the applied model back (doctor's planFixes).
+ */
+export function modelDrifted(agent: AgentState): boolean {
+  const recorded = agent.recordedModel;
+  if (recorded === undefined || !isConfigured(agent) || agent.model === recorded) return false;
+  if (!agent.slots.some((s) => s.slot === 'model' && !s.file.parseError)) return false;
+  // An agent that needs a model and holds none: MODEL_MISSING says so.
+  return agent.model !== undefined || agent.recipe.model !== 'required';
+}
+
+export const modelDrift: AgentCheck = (agent, ctx) => {
+  if (!modelDrifted(agent)) return [];
+  const recorded = agent.recordedModel as string;
+  const slot = agent.slots.find((s) => s.slot === 'model' && typeof s.value === 'string' && s.value !== '') ?? agent.slots.find((s) => s.slot === 'model');
+  const at = slot ? ` (${slot.label} in ${shown(ctx, slot.file.path)})` : '';
+  const apply = applyCommand(ctx, agent.recipe.id);
+  const putBack = doctorFixCommand(ctx, agent.recipe.id) ?? (apply === 'setup-gateway' ? apply : `${apply} --model ${recorded}`);
+  // Keeping the new model is an apply with it (not through the relay: apply would pick the route anew).
+  const keep = agent.model !== undefined && apply !== 'setup-gateway' && !agent.viaRelay ? ` (or: ${apply} --model ${agent.model} (keeps ${agent.model}))` : '';
+  return [
+    {
+      ...base(agent),
+      ...(slot ? where(slot) : {}),
+      code: 'MODEL_DRIFT',
+      level: 'warn',
+      message: `${agent.recipe.name} ${agent.model !== undefined ? `uses model ${agent.model}` : 'holds no model'}${at}; setup-gateway applied ${recorded}.`,
+      why: 'The model was changed since the last apply (by hand or by another tool): the agent asks the gateway for another model than the one applied.',
+      fix: `${putBack} (puts ${recorded} back)${keep}`,
+    },
+  ];
 };
 
 export const consents: AgentCheck = (agent, ctx) =>

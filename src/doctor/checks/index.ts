@@ -1,9 +1,9 @@
 // The checks every recipe gets without writing a line for doctor, in the order their findings are
 // listed: is the agent there and set up, do its files parse and keep the key private, does it
 // point at the gateway with the URL, key and model it needs, does it match what setup-gateway
-// would write, and does anything it also reads (environment, .env, project files) win over that.
+// would write and the model it applied, and does anything it also reads (environment, .env, project files) win over that.
 import type { AgentCheck } from '../types.js';
-import { consents, drift } from './drift.js';
+import { consents, drift, modelDrift } from './drift.js';
 import { fileModes, parse } from './files.js';
 import { envOverrides, projectOverrides } from './overrides.js';
 import { configured, detected } from './presence.js';
@@ -20,6 +20,7 @@ export const GENERIC_CHECKS: ReadonlyArray<[string, AgentCheck]> = [
   ['model slots', modelSlots],
   ['file modes', fileModes],
   ['drift', drift],
+  ['model drift', modelDrift],
   ['conflicts', consents],
   ['cloud loopback', cloudLoopback],
   ['environment overrides', envOverrides],
