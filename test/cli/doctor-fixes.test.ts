@@ -162,4 +162,21 @@ describe('a model changed since the last apply', () => {
     expect((await runCli(argv(keep as string), { env: t.env, fetch })).code).toBe(0);
     expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toContain('MODEL_DRIFT');
   });
+
+  it('through the local relay: --fix puts the model back and the agent stays at the relay', async () => {
+    const doctor = ['doctor', '--agent', 'claude-code', '--offline'];
+    expect((await runCli(['apply', '--base-url', 'https://gw.example.com/v1', '--agent', 'claude-code', '--model', 'model-a', '--relay', 'always'], { env: t.env, fetch })).code).toBe(0);
+    const settings = path.join(t.home, '.claude/settings.json');
+    const applied = await readFile(settings, 'utf8');
+    expect(applied).toContain('http://127.0.0.1:4850');
+    await editModel('model-a', 'model-b');
+
+    const drifted = await runCli(doctor, { env: t.env, fetch });
+    expect(drifted.stdout).toMatch(/uses model model-b .*; setup-gateway applied model-a\. MODEL_DRIFT$/m);
+    // Only the fix that keeps the relay: an apply would choose the route anew.
+    expect(fixCommands(drifted.stdout, 'MODEL_DRIFT')).toEqual(['setup-gateway doctor --fix --agent claude-code']);
+    const fixed = await runCli(['doctor', '--fix', '--agent', 'claude-code'], { env: t.env, fetch, interactive: true, answer: true });
+    expect(fixed.stdout).toContain('fixed claude-code');
+    expect(await readFile(settings, 'utf8')).toBe(applied);
+  });
 });
