@@ -126,6 +126,11 @@ function pickFile(intent: FileIntent, snapshot: Snapshot): FileState {
   return state;
 }
 
+/** A consent question without its question ("… conflicts at a gateway. Remove it?" → "… conflicts at a gateway."): the reason alone. */
+export function consentReason(question: string): string {
+  return question.replace(/\s*[^.!?]*\?$/, '');
+}
+
 function planFile(intent: FileIntent, state: FileState, consent: boolean, plan: AgentPlan, env: Environment, owned: readonly ListEntry[]): FileChange | undefined {
   const shown = displayPath(env, state.path);
   if (state.exists && state.mode !== undefined && (state.mode & 0o200) === 0) {
@@ -184,7 +189,7 @@ function editStructured(
       plan.consents.push({ question: op.consent, file: state.path, granted: consent });
       if (!consent) {
         const change = op.op === 'delete' ? 'remove it' : 'change it';
-        plan.messages.push(`Left ${op.path.join('.')} in ${shown}: ${op.consent.replace(/\s*[^.?!]*\?$/, '')} Run again with --yes to ${change}.`);
+        plan.messages.push(`Left ${op.path.join('.')} in ${shown}: ${consentReason(op.consent)} Run again with --yes to ${change}.`);
         continue;
       }
       if (op.op === 'delete') plan.removals.push({ key: op.path.join('.'), file: state.path });

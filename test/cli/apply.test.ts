@@ -112,7 +112,8 @@ describe('apply', () => {
       const run = await runCli([...base, '--agent', 'claude-code'], { env: t.env });
       expect(run.code).toBe(0);
       expect(JSON.parse(await read('.claude/settings.json')).env.ANTHROPIC_API_KEY).toBe('sk-ant-old-key-0000');
-      expect(run.stdout).toMatch(/Left env\.ANTHROPIC_API_KEY .*--yes/);
+      // The reason, then what to do: not the question ("Remove it?") cut in half.
+      expect(run.stdout).toMatch(/Left env\.ANTHROPIC_API_KEY in ~\/\.claude\/settings\.json: ANTHROPIC_API_KEY in the settings env block .* at a gateway\. Run again with --yes to remove it\./);
       expect(run.stdout).not.toContain('sk-ant-old-key-0000');
     });
 

@@ -80,7 +80,7 @@ describe('generic checks for any recipe', () => {
     expect(find(f, 'URL_MISSING_V1').message).toContain('providers[id=gw].url');
     expect(find(f, 'URL_MISSING').message).toContain('fallback.url');
     expect(find(f, 'MODEL_FORMAT').message).toContain('gw/<id>');
-    expect(find(f, 'SETTING_CONFLICT').message).toContain('legacyKey overrides the gateway key');
+    expect(find(f, 'SETTING_CONFLICT').message).toMatch(/: legacyKey overrides the gateway key\.$/);
     const key = f.find((x) => x.code === 'KEY_OK');
     expect(f.filter((x) => x.code === 'KEY_OK')).toHaveLength(2);
     expect(key?.file).toBe(path.join(configHome(t.env), 'setup-gateway', 'env', 'toy.sh'));

@@ -3,6 +3,7 @@
 import { editorFor } from '../../formats/index.js';
 import { deepEqual, formatPath, isPlainObject } from '../../formats/ops.js';
 import type { KeyPath } from '../../formats/types.js';
+import { consentReason } from '../../core/plan.js';
 import { lineOfPath, lineOfVar } from '../lines.js';
 import type { AgentCheck, AgentState, Finding } from '../types.js';
 import { applyCommand, base, doctorFixCommand, isConfigured, shown, where } from './shared.js';
@@ -113,7 +114,7 @@ export const consents: AgentCheck = (agent, ctx) =>
       code: 'SETTING_CONFLICT',
       level: 'warn' as const,
       file: c.file,
-      message: `${shown(ctx, c.file)}: ${c.question.replace(/\s*\S+\?$/, '')}`,
+      message: `${shown(ctx, c.file)}: ${consentReason(c.question)}`,
       why: 'setup-gateway leaves it in place without your consent.',
       fix: 'setup-gateway doctor --fix (asks before removing it), or remove it by hand.',
     }));
