@@ -240,7 +240,8 @@ function connectionFinding(ctx: DoctorContext, m: HttpOutcome, url: URL): Findin
   return {
     code: 'GATEWAY_UNREACHABLE',
     level: 'error',
-    message: `Cannot connect to ${host}: ${cause}${cause.includes(code) ? '' : ` (${code})`}.`,
+    // The cause names the host and port when it knows them ("connection refused on HOST:PORT"): not twice.
+    message: `Cannot connect${cause.includes(host) ? '' : ` to ${host}`}: ${cause}${cause.includes(code) ? '' : ` (${code})`}.`,
     why: 'Every agent configured for this gateway fails until it is reachable.',
     fix: 'Check that the gateway (or the local relay) is running and the URL and port are right.',
   };
