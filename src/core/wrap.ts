@@ -1,7 +1,7 @@
 // Word wrapping for everything printed to a terminal (the summary, doctor, apply, the review in
 // the interactive mode): a line longer than the terminal is broken between words, and its
 // continuation lines hang under the text, after the line's indentation and its marker ("✓ ",
-// "2. ", "+ "), so a list stays a list. Colour codes take no room and are never split. A word
+// "2. ", "+ ", a numbered choice's "3) [x] "), so a list stays a list. Colour codes take no room and are never split. A word
 // is cut only when it is longer than the whole line (a long URL or path).
 
 const SGR = /\u001b\[[0-9;]*m/g;
@@ -17,7 +17,8 @@ export function visibleWidth(text: string): number {
  * under its text.
  */
 function hangingIndent(plain: string, width: number): number {
-  const marker = /^( *(?:(?:\d+\.|[✓✗!=+•›?-]|\[[ x]\]|note:) +)?)/.exec(plain)?.[1] ?? '';
+  // A numbered choice hangs under its title, after its mark too: "  12) [ ] Zed", "  1) * CodeRouter".
+  const marker = /^( *(?:(?:\d+[.)]|[✓✗!=+•›?-]|\[[ x]\]|note:) +)?(?:(?:\[[ x]\]|\*) +)?)/.exec(plain)?.[1] ?? '';
   let indent = [...marker].length;
   if (indent === [...(/^ */.exec(plain)?.[0] ?? '')].length) {
     // No marker: "  apply     configure agents…" hangs under "configure".

@@ -4,6 +4,7 @@
 // as "•". Esc or Ctrl-C at any question cancels; keys that arrive together (a pasted answer and
 // its Enter, the next answer) are each read in turn.
 import { StringDecoder } from 'node:string_decoder';
+import { wrapText } from '../core/wrap.js';
 import type { Terminal } from './terminal.js';
 
 /** Esc, Ctrl-C or Ctrl-D at a question. `escape`: it was Esc (which first clears a filter). */
@@ -82,6 +83,11 @@ export class LineReader {
 
   write(text: string): void {
     this.terminal.stdout.write(text);
+  }
+
+  /** The terminal's width (undefined when unknown): what is written is word-wrapped to it. */
+  get columns(): number | undefined {
+    return this.terminal.stdout.columns || undefined;
   }
 
   async #next(): Promise<string> {
@@ -164,10 +170,16 @@ function valueAt<T>(choices: readonly Choice<T>[], index: number): T {
 }
 
 export function lineAsk(reader: LineReader): LineAsk {
-  const say = (text: string) => reader.write(`${text}\n`);
+  /** Broken between words at the terminal's width, a choice's continuation under its title (core/wrap.ts); the trailing space a prompt ends with is kept. */
+  const fit = (text: string) => {
+    const columns = reader.columns;
+    const body = text.trimEnd();
+    return columns ? wrapText(body, columns) + text.slice(body.length) : text;
+  };
+  const say = (text: string) => reader.write(`${fit(text)}\n`);
   /** A typed answer; "b" at a choice goes back when there is a question before. */
   const prompt = async (text: string, mask = false, choice = true) => {
-    reader.write(text);
+    reader.write(fit(text));
     const typed = (await reader.line(mask)).trim();
     if (choice && reader.back && /^b(ack)?$/i.test(typed)) throw new Back();
     return typed;

@@ -26,6 +26,15 @@ describe('wrapLine', () => {
     expect(wrapLine('  +    "ANTHROPIC_BASE_URL": "http://127.0.0.1:4000", "x": 1', 36)[1]).toMatch(/^ {7}"/);
   });
 
+  it('a numbered choice hangs under its title, after its mark', () => {
+    expect(wrapLine('  18) [ ] Kilo Code CLI: not installed  (not found here; select it to configure it anyway)', 80)).toEqual([
+      '  18) [ ] Kilo Code CLI: not installed  (not found here; select it to configure',
+      '          it anyway)',
+    ]);
+    expect(wrapLine('  1) * CodeRouter  (https://www.coderouter.io/api/v1, the default of this mode)', 50)[1]).toMatch(/^ {7}\S/);
+    expect(wrapLine('  2)   OpenRouter  (https://openrouter.ai/api/v1, another gateway of many)', 50)[1]).toMatch(/^ {7}\S/);
+  });
+
   it('a "term   text" line hangs under its text', () => {
     expect(wrapLine('  apply     configure agents for a gateway (--base-url, key, --agent, --model, --dry-run)', 60)).toEqual([
       '  apply     configure agents for a gateway (--base-url, key,',

@@ -288,4 +288,22 @@ describe('setup-gateway with no command', () => {
     const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
     expect(settings.env).toMatchObject({ ANTHROPIC_MODEL: 'gw-model' });
   });
+
+  it('questions and choices are word-wrapped at the terminal width, a choice hanging under its title (issue 14)', async () => {
+    const r = run([], { env: { TERM: 'dumb' } });
+    await customGateway(r);
+    await r.answer('The key for http://gw.test:4000/v1', KEY, K.enter);
+    await r.answer('Which agents should use http://gw.test:4000/v1?');
+    await r.answer('Type the numbers', K.esc);
+    expect(await r.done).toBe(130);
+    const out = r.output();
+    const list = out.slice(out.indexOf('Which agents should use'), out.indexOf('Type the numbers'));
+    const lines = list.split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    // A not-installed agent's hint goes on the next line whole, under the agent's name, never cut in a word.
+    expect(list).toMatch(/^ {2}18\) \[ \] Kilo Code CLI: not installed {2}\(not found here; select it to configure\n {10}it anyway\)$/m);
+    expect(list).not.toMatch(/confi\ngure|anywa\ny/);
+    // The prompt keeps its trailing space, the answer typed after it.
+    expect(out).toMatch(/\(Enter: the ones\nmarked \[x\]; b: back\): $/m);
+  });
 });
