@@ -36,7 +36,11 @@ function tokens(text: string): Array<{ text: string; space: boolean }> {
   return out;
 }
 
-/** Cuts a word longer than `room` into pieces of at most `room` columns (colour codes kept). */
+/**
+ * Cuts a word longer than `room` into pieces of at most `room` columns (colour codes kept): after
+ * its last comma that fits (a one-line JSON object breaks between its members, not inside a key or
+ * a value), else at the width.
+ */
 function cutWord(word: string, first: number, rest: number): string[] {
   const pieces: string[] = [];
   let current = '';
@@ -50,9 +54,17 @@ function cutWord(word: string, first: number, rest: number): string[] {
     }
     for (const ch of part) {
       if (used === room) {
-        pieces.push(current);
-        current = '';
-        used = 0;
+        const comma = current.lastIndexOf(',') + 1;
+        const carried = comma > 0 ? current.slice(comma) : '';
+        if (comma > 0 && visibleWidth(current.slice(0, comma)) >= room / 3 && visibleWidth(carried) < rest) {
+          pieces.push(current.slice(0, comma));
+          current = carried;
+          used = visibleWidth(carried);
+        } else {
+          pieces.push(current);
+          current = '';
+          used = 0;
+        }
         room = rest;
       }
       current += ch;

@@ -52,6 +52,18 @@ describe('wrapLine', () => {
     for (const l of coloured) expect(visibleWidth(l)).toBeLessThanOrEqual(30);
   });
 
+  it('a one-line JSON object longer than a line breaks after a comma, not inside a key or a value', () => {
+    const line = '  +{"env":{"ANTHROPIC_BASE_URL":"http://127.0.0.1:38111","ANTHROPIC_AUTH_TOKEN":"sk-…3456","ANTHROPIC_MODEL":"auto","ANTHROPIC_DEFAULT_OPUS_MODEL":"auto"}}';
+    const lines = wrapLine(`\u001b[32m${line}\u001b[0m`, 60);
+    for (const l of lines) expect(visibleWidth(l)).toBeLessThanOrEqual(60);
+    expect(lines.map((l) => l.replace(/\u001b\[[0-9;]*m/g, ''))).toEqual([
+      '  +{"env":{"ANTHROPIC_BASE_URL":"http://127.0.0.1:38111",',
+      '  "ANTHROPIC_AUTH_TOKEN":"sk-…3456",',
+      '  "ANTHROPIC_MODEL":"auto",',
+      '  "ANTHROPIC_DEFAULT_OPUS_MODEL":"auto"}}',
+    ]);
+  });
+
   it('wrapText wraps each line', () => {
     expect(wrapText('a b c\nd e f', 80)).toBe('a b c\nd e f');
     expect(wrapText(`${'x '.repeat(50)}`, 20).split('\n').every((l) => l.length <= 20)).toBe(true);
