@@ -77,7 +77,7 @@ async function saveToken(env: Environment, token: string): Promise<void> {
 
 /** Writes the reviewed plans (the interactive mode, after the user confirmed the review). */
 export async function writeReview(review: Review, deps: SessionDeps): Promise<Written> {
-  return writePlans(review.plans, review.profile, review.relay, deps, false, DEFAULT_PROFILE, { command: 'setup-gateway' });
+  return writePlans(review.plans, review.profile, review.relay, deps, false, DEFAULT_PROFILE, { command: 'setup-gateway (interactive)' });
 }
 
 /** Agents written to go through the local relay. */

@@ -42,7 +42,7 @@ export type JournalEntry = z.infer<typeof EntrySchema>;
  * command as any string: a journal written by a later version (a command this one does not know)
  * still loads, and is labelled by its string.
  */
-export const RUN_COMMANDS = ['apply', 'apply --profile', 'setup-gateway', 'use', 'use --vendor', 'use direct', 'doctor --fix', 'relay rotate-token', 'relay install-service'] as const;
+export const RUN_COMMANDS = ['apply', 'apply --profile', 'setup-gateway (interactive)', 'use', 'use --vendor', 'use direct', 'doctor --fix', 'relay rotate-token', 'relay install-service'] as const;
 export type RunCommand = (typeof RUN_COMMANDS)[number];
 
 const MadeBySchema = z.object({

@@ -10,7 +10,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import type { Fetch } from '../../src/core/gateway.js';
 import type { Terminal } from '../../src/tui/terminal.js';
 import { readRelayToken } from '../../src/core/relay-token.js';
-import { modelsFetch } from '../support/run-cli.js';
+import { modelsFetch, runCli } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -145,6 +145,9 @@ describe('setup-gateway with no command', () => {
     expect(r.closed.value).toBe(true);
     const settings = JSON.parse(await readFile(path.join(t.home, '.claude', 'settings.json'), 'utf8'));
     expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://gw.test:4000', ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'auto' });
+    // `undo --list` names the run by what made it.
+    const list = await runCli(['undo', '--list', '--json'], { env: t.env });
+    expect(JSON.parse(list.stdout).applies.map((a: { by: string }) => a.by)).toEqual(['setup-gateway (interactive)']);
   });
 
   it('--plain against a gateway without Anthropic messages: Claude Code goes through the relay, declining to start it names the command', async () => {
