@@ -1,6 +1,6 @@
 // Every fix doctor prints runs as printed (issue 14): the test takes the command doctor suggests,
 // runs it, and doctor then finds that problem gone. Agents set up by hand are "not checked".
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -161,6 +161,48 @@ describe('a model changed since the last apply', () => {
     await editModel('model-a', 'model-b');
     expect((await runCli(argv(keep as string), { env: t.env, fetch })).code).toBe(0);
     expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toContain('MODEL_DRIFT');
+  });
+
+  it('MODEL_MISSING: the fix names the model applied before (else the gateway\'s auto) and runs as printed', async () => {
+    const doctor = ['doctor', '--agent', 'codex', '--offline'];
+    const config = path.join(t.home, '.codex/config.toml');
+    expect((await runCli(['apply', '--base-url', 'https://gw.example.com/v1', '--agent', 'codex', '--model', 'model-a'], { env: t.env, fetch })).code).toBe(0);
+    const dropModel = async () => writeFile(config, (await readFile(config, 'utf8')).replace(/^model = .*\n/m, ''));
+    await dropModel();
+    const [fix] = fixCommands((await runCli(doctor, { env: t.env, fetch })).stdout, 'MODEL_MISSING');
+    expect(fix).toBe('setup-gateway apply --agent codex --base-url https://gw.example.com/v1 --model model-a');
+    expect((await runCli(argv(fix as string), { env: t.env, fetch })).code).toBe(0);
+    expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toContain('MODEL_MISSING');
+
+    // No model recorded: the gateway's auto when it lists one, else the interactive mode (which lists the gateway's models).
+    await rm(path.join(t.home, '.local/state/setup-gateway/applied.json'));
+    await dropModel();
+    const online = fixCommands((await runCli(['doctor', '--agent', 'codex'], { env: t.env, fetch })).stdout, 'MODEL_MISSING');
+    expect(online).toEqual(['setup-gateway apply --agent codex --base-url https://gw.example.com/v1 --model auto']);
+    expect((await runCli(argv(online[0] as string), { env: t.env, fetch })).code).toBe(0);
+    await rm(path.join(t.home, '.local/state/setup-gateway/applied.json'));
+    await dropModel();
+    expect(fixCommands((await runCli(doctor, { env: t.env, fetch })).stdout, 'MODEL_MISSING')).toEqual(['setup-gateway']);
+  });
+
+  it('DRIFT: the fix names the agent and the gateway doctor was given, and runs as printed', async () => {
+    expect((await runCli(['apply', '--base-url', 'https://gw.example.com/v1', '--agent', 'aider', '--model', 'model-a'], { env: t.env, fetch })).code).toBe(0);
+    const conf = path.join(t.home, '.aider.conf.yml');
+    await writeFile(conf, (await readFile(conf, 'utf8')).replace(/^openai-api-base:.*$/m, 'openai-api-base: https://elsewhere.example.com/v1'));
+    const doctor = ['doctor', '--agent', 'aider', '--base-url', 'https://gw.example.com/v1', '--offline'];
+    const [fix] = fixCommands((await runCli(doctor, { env: t.env, fetch })).stdout, '. DRIFT');
+    expect(fix).toBe('setup-gateway doctor --fix --agent aider --base-url https://gw.example.com/v1');
+    expect((await runCli(argv(fix as string), { env: t.env, fetch, interactive: true, answer: true })).stdout).toContain('fixed aider');
+    expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toMatch(/^\[!!\] .* DRIFT$/m);
+  });
+
+  it('KEY_MISSING without a key doctor knows: the interactive mode, which asks for it', async () => {
+    const env = { ...t.env, env: { ...t.env.env, SETUP_GATEWAY_KEY: '' } };
+    expect((await runCli(['apply', '--base-url', 'https://gw.example.com/v1', '--agent', 'aider', '--model', 'model-a', '--key', KEY], { env, fetch })).code).toBe(0);
+    const conf = path.join(t.home, '.aider.conf.yml');
+    await writeFile(conf, (await readFile(conf, 'utf8')).replace(/^openai-api-key:.*$/m, 'openai-api-key: ""'));
+    const run = await runCli(['doctor', '--agent', 'aider', '--offline'], { env, fetch });
+    expect(fixCommands(run.stdout, 'KEY_MISSING')).toEqual(['setup-gateway']);
   });
 
   it('through the local relay: --fix puts the model back and the agent stays at the relay', async () => {

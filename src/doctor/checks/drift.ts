@@ -62,7 +62,7 @@ export const drift: AgentCheck = (agent, ctx) => {
       ...(line !== undefined ? { line } : {}),
       message: `${shown(ctx, change.path)} differs from what setup-gateway writes for this gateway: ${what}.`,
       why: 'Someone (or another tool) changed these settings since; the agent may not route through the gateway as configured.',
-      fix: 'setup-gateway doctor --fix (shows the diff first)',
+      fix: `${doctorFixCommand(ctx, agent.recipe.id) ?? 'setup-gateway doctor --fix'} (shows the diff first)`,
     });
   }
   if (!out.length && !plan.consents.some((c) => !c.granted)) {

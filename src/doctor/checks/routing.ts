@@ -8,7 +8,7 @@ import { isProbeProtocol } from '../gateway.js';
 import { extract, fill } from '../locate.js';
 import { agentKeyId } from '../net.js';
 import type { AgentCheck, AgentState, DoctorContext, Finding, SlotValue } from '../types.js';
-import { base, isConfigured, parsedOk, shown, where } from './shared.js';
+import { applyCommand, base, doctorFixCommand, isConfigured, parsedOk, shown, where } from './shared.js';
 
 /** What a URL setting should hold, and what is wrong with what it holds. */
 export const urls: AgentCheck = (agent, ctx) => {
@@ -112,7 +112,8 @@ export const keys: AgentCheck = (agent, ctx) => {
         level: 'error',
         message: `${label} holds no key.`,
         why: `${agent.recipe.name} reads the gateway key there; without it every request is refused (401) or sent with another credential.`,
-        fix: gwKey ? 'setup-gateway doctor --fix' : `setup-gateway apply --agent ${agent.recipe.id} --key-env VAR`,
+        // Without a key doctor knows, the interactive mode asks for it (applyCommand).
+        fix: gwKey ? (doctorFixCommand(ctx, agent.recipe.id) ?? 'setup-gateway doctor --fix') : applyCommand(ctx, agent.recipe.id),
       });
       continue;
     }
@@ -182,6 +183,9 @@ export const models: AgentCheck = (agent, ctx) => {
   if (!set.length) {
     if (agent.recipe.model === 'required' && slots.length) {
       const slot = slots[0] as SlotValue;
+      // The model to write: the one applied before, else the gateway's catch-all; without either, the interactive mode asks (with the gateway's list).
+      const model = agent.recordedModel ?? (ctx.net?.modelIds?.includes('auto') ? 'auto' : undefined);
+      const apply = applyCommand(ctx, agent.recipe.id);
       out.push({
         ...base(agent),
         ...where(slot),
@@ -189,7 +193,7 @@ export const models: AgentCheck = (agent, ctx) => {
         level: 'error',
         message: `${agent.recipe.name} has no model set (${slot.label} in ${shown(ctx, slot.file.path)}).`,
         why: `${agent.recipe.name} then asks for its vendor's default model, which the gateway may not offer.`,
-        fix: `setup-gateway apply --agent ${agent.recipe.id} --model ID${ctx.net?.modelIds?.includes('auto') ? ' (the gateway offers auto)' : ''}`,
+        fix: model !== undefined && apply !== 'setup-gateway' ? `${apply} --model ${model}` : "setup-gateway (asks for the model, from the gateway's list)",
       });
     }
     return out;
@@ -207,7 +211,7 @@ export const models: AgentCheck = (agent, ctx) => {
         level: 'error',
         message: `${slot.label} in ${shown(ctx, slot.file.path)} is ${raw}; ${agent.recipe.name} needs the form ${slot.template.replace('{model}', '<id>')} (${expected}).`,
         why: `${agent.recipe.name} cannot route the model to the gateway otherwise.`,
-        fix: 'setup-gateway doctor --fix',
+        fix: doctorFixCommand(ctx, agent.recipe.id) ?? 'setup-gateway doctor --fix',
       });
       continue;
     }
