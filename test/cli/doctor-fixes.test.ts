@@ -196,6 +196,15 @@ describe('a model changed since the last apply', () => {
     expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toMatch(/^\[!!\] .* DRIFT$/m);
   });
 
+  it('MODEL_NOT_LISTED: the fix picks a model the gateway lists and runs as printed', async () => {
+    expect((await runCli(['apply', '--base-url', 'https://gw.example.com/v1', '--agent', 'codex', '--model', 'model-z'], { env: t.env, fetch })).code).toBe(0);
+    const run = await runCli(['doctor', '--agent', 'codex'], { env: t.env, fetch });
+    expect(run.stdout).toContain('fix: setup-gateway apply --agent codex --base-url https://gw.example.com/v1 --model auto (or another it lists: model-a, model-b)');
+    const [fix] = fixCommands(run.stdout, 'MODEL_NOT_LISTED');
+    expect((await runCli(argv(fix as string), { env: t.env, fetch })).code).toBe(0);
+    expect((await runCli(['doctor', '--agent', 'codex'], { env: t.env, fetch })).stdout).not.toContain('MODEL_NOT_LISTED');
+  });
+
   it('KEY_MISSING without a key doctor knows: the interactive mode, which asks for it', async () => {
     const env = { ...t.env, env: { ...t.env.env, SETUP_GATEWAY_KEY: '' } };
     expect((await runCli(['apply', '--base-url', 'https://gw.example.com/v1', '--agent', 'aider', '--model', 'model-a', '--key', KEY], { env, fetch })).code).toBe(0);

@@ -119,7 +119,7 @@ describe('generic checks', () => {
     const run = await doctorJson(['--base-url', GW, '--key', KEY], world({}, { fetch: listing([MODEL, 'auto']) }));
     const f = find(run.doc.findings, 'MODEL_MISSING', 'codex');
     // A key typed with --key is never repeated in a printed command: the interactive mode asks (test/cli/doctor-fixes.test.ts runs the apply form).
-    expect(f.fix).toBe("setup-gateway (asks for the model, from the gateway's list)");
+    expect(f.fix).toBe('setup-gateway (asks for the model; the gateway lists gw-model, auto)');
   });
 
   it('FILE_MODE: a key file readable by others', async () => {

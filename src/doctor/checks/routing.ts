@@ -193,7 +193,7 @@ export const models: AgentCheck = (agent, ctx) => {
         level: 'error',
         message: `${agent.recipe.name} has no model set (${slot.label} in ${shown(ctx, slot.file.path)}).`,
         why: `${agent.recipe.name} then asks for its vendor's default model, which the gateway may not offer.`,
-        fix: model !== undefined && apply !== 'setup-gateway' ? `${apply} --model ${model}` : "setup-gateway (asks for the model, from the gateway's list)",
+        fix: model !== undefined && apply !== 'setup-gateway' ? `${apply} --model ${model}` : askModel(ctx.net?.modelIds),
       });
     }
     return out;
@@ -222,6 +222,11 @@ export const models: AgentCheck = (agent, ctx) => {
     const first = slotsFor[0] as SlotValue;
     const labels = slotsFor.map((s) => s.label).join(', ');
     if (listed && !listed.includes(model)) {
+      // A model it lists, in a command that runs as printed: the one applied before when listed, else auto, else its first.
+      const pick = [agent.recordedModel, 'auto', listed[0]].find((m): m is string => m !== undefined && listed.includes(m));
+      const apply = applyCommand(ctx, agent.recipe.id);
+      const others = listed.filter((m) => m !== pick);
+      const choice = others.length ? ` (or another it lists: ${others.slice(0, 6).join(', ')}${others.length > 6 ? ', …' : ''})` : '';
       out.push({
         ...base(agent),
         ...where(first),
@@ -229,7 +234,7 @@ export const models: AgentCheck = (agent, ctx) => {
         level: 'error',
         message: `The model ${model} (${labels}) is not one the gateway lists.`,
         why: 'Requests for a model the gateway does not know fail (404 or 400).',
-        fix: `setup-gateway apply --agent ${agent.recipe.id} --model ID with one of: ${listed.slice(0, 6).join(', ')}${listed.length > 6 ? ', …' : ''}`,
+        fix: pick !== undefined && apply !== 'setup-gateway' ? `${apply} --model ${pick}${choice}` : askModel(listed),
       });
     } else {
       out.push({
@@ -245,6 +250,12 @@ export const models: AgentCheck = (agent, ctx) => {
   }
   return out;
 };
+
+/** The interactive mode, when no apply can be printed that runs (no model to name, or a key doctor cannot name): it asks for the model. */
+function askModel(listed: readonly string[] | undefined): string {
+  const some = listed?.length ? `; the gateway lists ${listed.slice(0, 6).join(', ')}${listed.length > 6 ? ', …' : ''}` : ", from the gateway's list";
+  return `setup-gateway (asks for the model${some})`;
+}
 
 export const cloudLoopback: AgentCheck = (agent, ctx) => {
   if (!agent.recipe.checks?.callsFromCloud) return [];
