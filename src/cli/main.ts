@@ -8,7 +8,8 @@
 // into the start-up chunk (test/ship/startup.test.ts fails then).
 import { ExitCode, SetupError, UsageError } from '../core/errors.js';
 import { Printer } from '../app/io.js';
-import type { CliIO } from './io.js';
+import { withPrefix } from '../app/command.js';
+import { commandOf, type CliIO } from './io.js';
 import { closest } from './suggest.js';
 
 type Command = (argv: readonly string[], io: CliIO, print: Printer) => Promise<number>;
@@ -108,14 +109,15 @@ export async function main(argv: readonly string[], io: CliIO, color: boolean): 
     }
     return await entry.run(rest, io, print);
   } catch (error) {
-    return reportError(error, print, Boolean(io.debug));
+    return reportError(error, print, Boolean(io.debug), io);
   }
 }
 
-function reportError(error: unknown, print: Printer, debug: boolean): number {
+function reportError(error: unknown, print: Printer, debug: boolean, io: CliIO): number {
   if (error instanceof UsageError || error instanceof SetupError) {
     print.err(`setup-gateway: ${error.message}`);
-    for (const d of error.details) print.err(`  ${d}`);
+    // A next step names commands as they run in the way this one was started (app/command.ts).
+    for (const d of error.details) print.err(`  ${withPrefix(d, commandOf(io))}`);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
   }
   const e = error instanceof Error ? error : new Error(String(error));

@@ -18,7 +18,7 @@ import { describeRoute, proxySecrets, proxySettings, type ProxySettings } from '
 import { extraCaCertificates } from '../core/trust.js';
 import { parseCommand } from './args.js';
 import { closest } from './suggest.js';
-import type { CliIO } from './io.js';
+import { commandOf, type CliIO } from './io.js';
 
 export const relayHelp = `Usage: setup-gateway relay [start|stop|status|install-service|token|rotate-token] [options]
 
@@ -284,7 +284,7 @@ async function rotateToken(env: Environment, json: boolean, print: Printer, io: 
     print.out(`${a.status === 'failed' ? '✗' : a.status === 'updated' ? '✓' : '='} ${a.id}  ${a.status}${files}`);
     for (const m of a.status === 'failed' ? a.messages : []) print.out(`    ${m}`);
   }
-  if (result.runId) print.out(`Undo with: setup-gateway undo --id ${result.runId} (puts the previous token back in the relay and the agents)`);
+  if (result.runId) print.out(`Undo with: ${commandOf(io)} undo --id ${result.runId} (puts the previous token back in the relay and the agents)`);
   return result.failed ? ExitCode.failure : ExitCode.ok;
 }
 

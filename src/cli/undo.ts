@@ -9,7 +9,7 @@ import { previewUndo, undoRun, type UndoPreviewFile } from '../core/undo.js';
 import { maskKeyFields } from '../app/session.js';
 import { parseCommand } from './args.js';
 import type { Printer } from '../app/io.js';
-import type { CliIO } from './io.js';
+import { commandOf, type CliIO } from './io.js';
 
 export const undoHelp = `Usage: setup-gateway undo [--id ID] [--dry-run] [--yes] [--list] [--json]
 
@@ -77,7 +77,7 @@ export async function undoCommand(argv: readonly string[], io: CliIO, print: Pri
       if (options['dry-run']) for (const line of maskKeyFields(diffOf(f, env)).trimEnd().split('\n').filter(Boolean)) print.out(`      ${line}`);
     }
     if (options['dry-run']) {
-      print.out(`To do it: setup-gateway undo${options.id ? ` --id ${preview.journal.id}` : ''}`);
+      print.out(`To do it: ${commandOf(io)} undo${options.id ? ` --id ${preview.journal.id}` : ''}`);
       return ExitCode.ok;
     }
     if (!(await io.confirm('Restore and remove these files?'))) {

@@ -9,7 +9,8 @@ import { displayPath } from '../core/environment.js';
 import { DIRECT_PROFILE } from '../core/profiles.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { parseCommand } from './args.js';
-import type { CliIO } from './io.js';
+import { withPrefix } from '../app/command.js';
+import { commandOf, type CliIO } from './io.js';
 
 export const useHelp = `Usage: setup-gateway use NAME [--agent ID]… [--dry-run] [--yes] [--json]
        setup-gateway use --vendor | direct [--agent ID]… [--dry-run] [--json]
@@ -88,9 +89,10 @@ export async function useCommand(argv: readonly string[], io: CliIO, print: Prin
       ...(result.relayUpstream ? { relayUpstream: result.relayUpstream } : {}),
     });
   } else {
-    printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env);
+    const command = commandOf(io);
+    printReports(print, result.reports, result.profile, options['dry-run'], result.runId, env, command);
     const line = relayLine(result);
-    if (line) print.out(line);
+    if (line) print.out(withPrefix(line, command));
   }
   return result.failed ? ExitCode.failure : ExitCode.ok;
 }
@@ -146,6 +148,6 @@ async function vendorCommand(argv: readonly string[], command: 'use --vendor' | 
     if (r.manual) for (const step of [r.manual.why, ...r.manual.steps]) print.out(`    ${step}`);
     if (r.diff) print.out(r.diff);
   }
-  if (result.runId) print.out(`Undo with: setup-gateway undo --id ${result.runId} (back to the gateway)`);
+  if (result.runId) print.out(`Undo with: ${commandOf(io)} undo --id ${result.runId} (back to the gateway)`);
   return result.failed ? ExitCode.failure : ExitCode.ok;
 }

@@ -67,3 +67,28 @@ describe('apply and doctor print the same form', () => {
     });
   }
 });
+
+describe('through npx, every command printed after use, relay rotate-token and undo has the npx form', () => {
+  let t: TempHome;
+  beforeEach(async () => {
+    t = await makeTempHome({ XDG_STATE_HOME: '', XDG_CONFIG_HOME: '', KEY_A: 'sk-command-form-a-0000', npm_command: 'exec', npm_lifecycle_event: 'npx' });
+    await putBinary(t.home, 'aider');
+  });
+  afterEach(() => t.cleanup());
+
+  it('use NAME, use --vendor, relay rotate-token, undo --dry-run and the next step of a second undo', async () => {
+    const cli = (...argv: string[]) => runCli(argv, { env: t.env });
+    const npx = 'npx setup-gateway@0.0.0-test';
+    for (const name of ['a', 'b']) expect((await cli('profile', 'add', name, '--base-url', `https://${name}.example.com`, '--key-env', 'KEY_A', '--model', 'm')).code).toBe(0);
+    expect((await cli('apply', '--profile', 'a', '--agent', 'aider')).code).toBe(0);
+    const outputs = [await cli('use', 'b'), await cli('use', '--vendor'), await cli('relay', 'rotate-token')];
+    for (const run of outputs) expect(run.stdout).toMatch(new RegExp(`Undo with: ${npx} undo --id \\S+`));
+    const dry = await cli('undo', '--dry-run');
+    expect(dry.stdout).toContain(`To do it: ${npx} undo`);
+    for (let i = 0; i < 4; i++) expect((await cli('undo')).code).toBe(0);
+    const none = await cli('undo');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`Past applies, undone or not: ${npx} undo --list`);
+    for (const run of [...outputs, dry, none]) expect(run.stdout + run.stderr).not.toMatch(/(?<!npx )setup-gateway (undo|use|relay|doctor|apply)\b/);
+  });
+});
