@@ -113,11 +113,21 @@ export async function main(argv: readonly string[], io: CliIO, color: boolean): 
   }
 }
 
+/** commandOf, or the plain form when the environment itself is what failed (no HOME). */
+function safeCommandOf(io: CliIO): string {
+  try {
+    return commandOf(io);
+  } catch {
+    return 'setup-gateway';
+  }
+}
+
 function reportError(error: unknown, print: Printer, debug: boolean, io: CliIO): number {
   if (error instanceof UsageError || error instanceof SetupError) {
     print.err(`setup-gateway: ${error.message}`);
     // A next step names commands as they run in the way this one was started (app/command.ts).
-    for (const d of error.details) print.err(`  ${withPrefix(d, commandOf(io))}`);
+    const command = safeCommandOf(io);
+    for (const d of error.details) print.err(`  ${withPrefix(d, command)}`);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
   }
   const e = error instanceof Error ? error : new Error(String(error));
