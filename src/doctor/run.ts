@@ -86,8 +86,11 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   // The model each agent was last applied with: a model changed since is drift (MODEL_DRIFT), and --fix puts it back.
   const record = await readApplied(env);
   for (const a of agents) {
-    const model = record.agents[a.recipe.id]?.model;
-    if (model !== undefined && a.recipe.model !== 'none') a.recordedModel = model;
+    const last = record.agents[a.recipe.id];
+    if (last?.model !== undefined && a.recipe.model !== 'none') {
+      a.recordedModel = last.model;
+      a.recordedUrl = last.baseUrl;
+    }
   }
 
   // Agents apply pointed at the local relay are checked against the relay, not the gateway.

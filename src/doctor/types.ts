@@ -91,6 +91,8 @@ export interface AgentState {
   smallModel?: string;
   /** The model setup-gateway last applied for it (the record `status` reads), when one was recorded. */
   recordedModel?: string;
+  /** The gateway it was applied for then (with the model): the model is compared only while the agent still points there. */
+  recordedUrl?: string;
   /** The key this agent holds now, if any. */
   key?: string;
   /** Extra files the recipe's checks or an agent module asked for, by path. */

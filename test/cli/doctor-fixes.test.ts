@@ -163,6 +163,15 @@ describe('a model changed since the last apply', () => {
     expect((await runCli(doctor, { env: t.env, fetch })).stdout).not.toContain('MODEL_DRIFT');
   });
 
+  it('an agent pointed at another gateway since is not compared with the model applied for the first one', async () => {
+    expect((await runCli(['apply', '--base-url', 'https://gw.example.com/v1', '--agent', 'codex', '--model', 'model-a'], { env: t.env, fetch })).code).toBe(0);
+    const config = path.join(t.home, '.codex/config.toml');
+    await writeFile(config, (await readFile(config, 'utf8')).replaceAll('model-a', 'model-b').replace('https://gw.example.com/v1', 'https://other.example.org/v1'));
+    const run = await runCli(['doctor', '--agent', 'codex', '--offline'], { env: t.env, fetch });
+    expect(run.stdout).toMatch(/URL_MISMATCH|DRIFT/);
+    expect(run.stdout).not.toContain('MODEL_DRIFT');
+  });
+
   it('MODEL_MISSING: the fix names the model applied before (else the gateway\'s auto) and runs as printed', async () => {
     const doctor = ['doctor', '--agent', 'codex', '--offline'];
     const config = path.join(t.home, '.codex/config.toml');

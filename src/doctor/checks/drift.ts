@@ -5,6 +5,7 @@ import { deepEqual, formatPath, isPlainObject } from '../../formats/ops.js';
 import type { KeyPath } from '../../formats/types.js';
 import { consentReason } from '../../core/plan.js';
 import { lineOfPath, lineOfVar } from '../lines.js';
+import { pointsAt } from '../relay.js';
 import type { AgentCheck, AgentState, Finding } from '../types.js';
 import { applyCommand, base, doctorFixCommand, isConfigured, shown, where } from './shared.js';
 
@@ -79,6 +80,8 @@ export const drift: AgentCheck = (agent, ctx) => {
 export function modelDrifted(agent: AgentState): boolean {
   const recorded = agent.recordedModel;
   if (recorded === undefined || !isConfigured(agent) || agent.model === recorded) return false;
+  // Pointed elsewhere since (by hand, another tool): the model applied for that gateway says nothing here.
+  if (!agent.viaRelay && agent.recordedUrl !== undefined && !pointsAt(agent, agent.recordedUrl)) return false;
   if (!agent.slots.some((s) => s.slot === 'model' && !s.file.parseError)) return false;
   // An agent that needs a model and holds none: MODEL_MISSING says so.
   return agent.model !== undefined || agent.recipe.model !== 'required';
