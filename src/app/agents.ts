@@ -8,6 +8,7 @@ import { createProfile, normalizeBaseUrl, type GatewayUrls, type Profile } from 
 import type { Evidence, Recipe } from '../core/recipe.js';
 import { takeSnapshot, type Snapshot } from '../core/snapshot.js';
 import { extract, fill, locate, readSlots, sentinelPlan, viewFiles } from '../doctor/locate.js';
+import { keyProblem } from './key.js';
 import { proposedModel } from './model.js';
 import { planSession, type SessionDeps } from './session.js';
 
@@ -97,7 +98,7 @@ function currentUrls(plan: AgentPlan, profile: Profile, snapshot: Snapshot, env:
 }
 
 /** What the agent's files hold where the recipe writes the URL and the model (doctor's `locate`). */
-function urlSlots(recipe: Recipe, snapshot: Snapshot, env: Environment, evidence: readonly Evidence[], slot: 'url' | 'model' = 'url') {
+function urlSlots(recipe: Recipe, snapshot: Snapshot, env: Environment, evidence: readonly Evidence[], slot: 'url' | 'model' | 'key' = 'url') {
   const views = viewFiles(sentinelPlan(recipe, env, evidence), snapshot);
   return readSlots(locate(views).filter((l) => l.slot === slot));
 }
@@ -130,6 +131,29 @@ export async function currentRoutes(deps: Pick<SessionDeps, 'env' | 'probe' | 'r
       .find((m): m is string => Boolean(m));
     return { recipe: d.recipe, found: d.found, urls: [...new Set(urls)], ...(model ? { model } : {}) };
   });
+}
+
+/**
+ * The gateway key the files of these agents hold now, where they point at `url` directly (an
+ * agent at the local relay holds the relay's token, not the gateway's key): what the last apply
+ * wrote, so the interactive mode need not ask for it again. Undefined when none holds a usable one.
+ */
+export async function keyInFiles(deps: Pick<SessionDeps, 'env' | 'probe' | 'recipes'>, agents: readonly string[], url: string): Promise<string | undefined> {
+  const list = (deps.recipes ?? registry).filter((r) => agents.includes(r.id));
+  if (list.length === 0) return undefined;
+  const detections = await detectAll(list, deps.env, deps.probe);
+  const plans = detections.map((d) => sentinelPlan(d.recipe, deps.env, d.evidence));
+  const snapshot = await takeSnapshot(plans.flatMap((plan) => plan.files.flatMap((f) => [f.path, ...(f.preferExisting ?? []), ...(f.kind === 'structured' ? (f.unlessExists ?? []) : [])])));
+  const root = gatewayRootOf(url);
+  for (const d of detections) {
+    const urls = urlSlots(d.recipe, snapshot, deps.env, d.evidence).map((s) => (typeof s.value === 'string' ? gatewayRootOf(s.value) : undefined));
+    if (urls.length === 0 || urls.some((u) => u !== root)) continue;
+    for (const s of urlSlots(d.recipe, snapshot, deps.env, d.evidence, 'key')) {
+      const key = typeof s.value === 'string' ? extract(s.template, '{key}', s.value) : undefined;
+      if (key && !keyProblem(key)) return key;
+    }
+  }
+  return undefined;
 }
 
 /** A URL setting's value as a gateway root (`https://gw/v1` → `https://gw`), or the value as is when it is no URL. */

@@ -65,6 +65,8 @@ export interface Review {
   served: Served;
   /** The agents that go through the local relay (none: every agent talks to the gateway). */
   relay: { routes: RelayRoute[]; url: string; running: boolean; token?: PlannedToken };
+  /** The saved profile the gateway came from (the run is recorded under its name), or a new one to save as `name`. */
+  origin?: { name: string; save?: boolean };
 }
 
 /** Questions to ask before planning for real: consent-gated edits (e.g. removing ANTHROPIC_API_KEY). */
@@ -128,13 +130,29 @@ export async function planSession(request: SessionRequest): Promise<PlannedSessi
  * Plans the chosen agents exactly as `apply` does; nothing is written. An agent whose protocol
  * the gateway does not serve (`served`, from the check) is planned against the local relay.
  */
-export async function planReview(deps: SessionDeps, urls: GatewayUrls, key: string, choices: Choice[], granted: ReadonlySet<string>, served: Served = {}): Promise<Review> {
+export async function planReview(
+  deps: SessionDeps,
+  urls: GatewayUrls,
+  key: string,
+  choices: Choice[],
+  granted: ReadonlySet<string>,
+  served: Served = {},
+  origin?: { name: string; save?: boolean },
+): Promise<Review> {
   const profile = profileFor(urls, key, choices);
   const evidence = (id: string) => choices.find((c) => c.recipe.id === id)?.evidence ?? [];
   const session = await planSession({ recipes: choices.map((c) => c.recipe), profile, env: deps.env, evidence, served, relay: 'auto' });
   const plans = session.plan((id) => granted.has(id));
   const { routes, url, running, token } = session.routing;
-  return { profile, choices, plans, granted, served, relay: { routes, url, running: Boolean(running), ...(token ? { token } : {}) } };
+  return {
+    profile,
+    choices,
+    plans,
+    granted,
+    served,
+    relay: { routes, url, running: Boolean(running), ...(token ? { token } : {}) },
+    ...(origin ? { origin: { name: origin.name, ...(origin.save ? { save: true } : {}) } } : {}),
+  };
 }
 
 export function pendingConsents(review: Review, env: Environment): ConsentQuestion[] {

@@ -6,7 +6,7 @@ import { SetupError } from '../core/errors.js';
 import type { MadeBy } from '../core/journal.js';
 import type { AgentPlan } from '../core/plan.js';
 import type { Profile } from '../core/profile.js';
-import { DEFAULT_PROFILE, recordApplied } from '../core/profiles.js';
+import { DEFAULT_PROFILE, readProfiles, recordApplied, writeProfiles, type SavedProfile } from '../core/profiles.js';
 import { saveNewRelayToken, type PlannedToken } from '../core/relay-token.js';
 import { maskSecrets } from '../core/secrets.js';
 import { quietPrinter, type Printer } from './io.js';
@@ -75,9 +75,36 @@ async function saveToken(env: Environment, token: string): Promise<void> {
   }
 }
 
-/** Writes the reviewed plans (the interactive mode, after the user confirmed the review). */
+/**
+ * Writes the reviewed plans (the interactive mode, after the user confirmed the review), recorded
+ * under the profile the gateway came from; a new gateway the user named is saved as a profile
+ * first (without its key: see `profileOfReview`).
+ */
 export async function writeReview(review: Review, deps: SessionDeps): Promise<Written> {
-  return writePlans(review.plans, review.profile, review.relay, deps, false, DEFAULT_PROFILE, { command: 'setup-gateway (interactive)' });
+  if (review.origin?.save) await saveProfile(deps.env, profileOfReview(review));
+  return writePlans(review.plans, review.profile, review.relay, deps, false, review.origin?.name, { command: 'setup-gateway (interactive)', ...(review.origin?.name ? { profile: review.origin.name } : {}) });
+}
+
+/**
+ * The profile a reviewed new gateway is saved as: its URL and the models picked (one `model` when
+ * every agent has the same). No key: a typed key is kept only in the agents' private files, from
+ * which the next interactive run takes it; `use NAME` takes SETUP_GATEWAY_KEY, or a reference
+ * added later (`profile add NAME --replace --key-env VAR`).
+ */
+export function profileOfReview(review: Review): SavedProfile {
+  const picked = review.choices.filter((c) => c.model !== undefined).map((c) => [c.recipe.id, c.model as string] as const);
+  const distinct = new Set(picked.map(([, m]) => m));
+  const models = distinct.size === 1 ? { model: [...distinct][0] as string } : picked.length ? { models: Object.fromEntries(picked) } : {};
+  return { name: review.origin?.name ?? DEFAULT_PROFILE, baseUrl: review.profile.urls.openai, ...models };
+}
+
+/** Adds a profile to the store; a name taken meanwhile (another run) fails before anything is written. */
+async function saveProfile(env: Environment, profile: SavedProfile): Promise<void> {
+  const store = await readProfiles(env);
+  if (store.profiles.some((p) => p.name === profile.name)) {
+    throw new SetupError(`A profile named "${profile.name}" was saved meanwhile; nothing was written.`, ['Run again and pick another name.']);
+  }
+  await writeProfiles(env, { profiles: [...store.profiles, profile] });
 }
 
 /** Agents written to go through the local relay. */

@@ -8,7 +8,11 @@ import { render, useApp } from 'ink';
 import { Fragment, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { SessionDeps } from '../app/session.js';
 import { bodyHeight, ColorContext, isBackKey, KeysProvider, trailRows, useKeys, useTerminalSize } from './components.js';
-import { trailOf, type FlowState, type Step, type StepAt } from './flow.js';
+import { initialState, trailOf, type FlowState, type Step, type StepAt } from './flow.js';
+import { keyFromEnvironment } from '../app/key.js';
+import type { StartPoint } from '../app/start.js';
+import { ProfileNameScreen } from './screens/profile-name.js';
+import { StartScreen } from './screens/start.js';
 import { Flow } from './runner.js';
 import { AgentsScreen } from './screens/agents.js';
 import { BusyScreen } from './screens/busy.js';
@@ -37,18 +41,19 @@ function roomNeeded(step: Step): number {
   return step.at === 'agents' ? Math.max(12, step.rows.length + 3) : 12;
 }
 
-export function App({ deps, onExit }: { deps: SessionDeps; onExit: (result: TuiResult) => void }) {
+/** `start`: the saved profiles and the last gateway (app/start.ts); none: the first run's gateway list. */
+export function App({ deps, onExit, start }: { deps: SessionDeps; onExit: (result: TuiResult) => void; start?: StartPoint | undefined }) {
   return (
     <KeysProvider>
-      <Session deps={deps} onExit={onExit} />
+      <Session deps={deps} onExit={onExit} start={start} />
     </KeysProvider>
   );
 }
 
-function Session({ deps, onExit }: { deps: SessionDeps; onExit: (result: TuiResult) => void }) {
+function Session({ deps, onExit, start }: { deps: SessionDeps; onExit: (result: TuiResult) => void; start?: StartPoint | undefined }) {
   const { exit } = useApp();
   const size = useTerminalSize();
-  const [flow] = useState(() => new Flow(deps));
+  const [flow] = useState(() => new Flow(deps, {}, initialState(keyFromEnvironment(deps.env), start)));
   const state = useSyncExternalStore(flow.subscribe, () => flow.state);
   const finished = useRef(false);
 
@@ -84,6 +89,10 @@ function Session({ deps, onExit }: { deps: SessionDeps; onExit: (result: TuiResu
 function screenOf(state: FlowState, common: Omit<ScreenProps<StepAt>, 'step'>): ReactNode {
   const step = state.step;
   switch (step.at) {
+    case 'start':
+      return <StartScreen {...common} step={step} />;
+    case 'profile-name':
+      return <ProfileNameScreen {...common} step={step} />;
     case 'gateway':
       return <GatewayScreen {...common} step={step} />;
     case 'custom-url':
@@ -124,7 +133,7 @@ function screenOf(state: FlowState, common: Omit<ScreenProps<StepAt>, 'step'>): 
  * Runs the TUI on a terminal until the user finishes or cancels. Draws on the alternate screen,
  * so the shell's screen comes back as it was; the summary is printed after, to scrollback.
  */
-export async function runTui(deps: SessionDeps, terminal: Terminal, color: boolean): Promise<TuiResult> {
+export async function runTui(deps: SessionDeps, terminal: Terminal, color: boolean, start?: StartPoint): Promise<TuiResult> {
   let result: TuiResult = { kind: 'cancelled' };
   const out = terminal.stdout;
   let restored = false;
@@ -141,7 +150,7 @@ export async function runTui(deps: SessionDeps, terminal: Terminal, color: boole
   try {
     const instance = render(
       <ColorContext.Provider value={color}>
-        <App deps={deps} onExit={(r) => (result = r)} />
+        <App deps={deps} onExit={(r) => (result = r)} start={start} />
       </ColorContext.Provider>,
       { stdin: terminal.stdin, stdout: out, exitOnCtrlC: false, patchConsole: false },
     );

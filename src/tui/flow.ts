@@ -11,16 +11,33 @@ import { defaultModel } from '../core/model.js';
 import type { Recipe } from '../core/recipe.js';
 import type { Served } from '../app/route.js';
 import { hasChanges, type Choice, type ConsentQuestion, type Review } from '../app/session.js';
+import { profileNameProblem, type StartChoice, type StartPoint } from '../app/start.js';
 import type { Outcome } from '../app/verify.js';
 import type { RelayStatus, Written } from '../app/write.js';
 import type { GatewayUrls } from '../core/profile.js';
 import { maskKey } from '../core/secrets.js';
 import type { TuiResult } from './wizard.js';
 
+/**
+ * Where a gateway came from: a saved profile (or the last apply's gateway), or a new one the user
+ * asked to save as a profile (`save`). Its name is what the run is recorded under.
+ */
+export interface Origin {
+  name: string;
+  /** A new gateway to save as a profile of this name when the changes are written. */
+  save?: boolean;
+  /** The profile's models: the one for every agent, and per agent. */
+  model?: string;
+  models?: Readonly<Record<string, string>>;
+}
+
 /** A gateway and the key to use with it. */
 export interface Gateway {
   urls: GatewayUrls;
   key: string;
+  /** Where the key came from when it was not typed (`env:GW_KEY`, `the files the last apply wrote`). */
+  keyFrom?: string;
+  from?: Origin;
 }
 
 /** A gateway after its check: the models it lists and the protocols it serves (none known when unchecked). */
@@ -40,6 +57,8 @@ export interface Selection extends Connection {
 export type AfterCheck = 'retry' | 'key' | 'gateway' | 'go';
 
 export type Step =
+  /** The saved profiles and the last gateway, or a new gateway (null). `chosen`: the answer given before. */
+  | { at: 'start'; choices: StartChoice[]; chosen?: string | null }
   /**
    * Choose a gateway. `key`: the key already known (SETUP_GATEWAY_KEY, or typed before).
    * `chosen`: the answer given before, when the user came back to this question (so for the
@@ -47,7 +66,10 @@ export type Step =
    */
   | { at: 'gateway'; key?: string; chosen?: string | null }
   | { at: 'custom-url'; key?: string; error?: string; text?: string }
-  | { at: 'key'; urls: GatewayUrls; error?: string }
+  /** `from`: the profile chosen, whose key is not known (`why`: its reference did not resolve). */
+  | { at: 'key'; urls: GatewayUrls; error?: string; from?: Origin; why?: string }
+  /** A new gateway checked: save it as a profile? (a name, or empty for no) */
+  | { at: 'profile-name'; connection: Connection; error?: string; text?: string }
   /** `attempt`: how many times this gateway has been checked, this time included (a retry shows it). */
   | { at: 'checking'; gateway: Gateway; attempt?: number }
   | { at: 'checked'; gateway: Gateway; check: GatewayCheck; attempt?: number }
@@ -75,6 +97,8 @@ export type StepAt = Step['at'];
 export interface FlowState {
   /** SETUP_GATEWAY_KEY, when it holds a usable key: the key question is skipped. */
   envKey?: string;
+  /** The saved profiles and the last apply (app/start.ts), when there are any: the run starts from them. */
+  start?: StartPoint;
   step: Step;
   /** The questions answered on the way here, oldest first, each with its answer: where `back` goes. */
   history?: readonly Step[];
@@ -85,6 +109,10 @@ export type FlowEvent =
   | { type: 'cancel' }
   /** Left, Backspace or b: the question before, with its answer. */
   | { type: 'back' }
+  /** A profile from the first list: its name, or null for "add a new gateway". */
+  | { type: 'profile'; name: string | null }
+  /** Save the new gateway as a profile of this name (empty: do not save). */
+  | { type: 'profile-name'; text: string }
   /** A gateway from the list: its URL, or null for "type your own". */
   | { type: 'gateway'; url: string | null }
   | { type: 'url'; text: string }
@@ -121,8 +149,15 @@ export type Effect =
   | { kind: 'start-relay'; review: Review }
   | { kind: 'verify'; review: Review; written: Written; relay?: RelayStatus };
 
-export function initialState(envKey: string | undefined): FlowState {
-  return envKey ? { envKey, step: { at: 'gateway', key: envKey } } : { step: { at: 'gateway' } };
+/**
+ * The first step: the saved profiles and the last gateway when there are any (the last one marked),
+ * else the gateway list.
+ */
+export function initialState(envKey: string | undefined, start?: StartPoint): FlowState {
+  const base: FlowState = envKey ? { envKey, step: { at: 'gateway', key: envKey } } : { step: { at: 'gateway' } };
+  if (!start?.choices.length) return base;
+  const last = start.choices.find((c) => c.last);
+  return { ...base, start, step: { at: 'start', choices: start.choices, ...(last ? { chosen: last.name } : {}) } };
 }
 
 /** Steps that write: nothing may interrupt them, not even cancel. */
@@ -173,10 +208,10 @@ export function initialModel(step: Extract<Step, { at: 'model' }>): string | und
 }
 
 /** Steps that ask the user something: `back` works there (when something was answered before). */
-const QUESTIONS: ReadonlySet<StepAt> = new Set(['gateway', 'custom-url', 'key', 'checked', 'agents', 'model', 'model-text', 'models', 'consent', 'review']);
+const QUESTIONS: ReadonlySet<StepAt> = new Set(['start', 'profile-name', 'gateway', 'custom-url', 'key', 'checked', 'agents', 'model', 'model-text', 'models', 'consent', 'review']);
 
 /** The user's answers (the other events are results of the effects, cancel and back). */
-const ANSWERS: ReadonlySet<FlowEvent['type']> = new Set(['gateway', 'url', 'key', 'after-check', 'agents', 'model', 'type-model', 'model-for', 'model-id', 'consent', 'confirm']);
+const ANSWERS: ReadonlySet<FlowEvent['type']> = new Set(['profile', 'profile-name', 'gateway', 'url', 'key', 'after-check', 'agents', 'model', 'type-model', 'model-for', 'model-id', 'consent', 'confirm']);
 
 /** Two steps that ask the same question (the same agent's model, the same consent). */
 function sameQuestion(a: Step, b: Step): boolean {
@@ -193,12 +228,18 @@ function sameQuestion(a: Step, b: Step): boolean {
  */
 function remembered(step: Step, event: FlowEvent): Step | undefined {
   switch (step.at) {
+    case 'start':
+      return event.type === 'profile' ? { ...step, chosen: event.name } : step;
+    case 'profile-name':
+      return event.type === 'profile-name' ? { at: 'profile-name', connection: step.connection, text: event.text } : step;
     case 'gateway':
       return event.type === 'gateway' ? { ...step, chosen: event.url } : step;
     case 'custom-url':
       return event.type === 'url' ? { at: 'custom-url', ...(step.key ? { key: step.key } : {}), text: event.text } : step;
-    case 'key':
-      return { at: 'key', urls: step.urls };
+    case 'key': {
+      const { error: _error, ...asked } = step;
+      return asked;
+    }
     case 'checked':
       return step.check.ok || (event.type === 'after-check' && event.choice === 'retry') ? undefined : step;
     case 'agents':
@@ -262,6 +303,26 @@ function advance(state: FlowState, event: FlowEvent): FlowState {
   const withUrls = (urls: GatewayUrls, key: string | undefined): Step => (key ? { at: 'checking', gateway: { urls, key } } : { at: 'key', urls });
 
   switch (step.at) {
+    case 'start': {
+      if (event.type !== 'profile') return state;
+      if (event.name === null) return to(state.envKey ? { at: 'gateway', key: state.envKey } : { at: 'gateway' });
+      const choice = step.choices.find((c) => c.name === event.name);
+      if (!choice) return state;
+      const parsed = parseGatewayUrl(choice.baseUrl);
+      if (!parsed.ok) return to({ at: 'failed', error: new Error(parsed.error), message: parsed.error });
+      const from = originOf(choice);
+      // A key already known is not asked for again; a profile whose key is not known gets the masked question.
+      if (choice.key) return to({ at: 'checking', gateway: { urls: parsed.urls, key: choice.key, ...(choice.keyFrom ? { keyFrom: choice.keyFrom } : {}), from } });
+      return to({ at: 'key', urls: parsed.urls, from, ...(choice.keyProblem ? { why: choice.keyProblem } : {}) });
+    }
+    case 'profile-name': {
+      if (event.type !== 'profile-name') return state;
+      const name = event.text.trim();
+      if (name === '') return to({ at: 'discovering', connection: step.connection });
+      const problem = profileNameProblem(name, state.start?.names ?? []);
+      if (problem) return to({ ...step, error: `The name: ${problem}.` });
+      return to({ at: 'discovering', connection: { ...step.connection, from: { name, save: true } } });
+    }
     case 'gateway': {
       if (event.type !== 'gateway') return state;
       if (event.url === null) return to(step.key ? { at: 'custom-url', key: step.key } : { at: 'custom-url' });
@@ -279,8 +340,8 @@ function advance(state: FlowState, event: FlowEvent): FlowState {
       if (event.type !== 'key') return state;
       const key = event.text.trim();
       const problem = keyProblem(key);
-      if (problem) return to({ at: 'key', urls: step.urls, error: `The key: ${problem}.` });
-      return to({ at: 'checking', gateway: { urls: step.urls, key } });
+      if (problem) return to({ ...step, error: `The key: ${problem}.` });
+      return to({ at: 'checking', gateway: { urls: step.urls, key, ...(step.from ? { from: step.from } : {}) } });
     }
     case 'checking':
       return event.type === 'checked' ? to({ at: 'checked', gateway: step.gateway, check: event.check, ...(step.attempt ? { attempt: step.attempt } : {}) }) : state;
@@ -290,23 +351,29 @@ function advance(state: FlowState, event: FlowEvent): FlowState {
         case 'retry':
           return to({ at: 'checking', gateway: step.gateway, attempt: (step.attempt ?? 1) + 1 });
         case 'key':
-          return to({ at: 'key', urls: step.gateway.urls });
+          return to({ at: 'key', urls: step.gateway.urls, ...(step.gateway.from ? { from: step.gateway.from } : {}) });
         case 'gateway':
           return to({ at: 'gateway', key: step.gateway.key });
-        case 'go':
-          return to({
-            at: 'discovering',
-            connection: { ...step.gateway, check: step.check, models: step.check.ok ? step.check.models : [], served: servedOf(step.check) },
-          });
+        case 'go': {
+          const connection: Connection = { ...step.gateway, check: step.check, models: step.check.ok ? step.check.models : [], served: servedOf(step.check) };
+          // A new gateway, when the run started from saved profiles: it can be saved as one.
+          return to(state.start && !step.gateway.from ? { at: 'profile-name', connection } : { at: 'discovering', connection });
+        }
       }
     }
-    case 'discovering':
-      return event.type === 'discovered' ? to({ at: 'agents', connection: step.connection, rows: event.rows }) : state;
+    case 'discovering': {
+      if (event.type !== 'discovered') return state;
+      // The agents chosen last time are marked again.
+      const last = (state.start?.agents ?? []).filter((id) => event.rows.some((r) => r.recipe.id === id));
+      return to({ at: 'agents', connection: step.connection, rows: event.rows, ...(last.length ? { chosen: last } : {}) });
+    }
     case 'agents': {
       if (event.type !== 'agents') return state;
       const agents = step.rows.filter((r) => event.ids.includes(r.recipe.id));
       if (agents.length === 0) return state;
-      const picked = Object.fromEntries(agents.map((r) => [r.recipe.id, takesModel(r.recipe) ? proposedModel(r.recipe, step.connection.models) : undefined]));
+      const from = step.connection.from;
+      const modelOf = (r: AgentRow) => from?.models?.[r.recipe.id] ?? from?.model ?? proposedModel(r.recipe, step.connection.models);
+      const picked = Object.fromEntries(agents.map((r) => [r.recipe.id, takesModel(r.recipe) ? modelOf(r) : undefined]));
       const selection: Selection = { ...step.connection, agents, picked };
       // Agents that take no model (Windsurf) are not asked for one.
       return to(modelTakers(selection).length ? { at: 'model', selection } : planningOf(selection));
@@ -406,7 +473,11 @@ export function isBusy(step: Step): boolean {
 }
 
 function gatewayOf(connection: Gateway): Gateway {
-  return { urls: connection.urls, key: connection.key };
+  return { urls: connection.urls, key: connection.key, ...(connection.from ? { from: connection.from } : {}) };
+}
+
+function originOf(choice: StartChoice): Origin {
+  return { name: choice.name, ...(choice.model !== undefined ? { model: choice.model } : {}), ...(choice.models ? { models: choice.models } : {}) };
 }
 
 export function choicesOf(selection: Selection): Choice[] {
@@ -425,6 +496,7 @@ export function gatewayAt(step: Step): Gateway | undefined {
       return step.gateway;
     case 'discovering':
     case 'agents':
+    case 'profile-name':
       return step.connection;
     case 'model':
     case 'model-text':
@@ -449,16 +521,18 @@ export interface TrailEntry {
  */
 export function trailOf(state: FlowState): TrailEntry[] {
   const step = state.step;
-  const key = (k: string) => ({ label: 'Key', answer: `${maskKey(k)}${k === state.envKey ? ' (from SETUP_GATEWAY_KEY)' : ''}` });
+  const key = (g: Gateway) => ({ label: 'Key', answer: `${maskKey(g.key)}${g.keyFrom ? ` (from ${g.keyFrom})` : g.key === state.envKey ? ' (from SETUP_GATEWAY_KEY)' : ''}` });
+  const named = (from: Origin | undefined) => (from ? ` (${from.save ? 'saved as profile' : 'profile'} ${from.name})` : '');
   switch (step.at) {
     case 'key':
-      return [{ label: 'Gateway', answer: step.urls.openai }];
+      return [{ label: 'Gateway', answer: `${step.urls.openai}${named(step.from)}` }];
     case 'checking':
     case 'checked':
-      return [{ label: 'Gateway', answer: step.gateway.urls.openai }, key(step.gateway.key)];
+      return [{ label: 'Gateway', answer: `${step.gateway.urls.openai}${named(step.gateway.from)}` }, key(step.gateway)];
     case 'discovering':
     case 'agents':
-      return [{ label: 'Gateway', answer: `${step.connection.urls.openai}${checkSummary(step.connection)}` }, key(step.connection.key)];
+    case 'profile-name':
+      return [{ label: 'Gateway', answer: `${step.connection.urls.openai}${named(step.connection.from)}${checkSummary(step.connection)}` }, key(step.connection)];
     case 'model':
     case 'model-text':
     case 'models':
@@ -466,8 +540,8 @@ export function trailOf(state: FlowState): TrailEntry[] {
     case 'consent': {
       const s = step.selection;
       const trail: TrailEntry[] = [
-        { label: 'Gateway', answer: `${s.urls.openai}${checkSummary(s)}` },
-        key(s.key),
+        { label: 'Gateway', answer: `${s.urls.openai}${named(s.from)}${checkSummary(s)}` },
+        key(s),
         { label: 'Agents', answer: s.agents.map((r) => r.recipe.name).join(', ') },
       ];
       // The models are answered once the one question is (on the models step and after).

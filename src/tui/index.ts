@@ -8,6 +8,7 @@ import type { CliIO } from '../cli/io.js';
 import { ExitCode } from '../core/errors.js';
 import type { Fetch } from '../core/gateway.js';
 import { probeProtocols } from '../app/gateway-check.js';
+import { loadStartPoint } from '../app/start.js';
 import { doctorChecks } from '../app/verify.js';
 import type { Terminal } from './terminal.js';
 import { printNothing, printSummary } from './text.js';
@@ -32,12 +33,14 @@ export async function runInteractive(options: InteractiveOptions, io: CliIO, pri
   };
   let result: TuiResult;
   try {
+    // The saved profiles and the last gateway: the run starts from them (none: the first run's list).
+    const start = await loadStartPoint(deps, { env: env.env, readStdin: async () => '' });
     if (options.plain || useLineMode(env.env)) {
       const { runPlain } = await import('./plain.js');
-      result = await runPlain(deps, terminal, print);
+      result = await runPlain(deps, terminal, print, start);
     } else {
       const { runTui } = await import('./app.js');
-      result = await runTui(deps, terminal, print.color);
+      result = await runTui(deps, terminal, print.color, start);
     }
   } finally {
     aborter.abort();

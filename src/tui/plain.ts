@@ -9,28 +9,30 @@ import { hasChanges, type SessionDeps } from '../app/session.js';
 import type { Environment } from '../core/environment.js';
 import { checkFailureText } from '../app/gateway-check.js';
 import { maskKey } from '../core/secrets.js';
-import { afterCheckChoices, defaultAfterCheck, initialModel, isBusy, modelTakers, ownDefaultOffered, reduce, trailOf, type FlowEvent, type FlowState, type Step } from './flow.js';
+import { afterCheckChoices, defaultAfterCheck, initialModel, initialState, isBusy, modelTakers, ownDefaultOffered, reduce, trailOf, type FlowEvent, type FlowState, type Step } from './flow.js';
 import { Back, Cancelled, LineReader, lineAsk, type LineAsk } from './lines.js';
 import { Flow } from './runner.js';
 import type { Terminal } from './terminal.js';
 import { printLines, reviewLines } from './text.js';
-import { describeEvidence, rowStatus, PRESETS, type TuiResult } from './wizard.js';
+import { describeEvidence, NEW_GATEWAY, rowStatus, PRESETS, startChoiceHint, startChoiceLabel, type TuiResult } from './wizard.js';
+import { keyFromEnvironment } from '../app/key.js';
+import type { StartPoint } from '../app/start.js';
 
 const NO_MODEL = '\u0000none';
 const TYPE_MODEL = '\u0000type';
 
-export async function runPlain(deps: SessionDeps, terminal: Terminal, print: Printer): Promise<TuiResult> {
+export async function runPlain(deps: SessionDeps, terminal: Terminal, print: Printer, start?: StartPoint): Promise<TuiResult> {
   const reader = new LineReader(terminal);
   try {
-    return await run(deps, reader, print);
+    return await run(deps, reader, print, start);
   } finally {
     reader.close();
   }
 }
 
-async function run(deps: SessionDeps, reader: LineReader, print: Printer): Promise<TuiResult> {
+async function run(deps: SessionDeps, reader: LineReader, print: Printer, start: StartPoint | undefined): Promise<TuiResult> {
   const ask = lineAsk(reader);
-  const flow = new Flow(deps, { print });
+  const flow = new Flow(deps, { print }, initialState(keyFromEnvironment(deps.env), start));
   let shown: Step | undefined;
   let trailed = 0;
   for (;;) {
@@ -87,6 +89,9 @@ function announce(state: FlowState, previous: Step | undefined, print: Printer, 
       for (const p of check.protocols ?? []) print.out(`  ${p.ok ? '✓' : '✗'} ${p.protocol}${p.detail ? ` (${p.detail})` : ''}`);
       return;
     }
+    case 'key':
+      if (step.why) print.out(print.paint('yellow', `! ${step.why}`));
+      return;
     case 'discovering':
       print.out('Looking for agents on this machine…');
       return;
@@ -125,6 +130,20 @@ async function question(state: FlowState, ask: LineAsk, env: Environment): Promi
     return typeof error === 'string' ? error : true;
   };
   switch (step.at) {
+    case 'start': {
+      const choices = [
+        ...step.choices.map((c) => ({ title: startChoiceLabel(c), hint: startChoiceHint(c), value: c.name as string | null })),
+        { title: NEW_GATEWAY, hint: 'a preset or your own URL', value: null },
+      ];
+      const name = await ask.select('Which gateway should your coding agents use?', choices, Math.max(0, choices.findIndex((c) => c.value === (step.chosen ?? null))));
+      return { type: 'profile', name };
+    }
+    case 'profile-name': {
+      const text = await ask.text(`Save ${step.connection.urls.openai} as a profile? Its name (Enter: do not save; the key is not saved in it)`, {
+        validate: (v) => problem({ type: 'profile-name', text: v }),
+      });
+      return { type: 'profile-name', text };
+    }
     case 'gateway': {
       const id = await ask.select(
         'Which gateway should your coding agents use?',
@@ -137,7 +156,7 @@ async function question(state: FlowState, ask: LineAsk, env: Environment): Promi
       return { type: 'url', text };
     }
     case 'key': {
-      const text = await ask.text(`The key for ${step.urls.openai} (never shown; SETUP_GATEWAY_KEY skips this)`, {
+      const text = await ask.text(`The key for ${step.urls.openai}${step.from ? ` (profile ${step.from.name})` : ''} (never shown; SETUP_GATEWAY_KEY skips this)`, {
         mask: true,
         validate: (v) => problem({ type: 'key', text: v }),
       });

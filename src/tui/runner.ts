@@ -24,7 +24,7 @@ export async function perform(effect: Effect, deps: SessionDeps, options: Runner
       case 'discover':
         return { type: 'discovered', rows: await discoverAgents(deps, effect.gateway.urls, effect.gateway.key, effect.models) };
       case 'plan': {
-        const review = await planReview(deps, effect.gateway.urls, effect.gateway.key, effect.choices, effect.granted, effect.served);
+        const review = await planReview(deps, effect.gateway.urls, effect.gateway.key, effect.choices, effect.granted, effect.served, effect.gateway.from);
         return { type: 'planned', review, questions: pendingConsents(review, deps.env) };
       }
       case 'write': {

@@ -3,6 +3,7 @@
 // logic they drive is in src/app (session, agents, gateway check, write, verify).
 import type { AgentRow, AgentState } from '../app/agents.js';
 import type { Review } from '../app/session.js';
+import type { StartChoice } from '../app/start.js';
 import type { Outcome } from '../app/verify.js';
 import { displayPath, type Environment } from '../core/environment.js';
 import type { Evidence } from '../core/recipe.js';
@@ -33,6 +34,20 @@ export const PRESETS: readonly Preset[] = [
   { id: 'keeptrusts', label: 'Keeptrusts gateway', url: 'http://localhost:41002', hint: 'on this machine' },
   { id: 'custom', label: 'Custom URL', url: null, hint: 'your own gateway' },
 ];
+
+/** The first list's last entry, after the saved profiles. */
+export const NEW_GATEWAY = 'Add a new gateway';
+
+/** A saved profile (or the last gateway) as the first list shows it: its name, unsaved ones said so. */
+export function startChoiceLabel(choice: StartChoice): string {
+  return choice.saved ? choice.name : `${choice.name} (last used, not saved as a profile)`;
+}
+
+/** Where it goes and whether its key is known (then it is not asked for). */
+export function startChoiceHint(choice: StartChoice): string {
+  const key = choice.key ? `key from ${choice.keyFrom ?? 'the profile'}` : choice.keyProblem ? 'key asked: its reference does not resolve' : 'key asked';
+  return `${choice.baseUrl} · ${key}${choice.last && choice.saved ? ' · last used' : ''}`;
+}
 
 /** One line per agent: what detection found, shortest first. */
 export function describeEvidence(evidence: readonly Evidence[], env: Environment): string {
