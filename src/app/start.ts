@@ -21,7 +21,7 @@ export interface StartChoice {
   keyRef?: string;
   /** The key, when one is known without asking. */
   key?: string;
-  /** Where that key comes from, in words (`env:GW_KEY`, `the files the last apply wrote`). */
+  /** Where that key comes from, in words (`env:GW_KEY`, `the last apply`: the agents' files it wrote). */
   keyFrom?: string;
   /** Why the reference gave no key (a variable not set, a file not readable). */
   keyProblem?: string;
@@ -70,7 +70,7 @@ export async function loadStartPoint(deps: Pick<SessionDeps, 'env' | 'probe' | '
   const lastChoice = choices.find((c) => c.last);
   if (lastChoice && !lastChoice.key && last) {
     const key = await keyInFiles(deps, last.agents, last.baseUrl).catch(() => undefined);
-    if (key) Object.assign(lastChoice, { key, keyFrom: 'the files the last apply wrote' });
+    if (key) Object.assign(lastChoice, { key, keyFrom: 'the last apply' });
   }
   // A profile that names no key uses SETUP_GATEWAY_KEY, as `use` and `apply --profile` do.
   const envKey = world.env[KEY_VARIABLE];

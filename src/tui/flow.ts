@@ -35,7 +35,7 @@ export interface Origin {
 export interface Gateway {
   urls: GatewayUrls;
   key: string;
-  /** Where the key came from when it was not typed (`env:GW_KEY`, `the files the last apply wrote`). */
+  /** Where the key came from when it was not typed (`env:GW_KEY`, `the last apply`). */
   keyFrom?: string;
   from?: Origin;
 }
@@ -150,14 +150,14 @@ export type Effect =
   | { kind: 'verify'; review: Review; written: Written; relay?: RelayStatus };
 
 /**
- * The first step: the saved profiles and the last gateway when there are any (the last one marked),
- * else the gateway list.
+ * The first step: the saved profiles and the last gateway when there are any (the last one marked,
+ * else the first), else the gateway list.
  */
 export function initialState(envKey: string | undefined, start?: StartPoint): FlowState {
   const base: FlowState = envKey ? { envKey, step: { at: 'gateway', key: envKey } } : { step: { at: 'gateway' } };
   if (!start?.choices.length) return base;
-  const last = start.choices.find((c) => c.last);
-  return { ...base, start, step: { at: 'start', choices: start.choices, ...(last ? { chosen: last.name } : {}) } };
+  const marked = start.choices.find((c) => c.last) ?? start.choices[0];
+  return { ...base, start, step: { at: 'start', choices: start.choices, ...(marked ? { chosen: marked.name } : {}) } };
 }
 
 /** Steps that write: nothing may interrupt them, not even cancel. */
@@ -196,14 +196,18 @@ export function ownDefaultOffered(rows: readonly AgentRow[]): boolean {
 
 /**
  * The model marked on a model question: the one chosen before when coming back; for one agent its
- * pick; for all, the gateway's `auto` when listed, else what the first agent would get.
+ * pick; for all, the saved profile's model, else the gateway's `auto` when listed, else what the
+ * first agent would get.
  */
 export function initialModel(step: Extract<Step, { at: 'model' }>): string | undefined {
   if (step.chosen) return step.chosen.model;
   if (step.agent !== undefined) return step.selection.picked[step.agent];
+  const first = modelTakers(step.selection)[0];
+  // A saved profile's model was picked for the agents already: it is the one marked.
+  const from = step.selection.from;
+  if (first && (from?.model !== undefined || from?.models)) return step.selection.picked[first.recipe.id];
   const auto = defaultModel(step.selection.models);
   if (auto) return auto;
-  const first = modelTakers(step.selection)[0];
   return first ? step.selection.picked[first.recipe.id] : undefined;
 }
 

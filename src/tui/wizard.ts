@@ -38,9 +38,9 @@ export const PRESETS: readonly Preset[] = [
 /** The first list's last entry, after the saved profiles. */
 export const NEW_GATEWAY = 'Add a new gateway';
 
-/** A saved profile (or the last gateway) as the first list shows it: its name, unsaved ones said so. */
+/** A saved profile (or the last gateway, not saved as a profile) as the first list shows it. */
 export function startChoiceLabel(choice: StartChoice): string {
-  return choice.saved ? choice.name : `${choice.name} (last used, not saved as a profile)`;
+  return choice.saved ? choice.name : `${choice.name} (last used)`;
 }
 
 /** Where it goes and whether its key is known (then it is not asked for). */

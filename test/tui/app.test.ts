@@ -17,6 +17,7 @@ import { ColorContext } from '../../src/tui/components.js';
 import { probeProtocols } from '../../src/app/gateway-check.js';
 import { doctorChecks } from '../../src/app/verify.js';
 import type { SessionDeps } from '../../src/app/session.js';
+import { loadStartPoint, type StartPoint } from '../../src/app/start.js';
 import type { TuiResult } from '../../src/tui/wizard.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { modelsFetch } from '../support/run-cli.js';
@@ -34,6 +35,7 @@ const K = {
   ctrlU: '\u0015',
   space: ' ',
   pageDown: '\u001b[6~',
+  left: '\u001b[D',
 };
 
 let t: TempHome;
@@ -58,7 +60,7 @@ interface Session {
   resize(columns: number, rows: number): void;
 }
 
-function start(overrides: Partial<SessionDeps> = {}, env: Record<string, string> = {}): Session {
+function start(overrides: Partial<SessionDeps> = {}, env: Record<string, string> = {}, from?: StartPoint): Session {
   const deps: SessionDeps = {
     env: { ...t.env, env: { ...t.env.env, ...env } },
     fetch: modelsFetch(['auto', 'gw-model', 'other-model']),
@@ -67,7 +69,7 @@ function start(overrides: Partial<SessionDeps> = {}, env: Record<string, string>
     ...overrides,
   };
   const results: TuiResult[] = [];
-  const r = render(h(ColorContext.Provider, { value: false }, h(App, { deps, onExit: (result: TuiResult) => results.push(result) })));
+  const r = render(h(ColorContext.Provider, { value: false }, h(App, { deps, onExit: (result: TuiResult) => results.push(result), start: from })));
   const session: Session = {
     frame: () => r.lastFrame() ?? '',
     frames: r.frames,
@@ -671,5 +673,113 @@ describe('several keys in one read (issue 14)', () => {
     await s.until('URL:');
     s.type(`${GATEWAY}\r`);
     await s.until('answered with your key');
+  });
+});
+
+describe('the TUI starts from the profiles and the last gateway (issue 13)', () => {
+  /** A gateway that answers only KEY. */
+  const only: Fetch = async (input, init) => {
+    if (new Headers(init?.headers).get('authorization') !== `Bearer ${KEY}`) return new Response('{}', { status: 401 });
+    return modelsFetch(['auto', 'gw-model', 'other-model'])(input, init);
+  };
+  /** The run as `setup-gateway` starts it: the start point read from the temp home. */
+  async function startFrom(env: Record<string, string> = {}): Promise<Session> {
+    const e = { ...t.env, env: { ...t.env.env, ...env } };
+    return start({ fetch: only }, env, await loadStartPoint({ env: e, recipes: [claudeCode, codex] }, { env: e.env, readStdin: async () => '' }));
+  }
+  const saveStore = async (profiles: unknown[]) => {
+    await mkdir(path.join(t.home, '.config', 'setup-gateway'), { recursive: true });
+    await writeFile(path.join(t.home, '.config', 'setup-gateway', 'profiles.json'), JSON.stringify({ profiles }));
+  };
+
+  it('the second run marks the last gateway, takes its key from the files the first wrote (not asked), and marks the last agents', async () => {
+    const first = start({ fetch: only }, { SETUP_GATEWAY_KEY: KEY });
+    await toAgents(first);
+    first.press(K.down, K.space, K.enter); // Claude Code and Codex
+    await first.until('One model for all 2 agents');
+    first.press(K.enter);
+    await first.until('Change the model of single agents?');
+    first.press(K.enter);
+    await first.until('will write 2 files');
+    first.press(K.enter);
+    await ended(first);
+    expect(first.results[0]?.kind).toBe('done');
+
+    const s = await startFrom();
+    let f = await s.until('Which gateway should your coding agents use?');
+    expect(f).toMatch(/› default \(last used\)\s+http:\/\/gw\.test:4000\/v1 · key from the last apply/);
+    expect(f).toContain('Add a new gateway');
+    s.press(K.enter);
+    f = await s.until('answered with your key');
+    expect(f).toContain('Key: sk-…7781');
+    s.press(K.enter);
+    f = await s.until('Which agents should use http://gw.test:4000/v1?');
+    expect(f).toMatch(/\[x\] Claude Code\s+already routed here/);
+    expect(f).toMatch(/\[x\] Codex CLI/); // not installed, but chosen last time
+    expect(f).toMatch(/Key:\s+sk-…7781 \(from the last apply\)/);
+    expect(s.frames.join('\n')).not.toContain('The key for');
+    for (const frame of s.frames) expect(frame).not.toContain(KEY);
+  });
+
+  it('a saved profile whose reference resolves is not asked for its key; one that names no key gets the masked question', async () => {
+    await saveStore([
+      { name: 'a', baseUrl: 'http://gw.test:4000/v1', key: 'env:GW_A_KEY', model: 'gw-model' },
+      { name: 'b', baseUrl: 'http://gw-b.test:4000/v1' },
+    ]);
+    const s = await startFrom({ GW_A_KEY: KEY });
+    let f = await s.until('Which gateway should your coding agents use?');
+    expect(f).toMatch(/› a\s+http:\/\/gw\.test:4000\/v1 · key from env:GW_A_KEY/);
+    expect(f).toMatch(/b\s+http:\/\/gw-b\.test:4000\/v1 · key asked/);
+    s.press(K.enter);
+    await s.until('answered with your key');
+    s.press(K.enter);
+    f = await s.until('Which agents should use http://gw.test:4000/v1?');
+    expect(f).toMatch(/Gateway:\s+http:\/\/gw\.test:4000\/v1 \(profile a\)/);
+    s.press(K.enter);
+    f = await s.until('Model for Claude Code');
+    expect(f).toMatch(/› gw-model/); // the profile's model
+    s.press(K.left); // back to the agents
+    await s.until('Which agents');
+    s.press(K.left); // back to the profiles: the check passed, nothing was asked there
+    await s.until('Which gateway should your coding agents use?');
+    s.press(K.down, K.enter);
+    f = await s.until('The key for http://gw-b.test:4000/v1 (profile b)');
+    s.type(KEY);
+    f = await s.until('Key: •••');
+    expect(f).not.toContain(KEY);
+  });
+
+  it('a new gateway can be saved as a profile, recorded under its name', async () => {
+    await saveStore([{ name: 'a', baseUrl: 'http://gw-a.test/v1' }]);
+    const s = await startFrom({ SETUP_GATEWAY_KEY: KEY });
+    await s.until('Which gateway should your coding agents use?');
+    s.press(K.down, K.enter);
+    await s.until('CodeRouter');
+    s.press(K.up, K.enter);
+    await s.until('URL:');
+    s.type(GATEWAY);
+    s.press(K.enter);
+    await s.until('answered with your key');
+    s.press(K.enter);
+    await s.until('Save http://gw.test:4000/v1 as a profile?');
+    s.type('a');
+    s.press(K.enter);
+    await s.until('The name: a profile named "a" exists.');
+    s.press(K.ctrlU);
+    s.type('mygw');
+    s.press(K.enter);
+    const f = await s.until('Which agents');
+    expect(f).toMatch(/Gateway:\s+http:\/\/gw\.test:4000\/v1 \(saved as profile mygw\)/);
+    s.press(K.enter);
+    await s.until('Model for Claude Code');
+    s.press(K.enter);
+    await s.until('will write 2 files');
+    s.press(K.enter);
+    await ended(s);
+    expect(s.results[0]?.kind).toBe('done');
+    const store = JSON.parse(await readFile(path.join(t.home, '.config', 'setup-gateway', 'profiles.json'), 'utf8'));
+    expect(store.profiles).toEqual([{ name: 'a', baseUrl: 'http://gw-a.test/v1' }, { name: 'mygw', baseUrl: 'http://gw.test:4000/v1', model: 'auto' }]);
+    const applied = JSON.parse(await readFile(path.join(t.home, '.local', 'state', 'setup-gateway', 'applied.json'), 'utf8'));
+    expect(applied.agents['claude-code']).toMatchObject({ profile: 'mygw' });
   });
 });

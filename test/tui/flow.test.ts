@@ -8,6 +8,7 @@ import { windsurf } from '../../recipes/windsurf/recipe.js';
 import type { AgentRow } from '../../src/app/agents.js';
 import type { GatewayCheck } from '../../src/app/gateway-check.js';
 import type { ConsentQuestion, Review } from '../../src/app/session.js';
+import type { StartChoice, StartPoint } from '../../src/app/start.js';
 import type { Outcome } from '../../src/app/verify.js';
 import type { RelayStatus, Written } from '../../src/app/write.js';
 import type { AgentPlan } from '../../src/core/plan.js';
@@ -500,5 +501,65 @@ describe('the runner', () => {
     } finally {
       await t.cleanup();
     }
+  });
+});
+
+describe('starting from the saved profiles (issue 13)', () => {
+  const A: StartChoice = { name: 'a', baseUrl: 'http://gw.test:4000/v1', saved: true, last: false, keyRef: 'env:GW_A', key: KEY, keyFrom: 'env:GW_A', model: 'gw-model' };
+  const B: StartChoice = { name: 'b', baseUrl: 'http://gw-b.test/v1', saved: true, last: true, keyRef: 'env:GW_B', keyProblem: "the profile's key comes from environment variable GW_B, which is not set or empty." };
+  const START: StartPoint = { choices: [A, B], agents: ['codex'], names: ['a', 'b'] };
+
+  it('starts at the profiles with the last one marked; no profile and no last apply: the first run\'s gateway list', () => {
+    expect(initialState(undefined, START).step).toEqual({ at: 'start', choices: [A, B], chosen: 'b' });
+    expect(initialState(KEY, { choices: [], agents: [], names: [] })).toEqual(initialState(KEY));
+  });
+
+  it('a profile whose key is known is checked at once, with where the key came from in the trail', () => {
+    const s = reduce(initialState(undefined, START), { type: 'profile', name: 'a' });
+    expect(s.step).toEqual({ at: 'checking', gateway: { urls: URLS, key: KEY, keyFrom: 'env:GW_A', from: { name: 'a', model: 'gw-model' } } });
+    expect(trailOf(s)).toEqual([
+      { label: 'Gateway', answer: 'http://gw.test:4000/v1 (profile a)' },
+      { label: 'Key', answer: 'sk-…1234 (from env:GW_A)' },
+    ]);
+  });
+
+  it('a profile whose key is not known asks for it (masked), saying why; back returns to the profiles', () => {
+    const s = reduce(initialState(undefined, START), { type: 'profile', name: 'b' });
+    expect(s.step).toMatchObject({ at: 'key', urls: normalizeBaseUrl('http://gw-b.test/v1'), from: { name: 'b' }, why: B.keyProblem });
+    expect(run(s, { type: 'key', text: KEY }).step).toMatchObject({ at: 'checking', gateway: { key: KEY, from: { name: 'b' } } });
+    expect(reduce(s, { type: 'back' }).step).toEqual({ at: 'start', choices: [A, B], chosen: 'b' });
+  });
+
+  it('the last agents are marked on the agents list, and the profile\'s model is picked', () => {
+    let s = run(initialState(undefined, START), { type: 'profile', name: 'a' }, { type: 'checked', check: OK }, { type: 'after-check', choice: 'go' });
+    expect(s.step.at).toBe('discovering');
+    s = reduce(s, { type: 'discovered', rows: ROWS });
+    expect(s.step).toMatchObject({ at: 'agents', chosen: ['codex'] });
+    s = reduce(s, { type: 'agents', ids: ['claude-code', 'codex'] });
+    expect(s.step).toMatchObject({ at: 'model', selection: { picked: { 'claude-code': 'gw-model', codex: 'gw-model' } } });
+    const plan = effectOf(run(s, { type: 'model', model: 'gw-model' }, { type: 'confirm' }).step);
+    expect(plan).toMatchObject({ kind: 'plan', gateway: { from: { name: 'a' } } });
+  });
+
+  it('a new gateway is offered to be saved as a profile after its check: a valid unused name, or empty for no', () => {
+    let s = run(initialState(KEY, START), { type: 'profile', name: null });
+    expect(s.step).toEqual({ at: 'gateway', key: KEY });
+    s = run(s, { type: 'gateway', url: 'http://gw.test:4000/v1' }, { type: 'checked', check: OK }, { type: 'after-check', choice: 'go' });
+    expect(s.step).toMatchObject({ at: 'profile-name', connection: { urls: URLS } });
+    expect(reduce(s, { type: 'profile-name', text: 'a' }).step).toMatchObject({ at: 'profile-name', error: 'The name: a profile named "a" exists.' });
+    expect(reduce(s, { type: 'profile-name', text: 'no spaces' }).step).toMatchObject({ at: 'profile-name', error: expect.stringMatching(/^The name: a profile name is/) });
+    expect(reduce(s, { type: 'profile-name', text: 'default' }).step).toMatchObject({ at: 'profile-name', error: expect.stringMatching(/reserved/) });
+    expect(reduce(s, { type: 'profile-name', text: '' }).step).toEqual({ at: 'discovering', connection: expect.not.objectContaining({ from: expect.anything() }) });
+    const saved = reduce(s, { type: 'profile-name', text: 'mygw' });
+    expect(saved.step).toMatchObject({ at: 'discovering', connection: { from: { name: 'mygw', save: true } } });
+    expect(trailOf(saved)[0]).toEqual({ label: 'Gateway', answer: 'http://gw.test:4000/v1 (saved as profile mygw) (✓ 2 models)' });
+    // Back from the agents goes to the name question with the name typed.
+    const agents = reduce(saved, { type: 'discovered', rows: ROWS });
+    expect(reduce(agents, { type: 'back' }).step).toMatchObject({ at: 'profile-name', text: 'mygw' });
+  });
+
+  it('the first run (no profiles) asks no name: a new gateway goes on to the agents', () => {
+    const s = run(initialState(KEY), { type: 'gateway', url: 'http://gw.test:4000/v1' }, { type: 'checked', check: OK }, { type: 'after-check', choice: 'go' });
+    expect(s.step.at).toBe('discovering');
   });
 });

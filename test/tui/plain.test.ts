@@ -1,7 +1,7 @@
 // `setup-gateway` with no command, through src/cli/main.ts, on a fake terminal: the line-by-line
 // mode (numbered choices, typed answers), which is also what TERM=dumb and CI get, fed keys on a
 // fake tty.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -308,5 +308,92 @@ describe('setup-gateway with no command', () => {
     expect(list).not.toMatch(/confi\ngure|anywa\ny/);
     // The prompt keeps its trailing space, the answer typed after it.
     expect(out).toMatch(/\(Enter: the ones\nmarked \[x\]; b: back\): $/m);
+  });
+});
+
+describe('--plain starts from the profiles and the last gateway (issue 13)', () => {
+  /** A gateway that answers only this key: a run that checks with another fails. */
+  const only = (key: string): Fetch => async (input, init) => {
+    if (new Headers(init?.headers).get('authorization') !== `Bearer ${key}`) return new Response('{}', { status: 401 });
+    return gatewayFetch(input, init);
+  };
+
+  it('the second run marks the last gateway, takes its key from the files the first wrote (not asked), and marks the last agents', async () => {
+    const first = run(['--plain'], { fetch: only(KEY) });
+    await first.answer('Which gateway should your coding agents use?');
+    await customGatewayKeyTyped(first);
+    await first.answer('Type a number, a model id', K.enter);
+    await first.answer('Write these changes?', K.enter);
+    expect(await first.done).toBe(0);
+
+    const second = run(['--plain'], { fetch: only(KEY) });
+    await second.answer('Which gateway should your coding agents use?');
+    await second.answer(/1\) \* default \(last used\) {2}\(http:\/\/gw\.test:4000\/v1 · key from the last apply\)/);
+    await second.answer('2)   Add a new gateway');
+    await second.answer('Type a number (Enter: 1)', K.enter);
+    await second.answer('✓ http://gw.test:4000/v1 answered with your key');
+    await second.answer('Which agents should use http://gw.test:4000/v1?');
+    await second.answer(/\[x\] Claude Code/);
+    await second.answer('Type the numbers', K.enter);
+    await second.answer('Model for Claude Code (optional)');
+    await second.answer('Type a number, a model id', K.enter);
+    await second.answer('Claude Code · model auto · already routed here');
+    expect(await second.done).toBe(0);
+    const out = second.output();
+    expect(out).not.toContain('The key for');
+    expect(out).toContain('✓ Key: sk-…4242 (from the last apply)');
+    expect(out).not.toContain(KEY);
+  });
+
+  it('a saved profile whose reference resolves is not asked for its key; one that names no key gets the masked question; the run is recorded under its name', async () => {
+    const store = { profiles: [
+      { name: 'a', baseUrl: 'http://gw.test:4000/v1', key: 'env:GW_A_KEY', model: 'gw-model' },
+      { name: 'b', baseUrl: 'http://gw-b.test:4000/v1' },
+    ] };
+    await mkdir(path.join(t.home, '.config', 'setup-gateway'), { recursive: true });
+    await writeFile(path.join(t.home, '.config', 'setup-gateway', 'profiles.json'), JSON.stringify(store));
+    const first = run(['--plain'], { fetch: only(KEY), env: { GW_A_KEY: KEY } });
+    await first.answer(/1\) \* a {2}\(http:\/\/gw\.test:4000\/v1 · key from env:GW_A_KEY\)/);
+    await first.answer('2)   b  (http://gw-b.test:4000/v1 · key asked)');
+    await first.answer('Type a number (Enter: 1)', K.enter);
+    await first.answer('✓ Gateway: http://gw.test:4000/v1 (profile a) (✓ 2 models)');
+    await first.answer('Type the numbers', K.enter);
+    await first.answer(/Model for Claude Code \(optional\)[\s\S]*\* gw-model/); // the profile's model
+    await first.answer('Type a number, a model id', K.enter);
+    await first.answer('Write these changes?', K.enter);
+    expect(await first.done).toBe(0);
+    expect(first.output()).not.toContain('The key for');
+    const applied = JSON.parse(await readFile(path.join(t.home, '.local', 'state', 'setup-gateway', 'applied.json'), 'utf8'));
+    expect(applied.agents['claude-code']).toMatchObject({ profile: 'a', baseUrl: 'http://gw.test:4000/v1' });
+
+    const second = run(['--plain'], { fetch: only(KEY), env: { GW_A_KEY: KEY } });
+    await second.answer(/1\) \* a {2}\(http:\/\/gw\.test:4000\/v1 · key from env:GW_A_KEY · last used\)/);
+    await second.answer('Type a number (Enter: 1)', '2', K.enter);
+    await second.answer('The key for http://gw-b.test:4000/v1 (profile b)', KEY, K.enter);
+    await second.answer('Which agents should use http://gw-b.test:4000/v1?', K.esc);
+    expect(await second.done).toBe(130);
+    expect(second.output()).toContain('•'.repeat(KEY.length));
+    expect(second.output()).not.toContain(KEY);
+  });
+
+  it('a new gateway can be saved as a profile: its URL and model, not its key', async () => {
+    await mkdir(path.join(t.home, '.config', 'setup-gateway'), { recursive: true });
+    await writeFile(path.join(t.home, '.config', 'setup-gateway', 'profiles.json'), JSON.stringify({ profiles: [{ name: 'a', baseUrl: 'http://gw-a.test/v1' }] }));
+    const r = run(['--plain'], { env: { SETUP_GATEWAY_KEY: KEY } });
+    await r.answer('2)   Add a new gateway');
+    await r.answer('Type a number (Enter: 1)', '2', K.enter);
+    await customGateway(r);
+    await r.answer('Save http://gw.test:4000/v1 as a profile?', 'a', K.enter);
+    await r.answer('The name: a profile named "a" exists.');
+    await r.answer('Its name', 'mygw', K.enter);
+    await r.answer('Which agents should use http://gw.test:4000/v1?');
+    await r.answer('Type the numbers', K.enter);
+    await r.answer('Type a number, a model id', K.enter);
+    await r.answer('Write these changes?', K.enter);
+    expect(await r.done).toBe(0);
+    const store = JSON.parse(await readFile(path.join(t.home, '.config', 'setup-gateway', 'profiles.json'), 'utf8'));
+    expect(store.profiles).toEqual([{ name: 'a', baseUrl: 'http://gw-a.test/v1' }, { name: 'mygw', baseUrl: 'http://gw.test:4000/v1', model: 'auto' }]);
+    const applied = JSON.parse(await readFile(path.join(t.home, '.local', 'state', 'setup-gateway', 'applied.json'), 'utf8'));
+    expect(applied.agents['claude-code']).toMatchObject({ profile: 'mygw' });
   });
 });

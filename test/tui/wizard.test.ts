@@ -20,6 +20,7 @@ import { pendingConsents, planReview, reviewSections, type SessionDeps } from '.
 import { checkWritten, noDrift } from '../../src/app/verify.js';
 import { relayToStart, startLocalRelay, writeReview } from '../../src/app/write.js';
 import { describeEvidence } from '../../src/tui/wizard.js';
+import { lastApply, loadStartPoint } from '../../src/app/start.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
 import { modelsFetch } from '../support/run-cli.js';
 import { makeTempHome, putBinary, type TempHome } from '../support/temp-home.js';
@@ -425,5 +426,62 @@ describe('relay routing: a gateway that does not serve Anthropic messages', () =
     expect(failed.error).not.toContain(KEY);
     const outcome = await checkWritten(review, written, d, failed);
     expect(outcome.nextSteps[0]).toMatch(/^The local relay could not start \(port busy .*\)\. Start the local relay before using Claude Code/);
+  });
+});
+
+describe('the start point: saved profiles and the last apply (issue 13)', () => {
+  const world = (env: Record<string, string> = {}) => ({ env: { ...t.env.env, ...env }, readStdin: async () => '' });
+  const store = async (profiles: unknown[]) => put('.config/setup-gateway/profiles.json', JSON.stringify({ profiles }));
+
+  it('resolves each key reference, says why one does not resolve, and gives SETUP_GATEWAY_KEY to a profile that names none', async () => {
+    await put('keys/gw', 'sk-from-file-123456\n');
+    await store([
+      { name: 'env', baseUrl: 'https://gw.example.com/v1', key: 'env:GW_KEY' },
+      { name: 'unset', baseUrl: 'https://gw.example.com/v1', key: 'env:NOT_SET' },
+      { name: 'file', baseUrl: 'https://gw.example.com/v1', key: `file:${file('keys/gw')}` },
+      { name: 'none', baseUrl: 'https://gw.example.com/v1' },
+    ]);
+    const start = await loadStartPoint(deps, world({ GW_KEY: 'sk-from-env-123456', SETUP_GATEWAY_KEY: 'sk-setup-env-12345' }));
+    expect(start.names).toEqual(['env', 'unset', 'file', 'none']);
+    expect(start.choices.map((c) => [c.name, c.key, c.keyFrom])).toEqual([
+      ['env', 'sk-from-env-123456', 'env:GW_KEY'],
+      ['unset', undefined, undefined],
+      ['file', 'sk-from-file-123456', `file:${file('keys/gw')}`],
+      ['none', 'sk-setup-env-12345', 'SETUP_GATEWAY_KEY'],
+    ]);
+    expect(start.choices[1]?.keyProblem).toMatch(/environment variable NOT_SET, which is not set/);
+    expect(start.agents).toEqual([]);
+  });
+
+  it('the last apply: its gateway (a saved profile when it is one), its agents, and the key its agents hold when pointed at it directly', async () => {
+    await installClaude();
+    await put('bin/codex', '#!/bin/sh\n');
+    const review = await planReview(deps, urls, KEY, [
+      { recipe: claudeCode, evidence: [], model: 'auto' },
+      { recipe: codex, evidence: [], model: 'auto' },
+    ], new Set());
+    await writeReview(review, deps);
+    let start = await loadStartPoint(deps, world());
+    expect(start.choices).toEqual([{ name: 'default', baseUrl: 'https://gw.example.com/v1', saved: false, last: true, key: KEY, keyFrom: 'the last apply' }]);
+    expect(start.agents.sort()).toEqual(['claude-code', 'codex']);
+    // A saved profile for that gateway is the last one; its key, none named, comes from the files.
+    await store([{ name: 'work', baseUrl: 'https://gw.example.com' }, { name: 'other', baseUrl: 'https://other.example.com/v1' }]);
+    start = await loadStartPoint(deps, world());
+    expect(start.choices.map((c) => [c.name, c.last, c.key])).toEqual([['work', true, KEY], ['other', false, undefined]]);
+    // Files changed by hand to another gateway hold no key of the last one.
+    await put('.claude/settings.json', JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'https://elsewhere.example.com', ANTHROPIC_AUTH_TOKEN: 'sk-elsewhere-12345' } }));
+    await put('.codex/config.toml', '');
+    start = await loadStartPoint(deps, world());
+    expect(start.choices[0]?.key).toBeUndefined();
+  });
+
+  it('lastApply: the newest record and every agent of its run', () => {
+    const rec = (profile: string, runId: string | null, at: string) => ({ profile, baseUrl: 'https://gw.example.com/v1', runId, at });
+    expect(lastApply({ agents: {} })).toBeUndefined();
+    expect(lastApply({ agents: { a: rec('x', 'r1', '2026-01-01'), b: rec('y', 'r2', '2026-01-02'), c: rec('y', 'r2', '2026-01-02'), d: rec('x', 'r1', '2026-01-01') } })).toEqual({
+      profile: 'y',
+      baseUrl: 'https://gw.example.com/v1',
+      agents: ['b', 'c'],
+    });
   });
 });
