@@ -11,6 +11,9 @@ import type { Evidence, Recipe } from '../core/recipe.js';
 import type { PlannedToken } from '../core/relay-token.js';
 import { maskKey, maskSecrets } from '../core/secrets.js';
 import { takeSnapshot, type Snapshot } from '../core/snapshot.js';
+import { getAt, tomlEditor } from '../formats/index.js';
+import { CODEX_PROVIDER_ID } from '../../recipes/codex/recipe.js';
+import { codexSessionsHiddenNote } from './codex-sessions.js';
 import type { ProtocolProbe } from './gateway-check.js';
 import type { RelayStarter } from './relay-run.js';
 import { reportFor } from './report.js';
@@ -119,11 +122,30 @@ export async function planSession(request: SessionRequest): Promise<PlannedSessi
     listJournals(stateDir(env)),
   ]);
   const ownedBy = ownedEntries(journals);
+  // Codex's sessions made with its current provider, when the gateway's provider replaces it: said in the review.
+  const hidden = recipes.some((r) => r.id === CODEX_ID) ? await codexSessionsHiddenNote(env) : undefined;
   return {
     routing,
     snapshot,
-    plan: (consent, only = recipes) => planAgents(only, { profile, profileFor: routing.profileFor, env, snapshot, consent, evidence, ownedBy }),
+    plan: (consent, only = recipes) =>
+      planAgents(only, { profile, profileFor: routing.profileFor, env, snapshot, consent, evidence, ownedBy }).map((p) =>
+        hidden && p.recipe.id === CODEX_ID && selectsOurProvider(p) ? { ...p, messages: [...p.messages, hidden] } : p,
+      ),
   };
+}
+
+const CODEX_ID = 'codex';
+
+/** Whether the plan switches Codex's `model_provider` to setup-gateway's from another (OpenAI's own when unset). */
+function selectsOurProvider(plan: AgentPlan): boolean {
+  const provider = (bytes: Buffer | null) => {
+    try {
+      return getAt(tomlEditor.parse(bytes ? bytes.toString('utf8') : ''), ['model_provider']);
+    } catch {
+      return undefined;
+    }
+  };
+  return plan.changes.some((c) => c.path.endsWith('config.toml') && provider(c.after) === CODEX_PROVIDER_ID && provider(c.before) !== CODEX_PROVIDER_ID);
 }
 
 /**

@@ -6,6 +6,7 @@ import { listJournals, madeBy, type Journal } from '../core/journal.js';
 import { unifiedDiff } from '../core/diff.js';
 import { collectSecretAssignments } from '../core/secrets.js';
 import { previewUndo, undoRun, type UndoPreviewFile } from '../core/undo.js';
+import { codexSessionsUndoNote } from '../app/codex-sessions.js';
 import { maskKeyFields } from '../app/session.js';
 import { parseCommand } from './args.js';
 import type { Printer } from '../app/io.js';
@@ -76,6 +77,8 @@ export async function undoCommand(argv: readonly string[], io: CliIO, print: Pri
       print.out(`  ${PREVIEW[f.status]} ${displayPath(env, f.path)}`);
       if (options['dry-run']) for (const line of maskKeyFields(diffOf(f, env)).trimEnd().split('\n').filter(Boolean)) print.out(`      ${line}`);
     }
+    const sessions = await codexSessionsUndoNote(env, preview.files.filter((f) => f.status === 'restored' || f.status === 'removed'));
+    if (sessions) print.out(`  note: ${sessions}`);
     if (options['dry-run']) {
       print.out(`To do it: ${commandOf(io)} undo${options.id ? ` --id ${preview.journal.id}` : ''}`);
       return ExitCode.ok;
@@ -101,6 +104,8 @@ export async function undoCommand(argv: readonly string[], io: CliIO, print: Pri
       const mark = f.status === 'changed-since' ? print.paint('yellow', '!') : print.paint('green', '✓');
       print.out(`${mark} ${displayPath(env, f.path)}: ${text}`);
     }
+    const sessions = await codexSessionsUndoNote(env, result.files.filter((f) => f.status === 'restored' || f.status === 'removed'));
+    if (sessions) print.out(print.paint('dim', `  note: ${sessions}`));
   }
   return conflicts.length ? ExitCode.failure : ExitCode.ok;
 }

@@ -5,7 +5,7 @@
 // holds no gateway settings, so only the files apply and use wrote can route them.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentsBinDir, agentVersions, claudeBin, codexBin } from '../agents/paths.js';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { E2E_TIMEOUT, freePort } from '../support/e2e.js';
 import { startMockGateway, type MockGateway } from '../support/mock-gateway.js';
@@ -158,6 +158,70 @@ describe('Codex sessions survive a switch', () => {
       expect(mockA.requests.filter((r) => r.method === 'POST')).toEqual([]);
     },
     E2E_TIMEOUT,
+  );
+});
+
+describe('Codex sessions across the vendor and the gateway (issue 13, section 3)', () => {
+  it(
+    `Codex ${agentVersions.codex}: apply and undo say what happens to the sessions, and it does: earlier ones hidden while the gateway is set and back after undo; gateway ones refused after undo until \`use\` brings the provider back`,
+    async () => {
+      // A third mock stands in for OpenAI: the built-in provider pointed at it (openai_base_url), its key as Codex takes it in CI.
+      const vendor = await startMockGateway({ replyText: 'VENDOR-REPLY 0a1f: from the vendor', models: [MODEL], requireKey: 'sk-vendor-7000' });
+      try {
+        world = await makeAgentHome('sg-e2e-codex-sessions-');
+        const w = world;
+        await mkdir(join(w.home, '.codex'), { recursive: true });
+        await writeFile(join(w.home, '.codex', 'config.toml'), `model = "${MODEL}"\nopenai_base_url = "${vendor.url}/v1"\n`);
+        const codex = (args: string[]) =>
+          runProcess(codexBin, ['exec', '--skip-git-repo-check', ...args], { cwd: w.cwd, env: agentEnv(w.home, { CODEX_API_KEY: 'sk-vendor-7000' }), timeoutMs: 90_000 });
+        const sessionOf = (run: ProcessRun) => /session id: ([0-9a-f-]{36})/.exec(run.stdout + run.stderr)?.[1];
+
+        const before = await codex(['remember the word HERON']);
+        expect(before.stdout, describeRun(before)).toContain('VENDOR-REPLY');
+        const earlier = sessionOf(before);
+        expect(earlier, describeRun(before)).toBeDefined();
+
+        await twoProfiles(w);
+        const applied = await ok(w, ['apply', '--profile', 'a', '--agent', 'codex', '--yes']);
+        expect(applied.stdout).toContain('Codex: 1 session made before (1 with "openai") will not show in `codex resume`');
+
+        // What the review said: not listed (resume --last starts from another), not continued through the gateway.
+        const last = await codex(['resume', '--last', 'what was the word?']);
+        expectAnswer(last, A, B);
+        expect(sessionOf(last)).not.toBe(earlier);
+        const refused = await codex(['resume', earlier as string, 'what was the word?']);
+        expect(refused.code).not.toBe(0);
+        expect(refused.stdout + refused.stderr).toContain("Cannot change this thread's model provider");
+
+        const through = await codex(['remember the word EGRET']);
+        expectAnswer(through, A, B);
+        const gatewaySession = sessionOf(through);
+
+        const undone = await ok(w, ['undo', '--yes']);
+        expect(undone.stdout).toContain('Codex: 2 sessions made through the gateway will not show in `codex resume`, and Codex refuses to continue them');
+
+        // The earlier session continues with its vendor again, as the review said.
+        vendor.reset();
+        const back = await codex(['resume', earlier as string, 'what was the word?']);
+        expect(back.stdout, describeRun(back)).toContain('VENDOR-REPLY');
+        expect(sessionOf(back)).toBe(earlier);
+        expect(vendor.requests.some((r) => r.method === 'POST' && r.rawBody.includes('HERON'))).toBe(true);
+
+        // The gateway session is refused while its provider is gone, as undo said; `use a` brings it back.
+        const orphan = await codex(['resume', gatewaySession as string, 'what was the word?']);
+        expect(orphan.code).not.toBe(0);
+        expect(orphan.stdout + orphan.stderr).toContain('modelProviderNotConfigured');
+        await ok(w, ['use', 'a', '--agent', 'codex', '--yes']);
+        mockA.reset();
+        const resumed = await codex(['resume', gatewaySession as string, 'what was the word?']);
+        expectAnswer(resumed, A, B);
+        expect(sessionOf(resumed)).toBe(gatewaySession);
+        expect(mockA.requests.some((r) => r.method === 'POST' && r.rawBody.includes('EGRET'))).toBe(true);
+      } finally {
+        await vendor.close();
+      }
+    },
+    E2E_TIMEOUT * 2,
   );
 });
 
