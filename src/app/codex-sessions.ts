@@ -88,9 +88,12 @@ export async function codexSessionsHiddenNote(env: Environment): Promise<string 
   if (others.length === 0) return undefined;
   const total = others.reduce((n, [, c]) => n + c, 0);
   const which = others.map(([p, c]) => `${c} with "${p}"`).join(', ');
+  const only = others.length === 1 ? others[0]?.[0] : undefined;
+  const own = `\`codex -c model_provider=${only !== undefined && /^[A-Za-z0-9_-]+$/.test(only) ? only : '<its provider>'} resume\``;
   return (
     `Codex: ${sessions(total)} made before (${which}) will not show in \`codex resume\`, and Codex will not continue them through the gateway ` +
-    `(it keeps each session's provider). They are left as they are: \`setup-gateway undo\` or \`use direct\` shows them again.`
+    `(it keeps each session's provider). They are left as they are: ${own} continues them with their own provider meanwhile; ` +
+    `\`setup-gateway undo\` or \`use direct\` shows them again.`
   );
 }
 

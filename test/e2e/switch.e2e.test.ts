@@ -192,6 +192,17 @@ describe('Codex sessions across the vendor and the gateway (issue 13, section 3)
         const refused = await codex(['resume', earlier as string, 'what was the word?']);
         expect(refused.code).not.toBe(0);
         expect(refused.stdout + refused.stderr).toContain("Cannot change this thread's model provider");
+        // Meanwhile Codex's own per-run override, as the note says, continues it with its vendor.
+        expect(applied.stdout).toContain('`codex -c model_provider=openai resume` continues them with their own provider meanwhile');
+        vendor.reset();
+        const own = await runProcess(codexBin, ['exec', '--skip-git-repo-check', '-c', 'model_provider=openai', 'resume', '--last', 'what was the word?'], {
+          cwd: w.cwd,
+          env: agentEnv(w.home, { CODEX_API_KEY: 'sk-vendor-7000' }),
+          timeoutMs: 90_000,
+        });
+        expect(own.stdout, describeRun(own)).toContain('VENDOR-REPLY');
+        expect(sessionOf(own)).toBe(earlier);
+        expect(vendor.requests.some((r) => r.method === 'POST' && r.rawBody.includes('HERON'))).toBe(true);
 
         const through = await codex(['remember the word EGRET']);
         expectAnswer(through, A, B);
