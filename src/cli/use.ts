@@ -5,6 +5,7 @@ import { printReports } from '../app/report.js';
 import { relayStartAdvice, relayStartCommand } from '../app/relay-run.js';
 import { useProfile, type UseResult } from '../app/use.js';
 import { useVendor } from '../app/vendor.js';
+import { codexSessionsUndoNote } from '../app/codex-sessions.js';
 import { displayPath } from '../core/environment.js';
 import { DIRECT_PROFILE } from '../core/profiles.js';
 import { ExitCode, UsageError } from '../core/errors.js';
@@ -146,6 +147,9 @@ async function vendorCommand(argv: readonly string[], command: 'use --vendor' | 
     print.out(`${symbol} ${r.id}  ${how}`);
     for (const m of r.messages) print.out(`    ${m}`);
     if (r.manual) for (const step of [r.manual.why, ...r.manual.steps]) print.out(`    ${step}`);
+    // Codex back on its own provider: what becomes of the sessions made through the gateway.
+    const sessions = r.status === 'updated' && !options['dry-run'] ? await codexSessionsUndoNote(env, r.files.map((path) => ({ path }))) : undefined;
+    if (sessions) print.out(print.paint('dim', `    note: ${sessions}`));
     if (r.diff) print.out(r.diff);
   }
   if (result.runId) print.out(`Undo with: ${commandOf(io)} undo --id ${result.runId} (back to the gateway)`);

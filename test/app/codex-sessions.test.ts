@@ -71,4 +71,12 @@ describe('what apply and undo say about them', () => {
     const last = await runCli(['undo', '--yes'], { env: t.env });
     expect(last.stdout).toContain('Codex: 1 session made through the gateway will not show in `codex resume`');
   });
+
+  it('use direct says it too', async () => {
+    await session('sessions', 'b', 'setup-gateway');
+    expect((await runCli([...apply, '--yes'], { env: t.env })).code).toBe(0);
+    const direct = await runCli(['use', 'direct', '--yes'], { env: t.env });
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toContain('Codex: 1 session made through the gateway will not show in `codex resume`');
+  });
 });
