@@ -112,7 +112,7 @@ export async function codexSessionsOrphanedNote(env: Environment): Promise<strin
 
 /**
  * The note for an undo that restores Codex's config.toml (given with its bytes after the undo, or
- * read as it is now) to a provider other than setup-gateway's; undefined otherwise.
+ * read as it is now) to one without setup-gateway's provider; undefined otherwise.
  */
 export async function codexSessionsUndoNote(env: Environment, files: ReadonlyArray<{ path: string; after?: Buffer | null }>): Promise<string | undefined> {
   const config = pathFor(env).join(dirFromEnv(env, 'CODEX_HOME', inHome(env, '.codex')), 'config.toml');
@@ -124,11 +124,13 @@ export async function codexSessionsUndoNote(env: Environment, files: ReadonlyArr
   } catch {
     text = '';
   }
-  let provider: unknown;
+  let data: unknown;
   try {
-    provider = getAt(tomlEditor.parse(text), ['model_provider']);
+    data = tomlEditor.parse(text);
   } catch {
     return undefined;
   }
-  return provider === CODEX_PROVIDER_ID ? undefined : codexSessionsOrphanedNote(env);
+  // Our provider still selected, or its table kept (`use direct` where the file changed since): Codex still finds it.
+  if (getAt(data, ['model_provider']) === CODEX_PROVIDER_ID || getAt(data, ['model_providers', CODEX_PROVIDER_ID]) !== undefined) return undefined;
+  return codexSessionsOrphanedNote(env);
 }

@@ -49,6 +49,7 @@ describe('Codex sessions by provider', () => {
     expect(await codexSessionsUndoNote(t.env, [{ path: config, after: Buffer.from('model = "m"\n') }])).toMatch(/^Codex: 1 session made through the gateway /);
     expect(await codexSessionsUndoNote(t.env, [{ path: config, after: null }])).toMatch(/^Codex: 1 session/);
     expect(await codexSessionsUndoNote(t.env, [{ path: config, after: Buffer.from('model_provider = "setup-gateway"\n') }])).toBeUndefined();
+    expect(await codexSessionsUndoNote(t.env, [{ path: config, after: Buffer.from('[model_providers.setup-gateway]\nname = "x"\n') }])).toBeUndefined();
     expect(await codexSessionsUndoNote(t.env, [{ path: path.join(t.home, '.claude', 'settings.json'), after: null }])).toBeUndefined();
   });
 });
@@ -72,8 +73,9 @@ describe('what apply and undo say about them', () => {
     expect(last.stdout).toContain('Codex: 1 session made through the gateway will not show in `codex resume`');
   });
 
-  it('use direct says it too', async () => {
+  it('use direct says it too, when it puts config.toml back as it was', async () => {
     await session('sessions', 'b', 'setup-gateway');
+    await writeFile(path.join(t.home, '.codex', 'config.toml'), 'model = "m"\n');
     expect((await runCli([...apply, '--yes'], { env: t.env })).code).toBe(0);
     const direct = await runCli(['use', 'direct', '--yes'], { env: t.env });
     expect(direct.code).toBe(0);
