@@ -16,6 +16,20 @@ function sessionDirs(env: Environment): string[] {
   return [pathFor(env).join(home, 'sessions'), pathFor(env).join(home, 'archived_sessions')];
 }
 
+/** Codex's config.toml. */
+export function codexConfigPath(env: Environment): string {
+  return pathFor(env).join(dirFromEnv(env, 'CODEX_HOME', inHome(env, '.codex')), 'config.toml');
+}
+
+/** The provider a config.toml's text selects (undefined: Codex's default, or a text that does not parse). */
+export function selectedProvider(text: string): unknown {
+  try {
+    return getAt(tomlEditor.parse(text), ['model_provider']);
+  } catch {
+    return undefined;
+  }
+}
+
 /** How many sessions each provider has, read from the rollout files' first line. */
 export async function codexSessionsByProvider(env: Environment): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
@@ -115,7 +129,7 @@ export async function codexSessionsOrphanedNote(env: Environment): Promise<strin
  * read as it is now) to one without setup-gateway's provider; undefined otherwise.
  */
 export async function codexSessionsUndoNote(env: Environment, files: ReadonlyArray<{ path: string; after?: Buffer | null }>): Promise<string | undefined> {
-  const config = pathFor(env).join(dirFromEnv(env, 'CODEX_HOME', inHome(env, '.codex')), 'config.toml');
+  const config = codexConfigPath(env);
   const file = files.find((f) => f.path === config);
   if (!file) return undefined;
   let text = '';

@@ -11,9 +11,8 @@ import type { Evidence, Recipe } from '../core/recipe.js';
 import type { PlannedToken } from '../core/relay-token.js';
 import { maskKey, maskSecrets } from '../core/secrets.js';
 import { takeSnapshot, type Snapshot } from '../core/snapshot.js';
-import { getAt, tomlEditor } from '../formats/index.js';
 import { CODEX_PROVIDER_ID } from '../../recipes/codex/recipe.js';
-import { codexSessionsHiddenNote } from './codex-sessions.js';
+import { codexConfigPath, codexSessionsHiddenNote, selectedProvider } from './codex-sessions.js';
 import type { ProtocolProbe } from './gateway-check.js';
 import type { RelayStarter } from './relay-run.js';
 import { reportFor } from './report.js';
@@ -122,8 +121,11 @@ export async function planSession(request: SessionRequest): Promise<PlannedSessi
     listJournals(stateDir(env)),
   ]);
   const ownedBy = ownedEntries(journals);
-  // Codex's sessions made with its current provider, when the gateway's provider replaces it: said in the review.
-  const hidden = recipes.some((r) => r.id === CODEX_ID) ? await codexSessionsHiddenNote(env) : undefined;
+  // Codex's sessions made with its current provider, when the gateway's provider replaces it: said in
+  // the review. Counted only then (not on a switch between profiles, which keeps the provider).
+  const codexConfig = snapshot.get(codexConfigPath(env));
+  const switching = recipes.some((r) => r.id === CODEX_ID) && selectedProvider(codexConfig?.bytes?.toString('utf8') ?? '') !== CODEX_PROVIDER_ID;
+  const hidden = switching ? await codexSessionsHiddenNote(env) : undefined;
   return {
     routing,
     snapshot,
@@ -138,13 +140,7 @@ const CODEX_ID = 'codex';
 
 /** Whether the plan switches Codex's `model_provider` to setup-gateway's from another (OpenAI's own when unset). */
 function selectsOurProvider(plan: AgentPlan): boolean {
-  const provider = (bytes: Buffer | null) => {
-    try {
-      return getAt(tomlEditor.parse(bytes ? bytes.toString('utf8') : ''), ['model_provider']);
-    } catch {
-      return undefined;
-    }
-  };
+  const provider = (bytes: Buffer | null) => selectedProvider(bytes ? bytes.toString('utf8') : '');
   return plan.changes.some((c) => c.path.endsWith('config.toml') && provider(c.after) === CODEX_PROVIDER_ID && provider(c.before) !== CODEX_PROVIDER_ID);
 }
 
