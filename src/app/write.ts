@@ -82,7 +82,7 @@ async function saveToken(env: Environment, token: string): Promise<void> {
  */
 export async function writeReview(review: Review, deps: SessionDeps): Promise<Written> {
   if (review.origin?.save) await saveProfile(deps.env, profileOfReview(review));
-  return writePlans(review.plans, review.profile, review.relay, deps, false, review.origin?.name, { command: 'setup-gateway (interactive)', ...(review.origin?.name ? { profile: review.origin.name } : {}) });
+  return writePlans(review.plans, review.profile, review.relay, deps, false, review.origin?.name, { command: 'setup-gateway (interactive)' });
 }
 
 /**
