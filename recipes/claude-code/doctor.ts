@@ -5,7 +5,7 @@ import { projectFiles } from '../../src/doctor/checks/overrides.js';
 import { isConfigured } from '../../src/doctor/checks/shared.js';
 import { lineOfPath } from '../../src/doctor/lines.js';
 import type { AgentCheck, AgentDoctor, AgentState, DoctorContext, FileView, Finding } from '../../src/doctor/types.js';
-import { configDir } from './recipe.js';
+import { configDir } from './facts.js';
 
 function credentialsFile(env: Environment): string {
   return pathFor(env).join(configDir(env), '.credentials.json');

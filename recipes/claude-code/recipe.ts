@@ -27,10 +27,11 @@
 // - Telemetry, seen by the e2e suite's recording proxy (2026-12-04): `claude -p` connects to
 //   api.anthropic.com (no model request) unless CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1;
 //   DISABLE_TELEMETRY=1 alone leaves one connection.
-import { dirFromEnv, inHome, pathFor, type Environment } from '../../src/core/environment.js';
+import { inHome, pathFor } from '../../src/core/environment.js';
 import type { PlannedOp } from '../../src/core/recipe.js';
 import { stringAt } from '../../src/core/slots.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
+import { configDir } from './facts.js';
 
 /** The variables that take the main model: the model itself and the aliases `opus` and `sonnet` resolve to. */
 const MAIN_MODEL_VARS = ['ANTHROPIC_MODEL', 'ANTHROPIC_DEFAULT_OPUS_MODEL', 'ANTHROPIC_DEFAULT_SONNET_MODEL'] as const;
@@ -154,9 +155,4 @@ function modelOps(model: string, small: string, has: (name: string) => boolean):
     ...(has('ANTHROPIC_SMALL_FAST_MODEL') ? [{ op: 'set' as const, path: ['env', 'ANTHROPIC_SMALL_FAST_MODEL'], value: small, slot: 'small' as const }] : []),
     ...(has('CLAUDE_CODE_SUBAGENT_MODEL') ? [{ op: 'set' as const, path: ['env', 'CLAUDE_CODE_SUBAGENT_MODEL'], value: model, slot: 'subagent' as const }] : []),
   ];
-}
-
-/** Where Claude Code keeps its settings and credentials: CLAUDE_CONFIG_DIR, else ~/.claude. */
-export function configDir(env: Environment): string {
-  return dirFromEnv(env, 'CLAUDE_CONFIG_DIR', inHome(env, '.claude'));
 }

@@ -1,5 +1,5 @@
 // Codex CLI's traps, beyond the generic checks. The facts and their sources: recipe.ts.
-import { CODEX_PROVIDER_ID } from './recipe.js';
+import { CODEX_PROVIDER_ID } from './facts.js';
 import { displayPath } from '../../src/core/environment.js';
 import { getAt, isPlainObject } from '../../src/formats/ops.js';
 import { isConfigured } from '../../src/doctor/checks/shared.js';

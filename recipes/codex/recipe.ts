@@ -28,9 +28,7 @@ import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';
 import type { PlannedOp } from '../../src/core/recipe.js';
 import { entriesAt, leavesMachine, stringAt } from '../../src/core/slots.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
-
-/** Our provider id: not reserved by Codex, and says who wrote it. */
-export const CODEX_PROVIDER_ID = 'setup-gateway';
+import { CODEX_PROVIDER_ID } from './facts.js';
 
 export const codex: DoctorRecipe = {
   id: 'codex',

@@ -3,7 +3,7 @@ import { displayPath, pathFor, type Environment } from '../../src/core/environme
 import { getAt } from '../../src/formats/ops.js';
 import { isConfigured } from '../../src/doctor/checks/shared.js';
 import type { AgentCheck, AgentDoctor, DoctorContext } from '../../src/doctor/types.js';
-import { DROID_MODEL_ID, factoryDir } from './recipe.js';
+import { DROID_MODEL_ID, factoryDir } from './facts.js';
 
 function userLocal(env: Environment): string {
   return pathFor(env).join(factoryDir(env), 'settings.local.json');

@@ -3,7 +3,8 @@
 // detection.
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DROID_MODEL_ID, droid } from './recipe.js';
+import { DROID_MODEL_ID } from './facts.js';
+import { droid } from './recipe.js';
 import { detectOne } from '../../src/core/detect.js';
 import type { Environment } from '../../src/core/environment.js';
 import { createProfile } from '../../src/core/profile.js';

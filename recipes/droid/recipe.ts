@@ -21,11 +21,9 @@
 // - Observed with 0.215.0: `droid exec` leaves settings.json as written.
 // - Model slots (docs.factory.ai/cli/byok/overview above, checked 2026-12-04): the session's model
 //   is `sessionDefaultSettings.model`; no second model setting is documented.
-import { inHome, pathFor, type Environment } from '../../src/core/environment.js';
+import { pathFor } from '../../src/core/environment.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
-
-/** The id of our one entry in customModels; `sessionDefaultSettings.model` names it. */
-export const DROID_MODEL_ID = 'custom:setup-gateway-0';
+import { DROID_MODEL_ID, factoryDir } from './facts.js';
 
 export const droid: DoctorRecipe = {
   id: 'droid',
@@ -89,9 +87,3 @@ export const droid: DoctorRecipe = {
     };
   },
 };
-
-/** `~/.factory`, or `$FACTORY_HOME_OVERRIDE/.factory`. */
-export function factoryDir(env: Environment): string {
-  const root = env.env.FACTORY_HOME_OVERRIDE;
-  return root && pathFor(env).isAbsolute(root) ? pathFor(env).join(root, '.factory') : inHome(env, '.factory');
-}

@@ -5,7 +5,7 @@ import { dotenvFiles } from '../../src/doctor/checks/overrides.js';
 import { isConfigured } from '../../src/doctor/checks/shared.js';
 import { lineOfPath } from '../../src/doctor/lines.js';
 import type { AgentCheck, AgentDoctor, AgentState, FileView } from '../../src/doctor/types.js';
-import { geminiDir } from './recipe.js';
+import { geminiDir } from './facts.js';
 
 function trustFile(env: Environment): string {
   return pathFor(env).join(geminiDir(env), 'trustedFolders.json');

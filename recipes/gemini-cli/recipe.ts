@@ -29,8 +29,9 @@
 //   routing and summaries itself and sends them through the same content generator, so to the same
 //   base URL. Telemetry: `privacy.usageStatisticsEnabled` (settings schema, chunk-2YTYPKEZ.js),
 //   sent to play.googleapis.com/log.
-import { inHome, pathFor, type Environment } from '../../src/core/environment.js';
+import { pathFor, type Environment } from '../../src/core/environment.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
+import { geminiDir } from './facts.js';
 
 export const geminiCli: DoctorRecipe = {
   id: 'gemini-cli',
@@ -101,12 +102,6 @@ export const geminiCli: DoctorRecipe = {
     };
   },
 };
-
-/** `~/.gemini`, or `$GEMINI_CLI_HOME/.gemini`. */
-export function geminiDir(env: Environment): string {
-  const root = env.env.GEMINI_CLI_HOME;
-  return root && pathFor(env).isAbsolute(root) ? pathFor(env).join(root, '.gemini') : inHome(env, '.gemini');
-}
 
 function displayDir(env: Environment): string {
   return env.env.GEMINI_CLI_HOME ? '$GEMINI_CLI_HOME/.gemini' : '~/.gemini';

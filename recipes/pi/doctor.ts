@@ -3,7 +3,7 @@ import { displayPath, pathFor, type Environment } from '../../src/core/environme
 import { getAt, isPlainObject } from '../../src/formats/ops.js';
 import { isConfigured } from '../../src/doctor/checks/shared.js';
 import type { AgentCheck, AgentDoctor } from '../../src/doctor/types.js';
-import { PI_PROVIDER_ID, piAgentDir } from './recipe.js';
+import { PI_PROVIDER_ID, piAgentDir } from './facts.js';
 
 function authFile(env: Environment): string {
   return pathFor(env).join(piAgentDir(env), 'auth.json');

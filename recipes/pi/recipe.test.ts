@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PI_PROVIDER_ID, pi, piLiteral, piResolvedLiteral } from './recipe.js';
+import { PI_PROVIDER_ID } from './facts.js';
+import { pi, piLiteral, piResolvedLiteral } from './recipe.js';
 import { detectOne } from '../../src/core/detect.js';
 import type { Environment } from '../../src/core/environment.js';
 import { createProfile } from '../../src/core/profile.js';

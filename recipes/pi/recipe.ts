@@ -19,11 +19,9 @@
 //   models.json and settings.json as written (it adds auth.json, models-store.json, sessions/).
 // - Model slots (the pinned 1.6.0's docs above, checked 2026-12-04): one model per session,
 //   `defaultProvider` + `defaultModel`; no second model setting.
-import { inHome, pathFor, dirFromEnv, type Environment } from '../../src/core/environment.js';
+import { pathFor } from '../../src/core/environment.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
-
-/** Our provider id in models.json; `defaultProvider` names it. */
-export const PI_PROVIDER_ID = 'setup-gateway';
+import { PI_PROVIDER_ID, piAgentDir } from './facts.js';
 
 export const pi: DoctorRecipe = {
   id: 'pi',
@@ -89,11 +87,6 @@ export const pi: DoctorRecipe = {
     };
   },
 };
-
-/** `~/.pi/agent`, or PI_CODING_AGENT_DIR when it names an absolute folder. */
-export function piAgentDir(env: Environment): string {
-  return dirFromEnv(env, 'PI_CODING_AGENT_DIR', inHome(env, '.pi', 'agent'));
-}
 
 /**
  * A value Pi's config resolver gives back unchanged: `$` doubled (no `$NAME` reference), and a

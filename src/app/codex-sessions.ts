@@ -8,7 +8,7 @@
 import { open, readdir, readFile } from 'node:fs/promises';
 import { dirFromEnv, inHome, pathFor, type Environment } from '../core/environment.js';
 import { getAt, tomlEditor } from '../formats/index.js';
-import { CODEX_PROVIDER_ID } from '../../recipes/codex/recipe.js';
+import { CODEX_PROVIDER_ID } from '../../recipes/codex/facts.js';
 
 /** Codex's folders of rollout files (sessions, and archived ones). */
 function sessionDirs(env: Environment): string[] {

@@ -11,7 +11,7 @@ import type { Evidence, Recipe } from '../core/recipe.js';
 import type { PlannedToken } from '../core/relay-token.js';
 import { maskKey, maskSecrets } from '../core/secrets.js';
 import { takeSnapshot, type Snapshot } from '../core/snapshot.js';
-import { CODEX_PROVIDER_ID } from '../../recipes/codex/recipe.js';
+import { CODEX_PROVIDER_ID } from '../../recipes/codex/facts.js';
 import { codexConfigPath, codexSessionsHiddenNote, selectedProvider } from './codex-sessions.js';
 import type { ProtocolProbe } from './gateway-check.js';
 import type { RelayStarter } from './relay-run.js';
