@@ -96,7 +96,8 @@ export const goose: Recipe = {
       if (!now || now === GOOSE_PROVIDER_ID || !model) return [];
       return [
         { op: 'set', path: [providerKey], value: GOOSE_PROVIDER_ID, slot: role, elsewhere: now },
-        { op: 'set', path: [modelKey], value: model },
+        // Part of the same move (use --vendor leaves both alone: they are the user's until moved).
+        { op: 'set', path: [modelKey], value: model, elsewhere: now },
       ];
     };
     const providerOps: PlannedOp[] = [

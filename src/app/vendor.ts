@@ -46,7 +46,14 @@ export function withoutOurSettings(recipe: Recipe): Recipe {
       if (owned.length === op.path.length || format !== 'toml') return [{ op: 'delete', path: owned }];
       return isGatewayValue(op.value) ? [{ op: 'delete', path: [...op.path] }] : [];
     };
-  const undoIntent = (f: FileIntent): FileIntent => (f.kind === 'block' ? { ...f, block: null } : { ...f, ops: unique(f.ops.flatMap(undoOp(f.format))) });
+  // A model slot the user set to another provider (`elsewhere`: a Codex provider of theirs, an
+  // opencode agent, Goose's lead provider) is theirs, and so is every edit asked about with it:
+  // only the other edits are ours to take out.
+  const oursOnly = (ops: readonly PlannedOp[]): PlannedOp[] => {
+    const asked = new Set(ops.filter((op) => op.elsewhere !== undefined && op.consent).map((op) => op.consent));
+    return ops.filter((op) => op.elsewhere === undefined && !(op.consent && asked.has(op.consent)));
+  };
+  const undoIntent = (f: FileIntent): FileIntent => (f.kind === 'block' ? { ...f, block: null } : { ...f, ops: unique(oursOnly(f.ops).flatMap(undoOp(f.format))) });
   return {
     ...recipe,
     plan: (ctx): RecipePlan => {

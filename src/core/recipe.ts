@@ -61,7 +61,8 @@ export type ListEntry = { list: KeyPath; match: { key: string; value: string } }
  * entry takes ours out again, so switching gateways and back leaves the same bytes, while an
  * entry the user had before stays. `slot`: the edit routes one of the agent's model slots;
  * `elsewhere` says where that slot sends its requests now, when not to the gateway (read from
- * the file), which doctor reports as a leak.
+ * the file): doctor reports an edit with both as a leak, and `use --vendor` leaves an edit with
+ * `elsewhere` alone (the setting is the user's, not ours to take out).
  */
 export type PlannedOp = EditOp & { consent?: string; adds?: ListEntry; slot?: SlotRole; elsewhere?: string };
 

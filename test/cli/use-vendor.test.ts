@@ -83,6 +83,28 @@ describe('use --vendor', () => {
     expect(status.agents.filter((a) => a.managed)).toEqual([]);
   });
 
+  it("leaves a model slot the user keeps on another provider (a Codex provider, an opencode agent) as it is when taking our settings out", async () => {
+    const own = '[model_providers.openrouter]\nname = "OpenRouter"\nbase_url = "https://openrouter.ai/api/v1"\nenv_key = "OPENROUTER_API_KEY"\n';
+    await mkdir(file('.codex'), { recursive: true });
+    await writeFile(file('.codex/config.toml'), `${CODEX}\n${own}`);
+    const agents = { plan: { model: 'openrouter/anthropic/claude-opus-4' } };
+    await mkdir(file('.config/opencode'), { recursive: true });
+    await writeFile(file('.config/opencode/opencode.json'), `${JSON.stringify({ agent: agents }, null, 2)}\n`);
+    await profiles();
+    // Without --yes the slots kept on purpose stay where they are (doctor warns about them).
+    expect((await cli('apply', '--profile', 'a', '--agent', 'codex', '--agent', 'opencode')).code).toBe(0);
+    expect((await read('.codex/config.toml')).toString()).toContain(own);
+    // Changed by hand since: our settings are taken out, not the file restored.
+    await writeFile(file('.codex/config.toml'), `${(await read('.codex/config.toml')).toString()}\n[history]\npersistence = "none"\n`);
+    await writeFile(file('.config/opencode/opencode.json'), (await read('.config/opencode/opencode.json')).toString().replace('{', '{\n  "autoupdate": false,'));
+
+    const back = await cli('use', 'direct');
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toMatch(/✓ codex\s+setup-gateway's settings taken out/);
+    expect((await read('.codex/config.toml')).toString()).toContain(own);
+    expect(JSON.parse((await read('.config/opencode/opencode.json')).toString())).toMatchObject({ autoupdate: false, agent: agents });
+  });
+
   it('a dry run shows the diffs (keys masked) and writes nothing; with nothing routed it exits 1', async () => {
     expect((await cli('use', '--vendor')).code).toBe(1);
     await userFiles();
