@@ -44,6 +44,15 @@ describe('doctor: model slots elsewhere', () => {
     expect(after.doc.findings.map((x) => x.code)).not.toContain('MODEL_SLOT_ELSEWHERE');
   });
 
+  it('with a key given on the command line (which no printed command repeats), the fix is the interactive mode, which asks for it', async () => {
+    const real = (await fixture('aider', 'aider.conf.yml')).replace('model: openrouter/anthropic/claude-sonnet-4.5', `model: openai/${MODEL}`);
+    await write('.aider.conf.yml', `${real}openai-api-base: ${GW}/v1\nopenai-api-key: ${JSON.stringify(KEY)}\n`);
+
+    const run = await doctorJson(['--agent', 'aider', '--base-url', GW, '--key', KEY, '--offline'], world());
+    const f = find(run.doc.findings, 'MODEL_SLOT_ELSEWHERE', 'aider');
+    expect(f.fix).toBe('setup-gateway');
+  });
+
   it('opencode: small_model on another provider is MODEL_SLOT_ELSEWHERE; an agent kept on another provider is PROFILE_ELSEWHERE, a warning', async () => {
     await applied(['--agent', 'opencode']);
     const path = '.config/opencode/opencode.json';

@@ -7,7 +7,7 @@ import { smallModelOf, modelFor } from '../../core/profile.js';
 import { formatPath } from '../../formats/ops.js';
 import { lineOfPath } from '../lines.js';
 import type { AgentCheck, Finding } from '../types.js';
-import { base, doctorFixCommand, isConfigured, shown } from './shared.js';
+import { applyCommand, base, doctorFixCommand, isConfigured, shown } from './shared.js';
 
 export const modelSlots: AgentCheck = (agent, ctx) => {
   const profile = ctx.profile;
@@ -40,7 +40,8 @@ export const modelSlots: AgentCheck = (agent, ctx) => {
         why: kept
           ? 'Kept as you set it, but whatever uses it bypasses the gateway (its policy, audit and billing), or fails without that provider\'s key.'
           : 'Those requests bypass the gateway (its policy, audit and billing), or fail without that provider\'s key.',
-        fix: fix ? `${fix} --yes` : `setup-gateway apply --agent ${agent.recipe.id} --yes (with the gateway's --base-url and key)`,
+        // Without a doctor --fix that has a key to write with: the interactive mode, which asks for it.
+        fix: fix ? `${fix} --yes` : applyCommand(ctx, agent.recipe.id),
       });
     }
   }
