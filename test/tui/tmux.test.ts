@@ -184,6 +184,24 @@ describe('the TUI in a real terminal (tmux, 80×24)', () => {
     expect(mock.requestsTo('/v1/models').some((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
   });
 
+  it('keys that arrive in one read are each handled: a URL pasted with its Enter, "aaa", "Space Enter" (issue 14)', async () => {
+    const pane = await startCli({ SETUP_GATEWAY_KEY: KEY }, { agents: ['codex'] });
+    await pane.until('Which gateway should your coding agents use?');
+    pane.keys('Up');
+    await pane.until('› Custom URL');
+    pane.keys('Enter');
+    await pane.until('URL:');
+    pane.text(`${mock.url}/v1\r`); // one write to the terminal, so one read: the URL and its Enter
+    await pane.until('answered with your key');
+    pane.keys('Enter');
+    await pane.until(/› \[x\] Claude Code[\s\S]*\[x\] Codex CLI/);
+    pane.text('aaa'); // all found: off, on, off
+    await pane.until(/› \[ \] Claude Code[\s\S]*\[ \] Codex CLI/);
+    pane.text(' \r'); // Claude Code on, and on to its model
+    const screen = await pane.until('Model for Claude Code');
+    expect(screen).toMatch(/✓ Agents: +Claude Code$/m);
+  });
+
   it('run as `curl … | bash` (stdin a pipe): reads the keys from /dev/tty; honours NO_COLOR; q cancels with 130', async () => {
     const pane = await startCli({ NO_COLOR: '1' }, { stdinIsAPipe: true });
     await pane.until('Which gateway should your coding agents use?');
