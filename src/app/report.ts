@@ -90,6 +90,9 @@ export function paintStatus(print: Printer, status: AgentStatus, word: string = 
   return { mark: print.paint(COLOR[status], SYMBOL[status]), word: print.paint(COLOR[status], word) };
 }
 
+/** What a dry run without a key writes where the key goes (`apply --dry-run` needs no real key). */
+export const PLACEHOLDER_KEY = 'YOUR_GATEWAY_KEY';
+
 /** The reports as `apply` prints them; the interactive mode's summary prints the same. */
 export function printReports(print: Printer, reports: AgentReport[], profile: Profile, dryRun: boolean, runId: string | null, env: Environment, command = 'setup-gateway'): void {
   printAgentReports(print, reports, profile, dryRun, env);
@@ -99,7 +102,8 @@ export function printReports(print: Printer, reports: AgentReport[], profile: Pr
 
 /** Each agent's report, under the gateway it was configured for. */
 export function printAgentReports(print: Printer, reports: readonly AgentReport[], profile: Profile, dryRun: boolean, env: Environment): void {
-  print.out(`${dryRun ? 'Dry run: nothing is written. ' : ''}Gateway ${profile.urls.openai} (key ${maskKey(profile.key)})`);
+  const key = profile.key === PLACEHOLDER_KEY ? `no key given: ${PLACEHOLDER_KEY} stands for it` : `key ${maskKey(profile.key)}`;
+  print.out(`${dryRun ? 'Dry run: nothing is written. ' : ''}Gateway ${profile.urls.openai} (${key})`);
   print.out();
   const width = Math.max(...reports.map((r) => r.id.length));
   for (const r of reports) {

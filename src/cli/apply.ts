@@ -7,7 +7,7 @@ import { loadProfile } from '../app/profile-source.js';
 import { Printer } from '../app/io.js';
 import { resolveKey } from '../app/key.js';
 import { relayStartAdvice } from '../app/relay-run.js';
-import { printReports } from '../app/report.js';
+import { PLACEHOLDER_KEY, printReports } from '../app/report.js';
 import type { RelayStatus } from '../app/write.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { displayPath, type Environment } from '../core/environment.js';
@@ -192,8 +192,6 @@ function printCheck(result: Extract<ApplyResult, { kind: 'done' }>, json: boolea
   return code;
 }
 
-/** What a dry run without a key writes where the key goes. */
-const PLACEHOLDER_KEY = 'YOUR_GATEWAY_KEY';
 
 /** The gateway to apply: a profile (--profile, the flags win over its fields), or the flags alone. */
 async function gatewayOf(options: z.infer<typeof OptionsSchema>, io: CliIO, print: Printer): Promise<Omit<ApplyRequest, 'agents' | 'dryRun' | 'yes'>> {

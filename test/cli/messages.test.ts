@@ -114,6 +114,9 @@ describe('apply --dry-run without a key', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('No key given: this dry run shows YOUR_GATEWAY_KEY where the key goes.');
     expect(run.stdout).toContain('+experimental_bearer_token = "YOUR_GATEWAY_KEY"');
+    // The header says it too, rather than mask the placeholder as if it were a key ("YOU…_KEY").
+    expect(run.stdout).toContain('Gateway https://gw.example.com/v1 (no key given: YOUR_GATEWAY_KEY stands for it)');
+    expect(run.stdout).not.toContain('YOU…');
     expect(await exists('.codex/config.toml')).toBe(false);
   });
 
