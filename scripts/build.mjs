@@ -156,7 +156,7 @@ await rename(next, out);
 await rm(old, { recursive: true, force: true });
 
 // What went into each output file, for test/ship/startup.test.ts (which files a command loads,
-// and whether they hold zod, yaml, react…). Kept out of dist/ so it is not published.
+// and whether they hold zod, yaml, react…, and which of their files). Kept out of dist/ so it is not published.
 const outputs = {};
 for (const [file, output] of Object.entries(result.metafile.outputs)) {
   const inputs = Object.keys(output.inputs);
@@ -164,6 +164,8 @@ for (const [file, output] of Object.entries(result.metafile.outputs)) {
     bytes: output.bytes,
     packages: [...new Set(inputs.map(packageOf).filter((p) => p !== undefined))].sort(),
     sources: inputs.filter((i) => packageOf(i) === undefined),
+    // The packages' own files, e.g. zod/v4/mini/schemas.js: which part of a package a file holds.
+    packageFiles: inputs.flatMap((i) => /(?:^|[\\/])node_modules[\\/](.*)$/.exec(i.replace(/^[a-z-]+:/, ''))?.[1]?.split('\\').join('/') ?? []),
   };
 }
 await mkdir('.cache', { recursive: true });

@@ -1,12 +1,14 @@
 // The gateway key: where it comes from and whether it is usable, one rule for `apply`, `doctor`,
 // `relay`, `profile` and the interactive mode. Sources, first given wins: --key, --key-env VAR,
 // --key-stdin, --key-file PATH (at most one of them), then SETUP_GATEWAY_KEY. One validation
-// (KeySchema) for all of them. A saved profile's key reference (`env:VAR`, `file:PATH`) resolves
-// through the same rule.
+// (core/key-rule.ts, which KeySchema is made of) for all of them. A saved profile's key
+// reference (`env:VAR`, `file:PATH`) resolves through the same rule.
 import { readFile } from 'node:fs/promises';
 import type { Environment } from '../core/environment.js';
 import { UsageError } from '../core/errors.js';
-import { KeySchema } from '../core/profile.js';
+import { keyProblem } from '../core/key-rule.js';
+
+export { keyProblem };
 
 /** The environment variable every command reads the key from when no flag names it. */
 export const KEY_VARIABLE = 'SETUP_GATEWAY_KEY';
@@ -34,12 +36,6 @@ export interface KeyWorld {
   readStdin(): Promise<string>;
   /** A file's text, for --key-file and `file:` references (node:fs by default). */
   readFile?: (path: string) => Promise<string>;
-}
-
-/** Why a key cannot be used, or undefined when it can. */
-export function keyProblem(key: string): string | undefined {
-  const parsed = KeySchema.safeParse(key);
-  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'invalid key');
 }
 
 /** The key given in the environment (SETUP_GATEWAY_KEY), when there is a usable one. */

@@ -7,8 +7,10 @@ import { formatZodError } from '../core/zod-errors.js';
 import { closest } from './suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type Parseable = z.core.$ZodType & { safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: z.core.$ZodError } };
 
-export function parseCommand<S extends z.ZodTypeAny>(command: string, argv: readonly string[], options: Options, schema: S): z.infer<S> {
+/** `schema` is a zod or zod/mini schema (the relay's options use zod/mini, to keep zod out of the relay process). */
+export function parseCommand<S extends Parseable>(command: string, argv: readonly string[], options: Options, schema: S): z.core.output<S> {
   let values: Record<string, unknown>;
   let positionals: string[];
   try {
@@ -25,5 +27,5 @@ export function parseCommand<S extends z.ZodTypeAny>(command: string, argv: read
   }
   const parsed = schema.safeParse(values);
   if (!parsed.success) throw new UsageError(`${command}: invalid options:`, formatZodError(parsed.error));
-  return parsed.data;
+  return parsed.data as z.core.output<S>;
 }

@@ -4,13 +4,13 @@
 // `undo` removes it). However it runs, it requires the install's local token (the state dir's
 // relay-token, made on first use): `relay token` prints it, `relay rotate-token` replaces it.
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Printer } from '../app/io.js';
 import { KEY_VARIABLE, resolveKey } from '../app/key.js';
 import { acceptRetargets, recordBackgroundRun, relayHealth, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay } from '../app/relay-run.js';
 import { displayPath, type Environment } from '../core/environment.js';
 import { ExitCode, SetupError, UsageError } from '../core/errors.js';
-import { isLoopbackHost, normalizeBaseUrl } from '../core/profile.js';
+import { isLoopbackHost, normalizeBaseUrl } from '../core/base-url.js';
 import { ensureRelayToken, relayTokenPath, relayTokenSource } from '../core/relay-token.js';
 import { maskKey } from '../core/secrets.js';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, http1Client, startRelay, type LocalToken, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
@@ -68,26 +68,26 @@ Examples:
   setup-gateway relay --upstream http://localhost:4000 --model 'claude-*=gpt-5'
 `;
 
-const ProtocolSchema = z.enum(['openai', 'anthropic', 'auto']);
+// zod/mini, not zod: the foreground relay parses its options and then serves for hours, and the
+// full zod would stay loaded all that time (about 4 MiB of its memory; bench/relay measures it).
+const ProtocolSchema = z.enum(['openai', 'anthropic', 'auto'], 'must be openai, anthropic or auto');
 
 const OptionsSchema = z.object({
-  upstream: z.array(z.string()).default([]),
-  'upstream-protocol': ProtocolSchema.default('auto'),
-  'key-env': z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
-  port: z
-    .string()
-    .regex(/^\d{1,5}$/, 'must be a port number')
-    .transform(Number)
-    .refine((n) => n <= 65535, 'must be at most 65535')
-    .default(DEFAULT_RELAY_PORT),
-  host: z.string().min(1).default(DEFAULT_RELAY_HOST),
-  'allow-remote': z.boolean().default(false),
-  model: z.array(z.string().regex(/^[^=\s]+=[^=\s]+$/, 'must look like PATTERN=MODEL[,MODEL…]')).default([]),
-  'max-tokens': z.string().regex(/^\d+$/, 'must be a number').transform(Number).optional(),
-  'ca-file': z.string().min(1).optional(),
-  'log-bodies': z.boolean().default(false),
-  quiet: z.boolean().default(false),
-  json: z.boolean().default(false),
+  upstream: z._default(z.array(z.string()), []),
+  'upstream-protocol': z._default(ProtocolSchema, 'auto'),
+  'key-env': z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'))),
+  port: z._default(
+    z.pipe(z.string().check(z.regex(/^\d{1,5}$/, 'must be a port number')), z.transform(Number)).check(z.refine((n) => n <= 65535, 'must be at most 65535')),
+    DEFAULT_RELAY_PORT,
+  ),
+  host: z._default(z.string().check(z.minLength(1, 'must not be empty')), DEFAULT_RELAY_HOST),
+  'allow-remote': z._default(z.boolean(), false),
+  model: z._default(z.array(z.string().check(z.regex(/^[^=\s]+=[^=\s]+$/, 'must look like PATTERN=MODEL[,MODEL…]'))), []),
+  'max-tokens': z.optional(z.pipe(z.string().check(z.regex(/^\d+$/, 'must be a number')), z.transform(Number))),
+  'ca-file': z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
+  'log-bodies': z._default(z.boolean(), false),
+  quiet: z._default(z.boolean(), false),
+  json: z._default(z.boolean(), false),
 });
 type Options = z.infer<typeof OptionsSchema>;
 

@@ -15,19 +15,21 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { stateDir, type Environment } from './environment.js';
+import type { RetargetRequest } from './relay-retarget-request.js';
+
+export type { RetargetRequest };
 
 /** The signal that tells a relay to take its re-target request (SIGHUP would be sent by a closing terminal). */
 export const RETARGET_SIGNAL = 'SIGUSR2';
 
-const RequestSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{16}$/),
-  upstream: z.array(z.string().url()).min(1),
-  key: z.string().min(1),
-  protocol: z.enum(['openai', 'anthropic', 'auto']),
-});
-export type RetargetRequest = z.infer<typeof RequestSchema>;
+/**
+ * The request's schema, loaded when a request is written or taken: its module brings zod, which
+ * a running relay otherwise never needs (bench/relay measures its idle memory).
+ */
+async function requestSchema() {
+  return (await import('./relay-retarget-request.js')).RequestSchema;
+}
 
 /** What the relay records after a request: its id, and the error when it kept its old upstream. */
 export interface RetargetOutcome {
@@ -51,7 +53,7 @@ export async function writeRetargetRequest(env: Environment, request: RetargetRe
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(tmp, 'wx', 0o600);
   try {
-    await handle.writeFile(JSON.stringify(RequestSchema.parse(request)));
+    await handle.writeFile(JSON.stringify((await requestSchema()).parse(request)));
     await handle.chmod(0o600);
   } finally {
     await handle.close();
@@ -92,7 +94,7 @@ export async function takeRetargetRequest(env: Environment, uid: number | undefi
     } catch {
       return { error: 'the re-target request is not JSON' };
     }
-    const parsed = RequestSchema.safeParse(json);
+    const parsed = (await requestSchema()).safeParse(json);
     return parsed.success ? { request: parsed.data } : { error: 'the re-target request is malformed' };
   } finally {
     await handle.close();

@@ -15,7 +15,7 @@ import { npmEnv } from '../support/pack.js';
 import { describeRun, runProcess } from '../support/run-agent.js';
 
 interface BuildMeta {
-  outputs: Record<string, { bytes: number; packages: string[]; sources: string[] }>;
+  outputs: Record<string, { bytes: number; packages: string[]; sources: string[]; packageFiles: string[] }>;
 }
 
 const dist = join(repoRoot, 'dist');
@@ -55,6 +55,8 @@ interface Loaded {
   /** dist-relative paths of the files loaded, in order. */
   files: string[];
   packages: string[];
+  /** The packages' own files bundled into them (zod/v4/mini/schemas.js). */
+  packageFiles: string[];
   bytes: number;
   describe: string;
 }
@@ -81,6 +83,7 @@ async function trace(args: string[], entry = bin): Promise<Loaded> {
     stdout: r.stdout,
     files,
     packages: [...new Set(outputs.flatMap((o) => o.packages))].sort(),
+    packageFiles: outputs.flatMap((o) => o.packageFiles),
     bytes: outputs.reduce((n, o) => n + o.bytes, 0),
     describe: `${describeRun(r)}\nloaded: ${files.join(', ')}`,
   };
@@ -138,6 +141,14 @@ describe('start-up', () => {
     const t = await trace(['apply', '--base-url', 'https://gw.example.com', '--key', 'sk-startup-1', '--agent', 'claude-code', '--agent', 'codex', '--model', 'm', '--dry-run', '--relay', 'never', '--json']);
     expect(t.code, t.describe).toBe(0);
     expect(t.files.flatMap((f) => meta.outputs[f]?.sources ?? []).filter(isDoctor), t.describe).toEqual([]);
+  });
+
+  it('the relay loads zod/mini, not zod\'s full API: a foreground relay serves for hours, and zod would stay in its memory', async () => {
+    // `relay --help` loads the relay command's module whole, as a relay run does.
+    const t = await trace(['relay', '--help']);
+    expect(t.code, t.describe).toBe(0);
+    expect(t.packageFiles.filter((f) => f.startsWith('zod/v4/mini/')), t.describe).not.toEqual([]);
+    expect(t.packageFiles.filter((f) => f.startsWith('zod/v4/classic/')), t.describe).toEqual([]);
   });
 
   it('no command listed in --help loads ink or react', async () => {
