@@ -36,6 +36,17 @@ function relayPort(url: string): string {
   return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
 }
 
+/**
+ * The V8 flags of a relay that this CLI starts (in the background, or as a service): semi-spaces
+ * (V8's young generation) of 2 MiB instead of the 16 MiB V8 grows them to under load. A relay's
+ * per-request garbage dies young either way; with small semi-spaces each scavenge is shorter, the
+ * CPU per request stays the same, and the peak RSS under bench/relay's load drops by about a third
+ * (126 to 93 MiB on one run). Node takes the flag only at start: set later with
+ * v8.setFlagsFromString, it does not resize the heap, so a relay run by hand in the foreground
+ * keeps V8's default.
+ */
+export const RELAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
 /** The command that runs this CLI again: node plus this script. */
 export function selfCommand(): [string, string] {
   const script = process.argv[1];
@@ -61,7 +72,7 @@ export async function startBackgroundRelay(env: Environment, args: readonly stri
   const log = path.join(dir, 'relay.log');
   const out = openSync(log, 'a', 0o600);
   const [node, script] = selfCommand();
-  const child = spawn(node, [script, 'relay', ...args], {
+  const child = spawn(node, [...RELAY_NODE_FLAGS, script, 'relay', ...args], {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, ...env.env, ...extraEnv, [RELAY_STATE_ENV]: file },

@@ -9,6 +9,7 @@ import type { FileChange } from '../core/plan.js';
 import { readFileState } from '../core/snapshot.js';
 import { NETWORK_VARIABLES } from '../relay/proxy.js';
 import { KEY_VARIABLE } from './key.js';
+import { RELAY_NODE_FLAGS } from './relay-run.js';
 
 export interface ServiceFile {
   path: string;
@@ -48,7 +49,8 @@ function envFileValue(s: string): string {
  */
 export function planRelayService(env: Environment, relayArgs: readonly string[], key: string, self: readonly [string, string]): RelayService {
   const [node, script] = self;
-  const args = ['relay', ...withoutKeyEnv(relayArgs), '--key-env', KEY_VARIABLE];
+  // The service's node gets the same V8 flags as a background relay (RELAY_NODE_FLAGS).
+  const command = [node, ...RELAY_NODE_FLAGS, script, 'relay', ...withoutKeyEnv(relayArgs), '--key-env', KEY_VARIABLE];
   const dir = stateDir(env);
   // The service reads the relay's local token from the state folder: the same one as this shell's,
   // even where the service manager does not see this shell's XDG_STATE_HOME.
@@ -74,7 +76,7 @@ export function planRelayService(env: Environment, relayArgs: readonly string[],
         'After=network-online.target',
         '',
         '[Service]',
-        `ExecStart=${[node, script, ...args].map(systemdQuote).join(' ')}`,
+        `ExecStart=${command.map(systemdQuote).join(' ')}`,
         `EnvironmentFile=${envFile}`,
         'Restart=on-failure',
         'RestartSec=2',
@@ -100,7 +102,7 @@ export function planRelayService(env: Environment, relayArgs: readonly string[],
         `  <key>Label</key><string>${LAUNCHD_LABEL}</string>`,
         '  <key>ProgramArguments</key>',
         '  <array>',
-        ...[node, script, ...args].map((a) => `    <string>${xmlEscape(a)}</string>`),
+        ...command.map((a) => `    <string>${xmlEscape(a)}</string>`),
         '  </array>',
         '  <key>EnvironmentVariables</key>',
         `  <dict><key>SETUP_GATEWAY_KEY</key><string>${xmlEscape(key)}</string>${stateHome ? `<key>XDG_STATE_HOME</key><string>${xmlEscape(stateHome)}</string>` : ''}${network.map(([name, value]) => `<key>${name}</key><string>${xmlEscape(value)}</string>`).join('')}</dict>`,
