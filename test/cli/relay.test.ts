@@ -106,7 +106,7 @@ describe('relay install-service', () => {
     const unit = await readFile(unitPath, 'utf8');
     expect(unit).not.toContain(KEY);
     expect(unit).toContain(`EnvironmentFile=${envPath}`);
-    expect(unit).toMatch(/^ExecStart="[^"]*" "--max-semi-space-size=2" "[^"]*" "relay" "--upstream" "https:\/\/gw.example.com\/v1" "--port" "4999" "--model" "claude-\*=gw-big,gw-small" "--key-env" "SETUP_GATEWAY_KEY"$/m);
+    expect(unit).toMatch(/^ExecStart="[^"]*" "--max-semi-space-size=4" "[^"]*" "relay" "--upstream" "https:\/\/gw.example.com\/v1" "--port" "4999" "--model" "claude-\*=gw-big,gw-small" "--key-env" "SETUP_GATEWAY_KEY"$/m);
     expect(await readFile(envPath, 'utf8')).toBe(`SETUP_GATEWAY_KEY='${KEY}'\n`);
     expect((await stat(envPath)).mode & 0o777).toBe(0o600);
     expect(r.stdout).toContain('systemctl --user enable --now setup-gateway-relay.service');
@@ -200,7 +200,7 @@ describe('relay processes (built CLI)', () => {
     // Started with small semi-spaces (RELAY_NODE_FLAGS), which only node's command line can set.
     if (process.platform === 'linux') {
       const { pid } = JSON.parse(status.stdout) as { pid: number };
-      expect((await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')).toContain('--max-semi-space-size=2');
+      expect((await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')).toContain('--max-semi-space-size=4');
     }
 
     const token = (await readRelayToken(home.env)) as string;
