@@ -195,6 +195,17 @@ async function runForeground(env: Environment, options: Options, print: Printer,
     if (code === 'EADDRINUSE') throw new SetupError(`relay: ${options.host}:${options.port} is already in use.`, ['Is a relay already running (`setup-gateway relay status`)? Or pick another --port.']);
     throw error;
   }
+  // Listening from here on: a stop asked for while the banner is written or the run recorded must
+  // still close the server and forget the record, so the signals are taken before either.
+  const stopAsked = new Promise<void>((resolve) => {
+    const stopNow = () => {
+      process.off('SIGINT', stopNow);
+      process.off('SIGTERM', stopNow);
+      resolve();
+    };
+    process.on('SIGINT', stopNow);
+    process.on('SIGTERM', stopNow);
+  });
   const upstreams = relayOpts.upstream as string[];
   print.out(`setup-gateway relay listening on ${relay.url} -> ${upstreams.join(', ')} (${options['upstream-protocol']})`);
   print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
@@ -216,15 +227,7 @@ async function runForeground(env: Environment, options: Options, print: Printer,
     record,
     (line) => print.err(`${new Date().toISOString()} ${line}`),
   );
-  await new Promise<void>((resolve) => {
-    const stopNow = () => {
-      process.off('SIGINT', stopNow);
-      process.off('SIGTERM', stopNow);
-      resolve();
-    };
-    process.on('SIGINT', stopNow);
-    process.on('SIGTERM', stopNow);
-  });
+  await stopAsked;
   print.err('setup-gateway relay: stopping');
   stopRetargets();
   await relay.close();

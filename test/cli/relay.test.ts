@@ -183,6 +183,21 @@ describe('relay processes (built CLI)', () => {
     expect(relay.stdout() + err).not.toContain(token);
   });
 
+  it('foreground: a stop sent the moment the banner starts still closes it cleanly and forgets its record', async () => {
+    assertCliBuilt();
+    home = await makeTempHome();
+    upstream = await startScriptedUpstream({ protocol: 'chat', requireKey: KEY, script: () => ({ text: 'x' }) });
+    const child = spawn(process.execPath, [cliPath, 'relay', '--upstream', upstream.url, '--port', '0'], { env: agentEnv(home.home, { SETUP_GATEWAY_KEY: KEY }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+    // The first banner line: the run is not recorded yet, and the relay has not printed the rest.
+    child.stdout.setEncoding('utf8').once('data', () => child.kill('SIGTERM'));
+    expect(await exited, err).toEqual([0, null]);
+    expect(err).toContain('stopping');
+    await expect(stat(path.join(home.home, '.local', 'state', 'setup-gateway', 'relay.json'))).rejects.toThrow();
+  });
+
   it('start, status, stop: a background relay recorded in the state folder', async () => {
     assertCliBuilt();
     home = await makeTempHome();
