@@ -49,7 +49,7 @@ Usage: setup-gateway                  in a terminal: questions, a review, then a
 Commands:
   apply     configure agents for a gateway (--base-url, key, --agent, --model, --dry-run)
   detect    list the agents installed on this machine
-  undo      restore the files the last apply changed (--list, --id)
+  undo      restore the files the last run changed (--list, --id, --dry-run)
   recipes   the supported agents and what each gets written where
   doctor    check that every configured agent really routes through the gateway (--fix)
   relay     run a local relay that translates between OpenAI and Anthropic APIs (start|stop|status)
@@ -61,7 +61,8 @@ Options:
   -h, --help      show help (also: setup-gateway <command> --help)
   -v, --version   print the version
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 130 cancelled (interactive mode).
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 changes pending (apply --check),
+130 cancelled (interactive mode).
 
 Examples:
   setup-gateway

@@ -219,7 +219,8 @@ describe('detect and recipes', () => {
   it('--help and --version', async () => {
     const help = await runCli(['--help'], { env: t.env });
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/Exit codes: 0 ok, 1 failure, 2 usage error/);
+    expect(help.stdout).toMatch(/Exit codes: 0 ok, 1 failure, 2 usage error, 3 changes pending \(apply --check\)/);
+    expect(help.stdout).toMatch(/undo .*--dry-run/);
     expect((await runCli(['apply', '--help'], { env: t.env })).stdout).toMatch(/--key-stdin/);
     expect((await runCli(['--version'], { env: t.env })).stdout).toBe('0.0.0-test\n');
     expect((await runCli([], { env: t.env })).code).toBe(2);
