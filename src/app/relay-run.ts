@@ -3,8 +3,9 @@
 // and the command a user types to start it themselves.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic.js';
 import { displayPath, stateDir, type Environment } from '../core/environment.js';
 import { SetupError } from '../core/errors.js';
 import type { Fetch } from '../core/gateway.js';
@@ -130,7 +131,9 @@ export async function recordBackgroundRun(env: Environment, run: Pick<RelayState
     ...run,
     ...(retargetable(env) ? { retarget: RETARGET_SIGNAL } : {}),
   };
-  const write = () => writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  // Whole or not at all: `use` polls this file while the relay records a re-target in it, and a
+  // write in place let it read an empty file and report the relay as stopped.
+  const write = () => writeFileAtomic(file, Buffer.from(`${JSON.stringify(state, null, 2)}\n`), 0o600);
   await write();
   return {
     update: async (patch) => {

@@ -154,3 +154,25 @@ describe('the re-target request', () => {
     expect(await takeRetargetRequest(t.env, uid)).toEqual({ error: 'the re-target request is malformed' });
   });
 });
+
+describe("the relay's record", () => {
+  it('is never seen half-written while the relay updates it (use polls it for the re-target outcome)', async () => {
+    await mkdir(path.dirname(relayStatePath(t.env)), { recursive: true });
+    const env = { ...t.env, env: { ...t.env.env, [RELAY_STATE_ENV]: relayStatePath(t.env) } };
+    const record = await recordBackgroundRun(env, { url: 'http://127.0.0.1:9', upstream: ['https://x.example.com'], protocol: 'openai', version: '0.0.0-test' });
+    let writing = true;
+    const writes = (async () => {
+      for (let i = 0; i < 300; i++) await record.update({ lastRetarget: { id: String(i), ok: true } });
+      writing = false;
+    })();
+    let reads = 0;
+    let unreadable = 0;
+    while (writing) {
+      if ((await readRelayState(t.env)) === undefined) unreadable += 1;
+      reads += 1;
+    }
+    await writes;
+    expect(reads).toBeGreaterThan(0);
+    expect(unreadable).toBe(0);
+  });
+});
