@@ -61,6 +61,33 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The foreground relay is a build of its own (below). In the CLI's build, the two imports of it
+ * stay imports of that file, dist/relay-serve.js: the entry's (src/cli.ts, in dist/) and the relay
+ * command's (src/cli/relay.ts, in a chunk under dist/chunks/). The relay's server code is bundled once.
+ */
+const relayServeStaysExternal = {
+  name: 'relay-serve-stays-external',
+  setup(b) {
+    const importers = [
+      { from: /[\\/]src[\\/]cli\.ts$/, specifier: './cli/relay-serve.js', output: './relay-serve.js' },
+      { from: /[\\/]src[\\/]cli[\\/]relay\.ts$/, specifier: './relay-serve.js', output: '../relay-serve.js' },
+    ];
+    const seen = new Set();
+    b.onResolve({ filter: /relay-serve\.js$/ }, (args) => {
+      const known = importers.find((i) => i.from.test(args.importer) && i.specifier === args.path);
+      if (!known) return undefined;
+      seen.add(known);
+      return { path: known.output, external: true };
+    });
+    b.onEnd((result) => {
+      if (result.errors.length === 0 && seen.size !== importers.length) {
+        throw new Error('scripts/build.mjs: src/cli.ts or src/cli/relay.ts no longer imports relay-serve.js as expected: update the relay-serve-stays-external plugin');
+      }
+    });
+  },
+};
+
 const out = 'dist';
 const next = `${out}.next`;
 const old = `${out}.old`;
@@ -87,7 +114,7 @@ const result = await build({
   legalComments: 'linked',
   // Bundled CommonJS modules may call require(); give the ESM output a working one.
   banner: { js: "import { createRequire as __sgCreateRequire } from 'node:module'; const require = __sgCreateRequire(import.meta.url);" },
-  plugins: [zodEnglishOnly, inkWithoutDevtools],
+  plugins: [zodEnglishOnly, inkWithoutDevtools, relayServeStaysExternal],
   // ink imports react-devtools-core (an optional peer we do not install) only when DEV=true, and
   // says so if it is missing: leave that import unresolved instead of failing the build. (The
   // ink-without-devtools plugin already keeps it out; this stays as a safety net.)
@@ -96,6 +123,29 @@ const result = await build({
   logLevel: 'warning',
 });
 await chmod(`${next}/cli.js`, 0o755);
+
+// The foreground relay (src/cli/relay-serve.ts), the process that serves for hours: one file, all
+// its static imports inside, so it loads one file after the entry rather than the twenty-odd
+// chunks (and the whole of zod's core) it would share with the other commands. What it imports
+// lazily (a re-target request's schema, a few lines) is inlined, evaluated only when first needed.
+// Its resident memory is measured against a bare node:http proxy's by bench/relay.
+const relayServe = await build({
+  entryPoints: { 'relay-serve': 'src/cli/relay-serve.ts' },
+  outdir: next,
+  entryNames: '[name]',
+  bundle: true,
+  splitting: false,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  minify: true,
+  legalComments: 'linked',
+  banner: { js: "import { createRequire as __sgCreateRequire } from 'node:module'; const require = __sgCreateRequire(import.meta.url);" },
+  plugins: [zodEnglishOnly],
+  metafile: true,
+  logLevel: 'warning',
+});
 
 // The bin: a few lines of CommonJS that answer --version and otherwise import dist/cli.js (see
 // src/bin.cts). Only package.json's version is bundled into it.
@@ -158,7 +208,7 @@ await rm(old, { recursive: true, force: true });
 // What went into each output file, for test/ship/startup.test.ts (which files a command loads,
 // and whether they hold zod, yaml, react…, and which of their files). Kept out of dist/ so it is not published.
 const outputs = {};
-for (const [file, output] of Object.entries(result.metafile.outputs)) {
+for (const [file, output] of [...Object.entries(result.metafile.outputs), ...Object.entries(relayServe.metafile.outputs)]) {
   const inputs = Object.keys(output.inputs);
   outputs[path.relative(next, file).split(path.sep).join('/')] = {
     bytes: output.bytes,

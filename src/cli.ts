@@ -2,8 +2,9 @@
 // The entry point: wires the real world into the CLI and is the only place that exits.
 //
 // `--version` is answered before anything else is loaded: it needs no other module, so it costs
-// little more than starting node (bench/startup). Every other command loads main.js and, through
-// it, only its own chunk (scripts/build.mjs splits the bundle at each dynamic import).
+// little more than starting node (bench/startup). A foreground relay loads its own file. Every
+// other command loads main.js and, through it, only its own chunk (scripts/build.mjs splits the
+// bundle at each dynamic import).
 import pkg from '../package.json' with { type: 'json' };
 import type { CliIO } from './cli/io.js';
 
@@ -13,13 +14,25 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const argv = process.argv.slice(2);
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 if (argv[0] === '--version' || argv[0] === '-v') {
   process.stdout.write(`${pkg.version}\n`);
+} else if (argv[0] === 'relay' && (await import('./cli/relay-action.js')).servesInForeground(argv.slice(1))) {
+  // A foreground relay serves for hours: its own file (dist/relay-serve.js, see scripts/build.mjs),
+  // without the dispatcher and the chunks it shares with the other commands. (The rule is a
+  // module of its own, loaded here only: every other start stays the entry file alone.)
+  const { relayMain, fromProcess } = await import('./cli/relay-serve.js');
+  process.exitCode = await relayMain(argv.slice(1), processIO(fromProcess), color);
 } else {
   const [{ main }, { fromProcess }] = await Promise.all([import('./cli/main.js'), import('./core/environment.js')]);
+  process.exitCode = await main(argv, processIO(fromProcess), color);
+}
+
+/** The real world, as commands see it (faked in tests). */
+function processIO(environment: CliIO['environment']): CliIO {
   let networkFetch: Promise<typeof fetch> | undefined;
-  const io: CliIO = {
-    environment: fromProcess,
+  return {
+    environment,
     stdout: process.stdout,
     stderr: process.stderr,
     // Read at each line: a resized terminal wraps at its new width.
@@ -54,7 +67,7 @@ if (argv[0] === '--version' || argv[0] === '-v') {
     // Node's own fetch ignores HTTPS_PROXY and NO_PROXY: ours honours them (core/net-fetch.ts),
     // loaded at the first request, so commands that make none never load it.
     fetch: async (input, init) => {
-      networkFetch ??= import('./core/net-fetch.js').then((m) => m.networkFetch(fromProcess().env));
+      networkFetch ??= import('./core/net-fetch.js').then((m) => m.networkFetch(environment().env));
       return (await networkFetch)(input, init);
     },
     version: pkg.version,
@@ -62,7 +75,4 @@ if (argv[0] === '--version' || argv[0] === '-v') {
     debug: Boolean(process.env.SETUP_GATEWAY_DEBUG),
     cwd: process.cwd(),
   };
-
-  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-  process.exitCode = await main(argv, io, color);
 }

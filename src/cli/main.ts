@@ -6,10 +6,10 @@
 // yaml, smol-toml or jsonc-parser, and no command but the interactive mode loads ink or react.
 // Register a command lazily, as below; a static import here would pull its whole module graph
 // into the start-up chunk (test/ship/startup.test.ts fails then).
-import { ExitCode, SetupError, UsageError } from '../core/errors.js';
+import { ExitCode, UsageError } from '../core/errors.js';
 import { Printer } from '../app/io.js';
-import { withPrefix } from '../app/command.js';
-import { commandOf, type CliIO } from './io.js';
+import type { CliIO } from './io.js';
+import { reportError } from './report-error.js';
 import { closest } from './suggest.js';
 
 type Command = (argv: readonly string[], io: CliIO, print: Printer) => Promise<number>;
@@ -110,30 +110,6 @@ export async function main(argv: readonly string[], io: CliIO, color: boolean): 
     }
     return await entry.run(rest, io, print);
   } catch (error) {
-    return reportError(error, print, Boolean(io.debug), io);
+    return reportError(error, print, io);
   }
-}
-
-/** commandOf, or the plain form when the environment itself is what failed (no HOME). */
-function safeCommandOf(io: CliIO): string {
-  try {
-    return commandOf(io);
-  } catch {
-    return 'setup-gateway';
-  }
-}
-
-function reportError(error: unknown, print: Printer, debug: boolean, io: CliIO): number {
-  if (error instanceof UsageError || error instanceof SetupError) {
-    print.err(`setup-gateway: ${error.message}`);
-    // A next step names commands as they run in the way this one was started (app/command.ts).
-    const command = safeCommandOf(io);
-    for (const d of error.details) print.err(`  ${withPrefix(d, command)}`);
-    return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
-  }
-  const e = error instanceof Error ? error : new Error(String(error));
-  print.err(`setup-gateway: unexpected error: ${e.message}`);
-  if (debug) print.err(e.stack ?? '');
-  else print.err('  Run with SETUP_GATEWAY_DEBUG=1 for details, and please report it.');
-  return ExitCode.failure;
 }

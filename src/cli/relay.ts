@@ -4,21 +4,18 @@
 // `undo` removes it). However it runs, it requires the install's local token (the state dir's
 // relay-token, made on first use): `relay token` prints it, `relay rotate-token` replaces it.
 import path from 'node:path';
-import * as z from 'zod/mini';
 import type { Printer } from '../app/io.js';
-import { KEY_VARIABLE, resolveKey } from '../app/key.js';
-import { acceptRetargets, recordBackgroundRun, relayHealth, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay } from '../app/relay-run.js';
+import { relayHealth, runningRelay, selfCommand, startBackgroundRelay, stopBackgroundRelay } from '../app/relay-run.js';
 import { displayPath, type Environment } from '../core/environment.js';
-import { ExitCode, SetupError, UsageError } from '../core/errors.js';
-import { isLoopbackHost, normalizeBaseUrl } from '../core/base-url.js';
-import { ensureRelayToken, relayTokenPath, relayTokenSource } from '../core/relay-token.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { ensureRelayToken, relayTokenPath } from '../core/relay-token.js';
 import { maskKey } from '../core/secrets.js';
-import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, http1Client, startRelay, type LocalToken, type RunningRelay, type StartRelayOptions } from '../relay/index.js';
-import { describeRoute, proxySecrets, proxySettings, type ProxySettings } from '../relay/proxy.js';
-import { extraCaCertificates } from '../core/trust.js';
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from '../relay/defaults.js';
 import { parseCommand } from './args.js';
 import { closest } from './suggest.js';
 import { commandOf, type CliIO } from './io.js';
+import { RELAY_ACTIONS, relayAction } from './relay-action.js';
+import { FLAGS, OptionsSchema, relayOptions, type Options } from './relay-options.js';
 
 export const relayHelp = `Usage: setup-gateway relay [start|stop|status|install-service|token|rotate-token] [options]
 
@@ -68,51 +65,10 @@ Examples:
   setup-gateway relay --upstream http://localhost:4000 --model 'claude-*=gpt-5'
 `;
 
-// zod/mini, not zod: the foreground relay parses its options and then serves for hours, and the
-// full zod would stay loaded all that time (about 4 MiB of its memory; bench/relay measures it).
-const ProtocolSchema = z.enum(['openai', 'anthropic', 'auto'], 'must be openai, anthropic or auto');
-
-const OptionsSchema = z.object({
-  upstream: z._default(z.array(z.string()), []),
-  'upstream-protocol': z._default(ProtocolSchema, 'auto'),
-  'key-env': z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'))),
-  port: z._default(
-    z.pipe(z.string().check(z.regex(/^\d{1,5}$/, 'must be a port number')), z.transform(Number)).check(z.refine((n) => n <= 65535, 'must be at most 65535')),
-    DEFAULT_RELAY_PORT,
-  ),
-  host: z._default(z.string().check(z.minLength(1, 'must not be empty')), DEFAULT_RELAY_HOST),
-  'allow-remote': z._default(z.boolean(), false),
-  model: z._default(z.array(z.string().check(z.regex(/^[^=\s]+=[^=\s]+$/, 'must look like PATTERN=MODEL[,MODEL…]'))), []),
-  'max-tokens': z.optional(z.pipe(z.string().check(z.regex(/^\d+$/, 'must be a number')), z.transform(Number))),
-  'ca-file': z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
-  'log-bodies': z._default(z.boolean(), false),
-  quiet: z._default(z.boolean(), false),
-  json: z._default(z.boolean(), false),
-});
-type Options = z.infer<typeof OptionsSchema>;
-
-const FLAGS = {
-  upstream: { type: 'string', multiple: true },
-  'upstream-protocol': { type: 'string' },
-  'key-env': { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  'allow-remote': { type: 'boolean' },
-  model: { type: 'string', multiple: true },
-  'max-tokens': { type: 'string' },
-  'ca-file': { type: 'string' },
-  'log-bodies': { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
-
-const ACTIONS = ['start', 'stop', 'status', 'install-service', 'token', 'rotate-token', 'run'] as const;
-type Action = (typeof ACTIONS)[number];
-
 export async function relayCommand(argv: readonly string[], io: CliIO, print: Printer): Promise<number> {
-  const first = argv[0];
-  const action: Action = first !== undefined && !first.startsWith('-') ? (ACTIONS as readonly string[]).includes(first) ? (first as Action) : invalidAction(first) : 'run';
-  const rest = action === 'run' && first !== 'run' ? argv : argv.slice(1);
+  const asked = relayAction(argv);
+  if (!asked) return invalidAction(argv[0] as string);
+  const { action, flags: rest } = asked;
   const options = parseCommand('relay', rest, FLAGS, OptionsSchema);
   const env = io.environment();
   switch (action) {
@@ -129,110 +85,19 @@ export async function relayCommand(argv: readonly string[], io: CliIO, print: Pr
       return ExitCode.ok;
     case 'rotate-token':
       return rotateToken(env, options.json, print, io);
-    case 'run':
-      return runForeground(env, options, print, io);
+    case 'run': {
+      // Its own file in dist/ (see relay-serve.ts): the serving process loads no more than it needs.
+      const { runRelay } = await import('./relay-serve.js');
+      return runRelay(rest, io, print);
+    }
   }
 }
 
 function invalidAction(word: string): never {
-  const actions = ['start', 'stop', 'status', 'install-service', 'token', 'rotate-token'];
+  // `run` is what no word means: not offered.
+  const actions = RELAY_ACTIONS.filter((a) => a !== 'run');
   const meant = closest(word, actions);
   throw new UsageError(`relay: unknown action "${word}".${meant ? ` Did you mean \`relay ${meant}\`?` : ''}`, [`Actions: ${actions.join(', ')} (none: run in the foreground).`]);
-}
-
-/** The relay options from the flags and the environment; checks what would otherwise fail later. */
-async function relayOptions(env: Environment, options: Options, print: Printer, io: CliIO): Promise<StartRelayOptions & { token: LocalToken; network: { proxy: ProxySettings; caFile?: string } }> {
-  // Only --key-env: the relay runs on, in the background or as a service, reading its key from its environment.
-  const found = await resolveKey('relay', { 'key-env': options['key-env'] }, { env: env.env, readStdin: () => io.readStdin() });
-  if (!found) throw new UsageError(`relay: the gateway key is missing: set ${KEY_VARIABLE} (or name another variable with --key-env).`);
-  const key = found.value;
-  print.addSecret(key);
-  const upstreams = options.upstream.length > 0 ? options.upstream : env.env.SETUP_GATEWAY_UPSTREAM ? [env.env.SETUP_GATEWAY_UPSTREAM] : [];
-  if (upstreams.length === 0) throw new UsageError('relay: --upstream URL is required (the gateway, e.g. https://gateway.example.com/v1).');
-  const roots = upstreams.map((u) => normalizeBaseUrl(u).anthropic);
-  if (!isLoopbackHost(options.host) && !options['allow-remote']) {
-    throw new UsageError(`relay: --host ${options.host} is not a loopback address: anyone who can reach it would use your gateway key.`, ['Pass --allow-remote as well if that is what you want.']);
-  }
-  const models: Record<string, string[]> = {};
-  for (const m of options.model) {
-    const eq = m.indexOf('=');
-    models[m.slice(0, eq)] = m
-      .slice(eq + 1)
-      .split(',')
-      .filter(Boolean);
-  }
-  // The install's token, made on first use; re-read when the file changes (rotate-token, or its undo).
-  const token = await relayTokenSource(env);
-  print.addSecret(token.value);
-  // How requests leave this machine: read once, here; the proxy credentials never reach a log unmasked.
-  const proxy = proxySettings(env.env);
-  for (const s of proxySecrets(proxy)) print.addSecret(s);
-  const caFile = options['ca-file'] ? path.resolve(io.cwd ?? process.cwd(), options['ca-file']) : undefined;
-  const extraCa = caFile ? await extraCaCertificates(env.env, caFile) : [];
-  return {
-    upstream: roots,
-    key,
-    token,
-    protocol: options['upstream-protocol'],
-    models,
-    host: options.host,
-    port: options.port,
-    ...(options['max-tokens'] !== undefined ? { maxOutputTokens: options['max-tokens'] } : {}),
-    logBodies: options['log-bodies'],
-    client: http1Client({ proxy, ...(extraCa.length ? { extraCa } : {}) }),
-    network: { proxy, ...(caFile ? { caFile } : {}) },
-    ...(options.quiet ? {} : { log: (line: string) => print.err(`${new Date().toISOString()} ${line}`) }),
-  };
-}
-
-async function runForeground(env: Environment, options: Options, print: Printer, io: CliIO): Promise<number> {
-  const relayOpts = await relayOptions(env, options, print, io);
-  let relay: RunningRelay;
-  try {
-    relay = await startRelay(relayOpts);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new SetupError(`relay: ${options.host}:${options.port} is already in use.`, ['Is a relay already running (`setup-gateway relay status`)? Or pick another --port.']);
-    throw error;
-  }
-  // Listening from here on: a stop asked for while the banner is written or the run recorded must
-  // still close the server and forget the record, so the signals are taken before either.
-  const stopAsked = new Promise<void>((resolve) => {
-    const stopNow = () => {
-      process.off('SIGINT', stopNow);
-      process.off('SIGTERM', stopNow);
-      resolve();
-    };
-    process.on('SIGINT', stopNow);
-    process.on('SIGTERM', stopNow);
-  });
-  const upstreams = relayOpts.upstream as string[];
-  print.out(`setup-gateway relay listening on ${relay.url} -> ${upstreams.join(', ')} (${options['upstream-protocol']})`);
-  print.out(`  Anthropic clients (Claude Code): ${relay.url}    OpenAI clients: ${relay.url}/v1`);
-  print.out(`  Clients send the local token ${maskKey(relayOpts.token.value)} as their API key: \`setup-gateway relay token\` prints it (${displayPath(env, relayTokenPath(env))}).`);
-  const { proxy, caFile } = relayOpts.network;
-  const extra = env.env.NODE_EXTRA_CA_CERTS;
-  const cas = [caFile ? `--ca-file ${caFile}` : '', extra ? `NODE_EXTRA_CA_CERTS ${extra}` : ''].filter(Boolean).join(' and ');
-  for (const u of upstreams) print.out(`  To ${new URL(u).host}: ${describeRoute(proxy, u)}${new URL(u).protocol === 'https:' && cas ? `; TLS also trusts ${cas}` : ''}`);
-  const record = await recordBackgroundRun(env, { url: relay.url, upstream: upstreams, protocol: options['upstream-protocol'], version: io.version });
-  // `use NAME` switches the gateway in place (relay-retarget.ts): the new key is masked like the first.
-  const stopRetargets = acceptRetargets(
-    env,
-    (request) => {
-      const roots = request.upstream.map((u) => normalizeBaseUrl(u).anthropic);
-      print.addSecret(request.key);
-      relay.relay.retarget({ upstream: roots, key: request.key, protocol: request.protocol });
-      return roots;
-    },
-    record,
-    (line) => print.err(`${new Date().toISOString()} ${line}`),
-  );
-  await stopAsked;
-  print.err('setup-gateway relay: stopping');
-  stopRetargets();
-  await relay.close();
-  await record.forget();
-  return ExitCode.ok;
 }
 
 // ------------------------------------------------------------------------------ background

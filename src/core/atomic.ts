@@ -1,12 +1,24 @@
 // The one way bytes reach a user's file: a temp file in the same folder, fsync, rename, fsync
 // the folder. A crash leaves either the old file or the new one, never half of each.
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
+let written = 0;
+
+/**
+ * A name beside `file` for its next content, unique to this write: the process, the time and a
+ * count. Created with O_EXCL ('wx'), so a name that is somehow taken fails the write rather than
+ * being followed or shared. No node:crypto: the relay records its state this way at start, and
+ * that module would cost its process about 1.3 MiB (relay/lazy-crypto.ts).
+ */
+export function tempPathFor(file: string): string {
+  written += 1;
+  return path.join(path.dirname(file), `.${path.basename(file)}.setup-gateway-${process.pid.toString(36)}-${Date.now().toString(36)}-${written.toString(36)}.tmp`);
+}
+
 export async function writeFileAtomic(file: string, bytes: Buffer, mode: number): Promise<void> {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.setup-gateway-${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempPathFor(file);
   const handle = await open(tmp, 'wx', mode);
   try {
     await handle.writeFile(bytes);

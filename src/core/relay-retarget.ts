@@ -11,10 +11,11 @@
 // same user's processes anyway. The request holds the gateway key for the moment between the write
 // and the take (0600, as the relay service's environment file); `use` removes it if the relay does
 // not take it.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { nodeCrypto } from '../relay/lazy-crypto.js';
+import { tempPathFor } from './atomic.js';
 import { stateDir, type Environment } from './environment.js';
 import type { RetargetRequest } from './relay-retarget-request.js';
 
@@ -43,14 +44,14 @@ export function retargetRequestPath(env: Environment): string {
 }
 
 export function newRetargetId(): string {
-  return randomBytes(8).toString('hex');
+  return nodeCrypto().randomBytes(8).toString('hex');
 }
 
 /** Writes the request (0600, whole: written aside, then renamed into place). */
 export async function writeRetargetRequest(env: Environment, request: RetargetRequest): Promise<void> {
   const file = retargetRequestPath(env);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPathFor(file);
   const handle = await open(tmp, 'wx', 0o600);
   try {
     await handle.writeFile(JSON.stringify((await requestSchema()).parse(request)));

@@ -4,9 +4,10 @@
 // the gateway key the relay injects. Read by apply and the interactive mode (to write it), by the
 // relay (to require it), by doctor (is it what each relayed agent holds?) and by `relay
 // rotate-token` (which replaces it through the applier, so undo puts the previous one back).
-import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { nodeCrypto } from '../relay/lazy-crypto.js';
+import { tempPathFor } from './atomic.js';
 import { stateDir, type Environment } from './environment.js';
 import type { FileChange } from './plan.js';
 import { readFileState } from './snapshot.js';
@@ -23,7 +24,7 @@ export function relayTokenPath(env: Environment): string {
 }
 
 export function newRelayToken(): string {
-  return `${PREFIX}${randomBytes(32).toString('hex')}`;
+  return `${PREFIX}${nodeCrypto().randomBytes(32).toString('hex')}`;
 }
 
 export function isRelayToken(value: string): boolean {
@@ -51,7 +52,7 @@ export async function ensureRelayToken(env: Environment): Promise<string> {
 export async function saveNewRelayToken(env: Environment, token: string): Promise<string> {
   const file = relayTokenPath(env);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  const tmp = tempPathFor(file);
   await writeFile(tmp, `${token}\n`, { mode: 0o600, flag: 'wx' });
   try {
     for (let attempt = 0; attempt < 2; attempt++) {

@@ -3,8 +3,8 @@
 // first request. Node's default store (its bundled roots plus NODE_EXTRA_CA_CERTS) is what every
 // connection trusts without them; a connection given an explicit list trusts only that list, so
 // the list is Node's roots, NODE_EXTRA_CA_CERTS' file and this one (relay/http1.ts adds the roots).
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { nodeCrypto } from '../relay/lazy-crypto.js';
 import { UsageError } from './errors.js';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -15,7 +15,7 @@ export function certificatesIn(text: string, what: string): string[] {
   if (blocks.length === 0) throw new UsageError(`${what} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
   for (const [i, block] of blocks.entries()) {
     try {
-      new X509Certificate(block);
+      new (nodeCrypto().X509Certificate)(block);
     } catch (error) {
       throw new UsageError(`${what}: certificate ${i + 1} cannot be read (${(error as Error).message}).`);
     }

@@ -1,36 +1,36 @@
 // Small helpers shared by the translators: ids, token estimates, type guards.
-import { createHash, randomFillSync } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
- * A random id such as `msg_4fJ0…` (24 base62 characters, over 140 bits): ids must never collide
- * between concurrent streams, which timestamp-based ids do.
+ * A random id such as `msg_4fJ0…` (24 base62 characters): ids must never collide between
+ * concurrent streams, which timestamp-based ids do. They name messages and tool calls, and secure
+ * nothing, so Math.random (V8's xorshift128+, 128 bits of state) serves, without node:crypto.
  */
 export function randomId(prefix: string, length = 24): string {
-  if (poolAt + length > pool.length) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
-  // A slight bias towards the first letters does not matter for uniqueness. The letters go into
-  // a scratch buffer read as one string: adding them one by one made a string per letter.
+  // The letters go into a scratch buffer read as one string: adding them one by one made a string
+  // per letter. Each Math.random gives five letters (62^5 < 2^30, well inside its 52 bits).
   const letters = length <= scratch.length ? scratch : Buffer.alloc(length);
-  for (let i = 0; i < length; i++) letters[i] = ALPHABET.charCodeAt((pool[poolAt++] as number) % 62);
+  for (let i = 0; i < length; i += 5) {
+    let n = Math.floor(Math.random() * 916_132_832); // 62^5
+    for (let j = i; j < i + 5 && j < length; j++) {
+      letters[j] = ALPHABET.charCodeAt(n % 62);
+      n = Math.floor(n / 62);
+    }
+  }
   return prefix + letters.toString('latin1', 0, length);
 }
 
 const scratch = Buffer.alloc(64);
 
-/** Random bytes fetched 4 KiB at a time: one system call per ~170 ids instead of one per id. */
-const pool = Buffer.alloc(4096);
-let poolAt = pool.length;
-
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A short stand-in for a long name or user id; the first call loads node:crypto (see lazy-crypto.ts). */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return nodeCrypto().createHash('sha256').update(text).digest('hex');
 }
 
 /** Seconds since the epoch, as OpenAI's `created` fields want. */

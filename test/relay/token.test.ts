@@ -2,7 +2,7 @@
 // sends a key; anything else is a 401 in the client's own error shape, and the upstream never
 // hears of it. A new token (rotate-token, or its undo) is picked up after the first refusal.
 import { describe, expect, it } from 'vitest';
-import { TokenGate, withoutKeyParam } from '../../src/relay/token.js';
+import { sameSecret, TokenGate, withoutKeyParam } from '../../src/relay/token.js';
 import { LEGACY_RELAY_TOKEN } from '../../src/core/relay-token.js';
 import { call, jsonResponse, makeRelay } from './helpers.js';
 
@@ -137,5 +137,18 @@ describe('the relay requires its local token', () => {
 
   it('refuses an empty token at construction', () => {
     expect(() => new TokenGate('')).toThrow('empty');
+  });
+});
+
+describe('sameSecret (the comparison, in plain JavaScript)', () => {
+  it('is true for the secret alone: not for a prefix, an extension, one changed letter anywhere, or nothing', () => {
+    expect(sameSecret(TOKEN, TOKEN)).toBe(true);
+    expect(sameSecret(`${TOKEN}`.slice(0), `${TOKEN}`)).toBe(true);
+    for (const other of [TOKEN.slice(0, -1), `${TOKEN}x`, `${TOKEN}\0`, `x${TOKEN.slice(1)}`, `${TOKEN.slice(0, 20)}Z${TOKEN.slice(21)}`, `${TOKEN.slice(0, -1)}c`, '', TOKEN.toUpperCase()]) {
+      expect(sameSecret(other, TOKEN), JSON.stringify(other)).toBe(false);
+    }
+    // Characters beyond Latin-1, both ways.
+    expect(sameSecret('sgr-ü€😀', 'sgr-ü€😀')).toBe(true);
+    expect(sameSecret('sgr-ü€😁', 'sgr-ü€😀')).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../agents/paths.js';
 import { npmEnv } from '../support/pack.js';
+import { startForegroundRelay } from '../support/foreground-relay.js';
 import { describeRun, runProcess } from '../support/run-agent.js';
 
 interface BuildMeta {
@@ -69,7 +70,7 @@ async function trace(args: string[], entry = bin): Promise<Loaded> {
     env: { ...npmEnv(home), SG_LOAD_TRACE: log },
     timeoutMs: 30_000,
   });
-  const urls = existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter(Boolean) : [];
+  const urls = existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter((u) => u.startsWith('file:')) : [];
   const files = [...new Set(urls.map((u) => relative(dist, fileURLToPath(u)).split('\\').join('/')))];
   // bin.cjs comes from a build of its own (a few lines, no package): not in the metafile.
   const unknownFiles = () => files.filter((f) => f !== 'bin.cjs' && !meta.outputs[f]);
@@ -149,6 +150,24 @@ describe('start-up', () => {
     expect(t.code, t.describe).toBe(0);
     expect(t.packageFiles.filter((f) => f.startsWith('zod/v4/mini/')), t.describe).not.toEqual([]);
     expect(t.packageFiles.filter((f) => f.startsWith('zod/v4/classic/')), t.describe).toEqual([]);
+  });
+
+  it('a foreground relay loads one file after the entry, with no node:crypto and no zod but zod/mini: it serves for hours beside a bare proxy\'s memory (bench/relay)', async () => {
+    const log = join(home, 'trace-relay-serve.txt');
+    const env = { ...npmEnv(home), SETUP_GATEWAY_KEY: 'sk-startup-relay', SG_LOAD_TRACE: log };
+    const relay = await startForegroundRelay(['--upstream', 'http://127.0.0.1:9/v1', '--upstream-protocol', 'openai', '--port', '0', '--quiet'], env, { entry: bin, nodeArgs: ['--import', register] });
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited, relay.stderr()).toBe(0);
+    const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+    const files = [...new Set(urls.filter((u) => u.startsWith('file:')).map((u) => relative(dist, fileURLToPath(u)).split('\\').join('/')))];
+    // Besides the relay's file, the bin and the entry, only the rule that sends a run there (src/cli.ts).
+    expect(files.slice(0, 2)).toEqual(['bin.cjs', 'cli.js']);
+    expect(files.at(-1)).toBe('relay-serve.js');
+    expect(files.slice(2, -1).flatMap((f) => meta.outputs[f]?.sources ?? [f])).toEqual(['src/cli/relay-action.ts']);
+    expect(urls.filter((u) => u.startsWith('node:'))).not.toContain('node:crypto');
+    const zod = meta.outputs['relay-serve.js']?.packageFiles.filter((f) => f.startsWith('zod/')) ?? [];
+    expect(zod.filter((f) => f.startsWith('zod/v4/mini/'))).not.toEqual([]);
+    expect(zod.filter((f) => f.startsWith('zod/v4/classic/'))).toEqual([]);
   });
 
   it('no command listed in --help loads ink or react', async () => {

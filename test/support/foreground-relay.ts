@@ -27,9 +27,13 @@ export function bannerComplete(out: string): string | undefined {
   return routes.length >= upstreams ? (m[1] as string) : undefined;
 }
 
-/** Starts `setup-gateway relay ...args`; resolves once its banner is out, rejects if it exits first. */
-export async function startForegroundRelay(args: string[], env: Record<string, string>): Promise<ForegroundRelay> {
-  const child = spawn(process.execPath, [cliPath, 'relay', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `setup-gateway relay ...args`; resolves once its banner is out, rejects if it exits first.
+ * `entry` is the file node runs (dist/cli.js unless given: the bin, dist/bin.cjs, runs as installed),
+ * after `nodeArgs` (e.g. a module hook).
+ */
+export async function startForegroundRelay(args: string[], env: Record<string, string>, how: { entry?: string; nodeArgs?: string[] } = {}): Promise<ForegroundRelay> {
+  const child = spawn(process.execPath, [...(how.nodeArgs ?? []), how.entry ?? cliPath, 'relay', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
