@@ -10,7 +10,7 @@ import { JsonTemplate } from '../json-template.js';
 import { estimateInputTokens } from '../local.js';
 import { type SseEvent, sseEvent } from '../sse.js';
 import { errorInfoOf, type ChatConsumer, type StreamTranslator } from '../streams.js';
-import type { ARequest, AResponse, AStreamEvent, OChunk } from '../types.js';
+import type { AContentBlock, ARequest, AResponse, AStreamEvent, AUsage, OChunk } from '../types.js';
 import { isRecord, tryParseJson } from '../util.js';
 import { type Adapter, messagesInvalid } from './adapter.js';
 
@@ -24,37 +24,76 @@ const MESSAGE_STOP = sseEvent('message_stop', { type: 'message_stop' });
 // ------------------------------------------------------------------------------ encoder
 
 /**
- * Content deltas are most of a stream's frames: written from a template (the same bytes
- * JSON.stringify would give for these objects, which ChatToAnthropicStream always builds with
- * these keys in this order) rather than by stringifying each event; block stops and the message
- * stop likewise.
+ * Every frame of a translated stream is written from a template: the same bytes JSON.stringify
+ * would give for the event objects ChatToAnthropicStream builds (always with these keys in this
+ * order), without serializing each object. Measured on the relay bench, stringifying the fixed
+ * frames (message_start, content_block_start, message_delta) cost as much CPU as all the text
+ * deltas of a short reply. test/relay/anthropic-frames.test.ts compares each template with
+ * JSON.stringify for every kind of event; any other event is serialized whole.
  */
 function encodeAnthropic(events: AStreamEvent[]): string {
   let out = '';
-  for (const e of events) {
-    if (e.type === 'content_block_stop') {
-      out += `event: content_block_stop\ndata: {"type":"content_block_stop","index":${e.index}}\n\n`;
-      continue;
-    }
-    if (e.type === 'message_stop') {
-      out += MESSAGE_STOP;
-      continue;
-    }
-    if (e.type === 'content_block_delta') {
+  for (const e of events) out += frameOf(e);
+  return out;
+}
+
+function frameOf(e: AStreamEvent): string {
+  switch (e.type) {
+    case 'content_block_delta': {
       const field = DELTA_FIELDS[e.delta.type];
       const text = field === undefined ? undefined : (e.delta as Record<string, unknown>)[field];
-      if (typeof text === 'string') {
-        out += deltaFrame(e.index, e.delta.type, field as string, text);
-        continue;
-      }
+      return typeof text === 'string' ? deltaFrame(e.index, e.delta.type, field as string, text) : sseEvent(e.type, e);
     }
-    out += sseEvent(e.type, e);
+    case 'content_block_start':
+      return blockStartFrame(e.index, e.content_block) ?? sseEvent(e.type, e);
+    case 'content_block_stop':
+      return `event: content_block_stop\ndata: {"type":"content_block_stop","index":${e.index}}\n\n`;
+    case 'message_start':
+      return messageStartFrame(e.message);
+    case 'message_delta':
+      return `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":${jsonOrNull(e.delta.stop_reason)},"stop_sequence":${jsonOrNull(e.delta.stop_sequence)}},"usage":${usageJson(e.usage)}}\n\n`;
+    case 'message_stop':
+      return MESSAGE_STOP;
+    default:
+      return sseEvent(e.type, e);
   }
-  return out;
 }
 
 function deltaFrame(index: number, type: string, field: string, text: string): string {
   return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${type}","${field}":${JSON.stringify(text)}}}\n\n`;
+}
+
+/** The start of a block as ChatToAnthropicStream opens them (empty text or thinking, a tool call with empty input); undefined for any other. */
+function blockStartFrame(index: number, block: AContentBlock): string | undefined {
+  const head = `event: content_block_start\ndata: {"type":"content_block_start","index":${index},"content_block":`;
+  if (block.type === 'text') return `${head}{"type":"text","text":${JSON.stringify(block.text)}}}\n\n`;
+  if (block.type === 'thinking') return `${head}{"type":"thinking","thinking":${JSON.stringify(block.thinking)},"signature":${JSON.stringify(block.signature)}}}\n\n`;
+  if (block.type === 'tool_use' && isRecord(block.input) && isEmpty(block.input)) return `${head}{"type":"tool_use","id":${JSON.stringify(block.id)},"name":${JSON.stringify(block.name)},"input":{}}}\n\n`;
+  return undefined;
+}
+
+function messageStartFrame(m: AResponse): string {
+  return `event: message_start\ndata: {"type":"message_start","message":{"id":${JSON.stringify(m.id)},"type":"message","role":"assistant","model":${JSON.stringify(m.model)},"content":[],"stop_reason":null,"stop_sequence":null,"usage":${usageJson(m.usage)}}}\n\n`;
+}
+
+/**
+ * Usage as the stream builds it: chatUsageToAnthropic's four counts in its key order, or
+ * `{ output_tokens: 0 }` when the gateway sent none. Anything else is serialized whole.
+ */
+function usageJson(u: Partial<AUsage>): string {
+  const { input_tokens: i, output_tokens: o, cache_creation_input_tokens: w, cache_read_input_tokens: r } = u;
+  if (i === undefined && w === undefined && r === undefined && o === 0) return '{"output_tokens":0}';
+  if (isCount(i) && isCount(o) && isCount(w) && isCount(r)) return `{"input_tokens":${i},"output_tokens":${o},"cache_creation_input_tokens":${w},"cache_read_input_tokens":${r}}`;
+  return JSON.stringify(u);
+}
+
+/** A number JSON.stringify writes as String() does. */
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+const jsonOrNull = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
+
+function isEmpty(o: Record<string, unknown>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 const textDeltaFrame = (index: number, text: string): string => deltaFrame(index, 'text_delta', 'text', text);
