@@ -21,12 +21,19 @@ const MAX_LEARNS = 4;
 const MARKER = 'sg-slot-3b9f';
 const QUOTED_MARKER = `"${MARKER}"`;
 const NEEDS_CARE = /["\\\u0000-\u001f]/;
+/** What JSON.stringify writes other than as itself: NEEDS_CARE, and lone surrogates (any surrogate, to keep the test cheap). */
+const NOT_VERBATIM = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 export class JsonTemplate<T> {
   private prefix = '';
   private suffix = '';
   private build: ((text: string) => T) | undefined;
   private learns = 0;
+  /**
+   * Whether the string `text()` returned last is spelled in its line exactly as JSON.stringify
+   * spells it, without escapes: then `"${text}"` is its JSON, and an encoder need not stringify it.
+   */
+  verbatim = false;
 
   /** Whether a frame could teach this template (it has learning left). */
   get canLearn(): boolean {
@@ -51,7 +58,8 @@ export class JsonTemplate<T> {
     const { prefix, suffix } = this;
     if (!fits(line, prefix, suffix)) return undefined;
     const middle = line.slice(prefix.length, line.length - suffix.length);
-    if (!NEEDS_CARE.test(middle)) return middle;
+    this.verbatim = !NOT_VERBATIM.test(middle);
+    if (this.verbatim || !NEEDS_CARE.test(middle)) return middle;
     try {
       const text: unknown = JSON.parse(`"${middle}"`);
       return typeof text === 'string' ? text : undefined;

@@ -15,8 +15,9 @@ export interface ChatConsumer {
    * text on choice 0 (no role change, finish, usage or tool call). Returns exactly what `chunk`
    * would for it, or undefined when this encoder cannot tell that without the chunk (the caller
    * then builds the chunk and calls `chunk`). Optional: encoders without it always get `chunk`.
+   * `verbatim`: JSON.stringify would write the text as itself in quotes (nothing to escape).
    */
-  text?(text: string): string | undefined;
+  text?(text: string, verbatim: boolean): string | undefined;
   done(): string;
   error(info: ErrorInfo, status: number): string;
   readonly finished: boolean;

@@ -10,7 +10,9 @@ import type { Adapter, ClientContext } from '../../src/relay/adapters/adapter.js
 import { SseParser } from '../../src/relay/sse.js';
 import type { ChatConsumer } from '../../src/relay/streams.js';
 
-const TEXTS = ['The ', 'quick ', 'a"b', 'back\\slash', 'line\nbreak', 'tab\t', 'é€😀', '\u2028', '"}]}', '\\', '', 'end.'];
+// Plain ASCII, escapes, characters JSON.stringify writes as themselves (é, €, U+2028, an emoji's
+// surrogate pair) and one it escapes (a lone surrogate, which the upstream below writes raw).
+const TEXTS = ['The ', 'quick ', 'a"b', 'back\\slash', 'line\nbreak', 'tab\t', 'é€😀', '\u2028', '"}]}', '\\', '', 'lone \ud800 half', 'end.'];
 
 type Shape = (text: string, i: number) => Record<string, unknown>;
 const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gw-model' };
@@ -33,7 +35,8 @@ const SHAPES: Record<string, { open?: Record<string, unknown>; text: Shape; plai
 
 function upstreamBytes(name: string): string {
   const shape = SHAPES[name]!;
-  const write = (v: unknown) => (name === 'spaced JSON' ? JSON.stringify(v, null, 1).replace(/\n/g, '') : JSON.stringify(v));
+  // JSON.parse takes a lone surrogate written raw, as a gateway may; JSON.stringify escapes it.
+  const write = (v: unknown) => (name === 'spaced JSON' ? JSON.stringify(v, null, 1).replace(/\n/g, '') : JSON.stringify(v)).replace(/\\ud800/g, '\ud800');
   let out = shape.open ? `data: ${write(shape.open)}\n\n` : '';
   TEXTS.forEach((t, i) => {
     out += `data: ${write(shape.text(t, i))}\n\n`;
@@ -65,8 +68,8 @@ function translate(client: (typeof CLIENTS)[number], bytes: string, shortWay: bo
     ping: encoder.ping,
   };
   if (shortWay && encoder.text) {
-    consumer.text = (t) => {
-      const out = encoder.text?.(t);
+    consumer.text = (t, verbatim) => {
+      const out = encoder.text?.(t, verbatim);
       if (out !== undefined) short++;
       return out;
     };

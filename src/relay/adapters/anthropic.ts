@@ -96,12 +96,17 @@ function isEmpty(o: Record<string, unknown>): boolean {
   return true;
 }
 
-const textDeltaFrame = (index: number, text: string): string => deltaFrame(index, 'text_delta', 'text', text);
+/** What follows a text delta's JSON string. */
+const TEXT_DELTA_END = '}}\n\n';
+const QUOTED_TEXT_DELTA_END = `"${TEXT_DELTA_END}`;
 
 /** Chat chunks -> an Anthropic client's events. */
 export class AnthropicEncoder implements ChatConsumer {
   readonly ping = ANTHROPIC_PING;
   private readonly stream: ChatToAnthropicStream;
+  /** A text delta's frame up to its text, for the block `headIndex`: made once per block, not per frame. */
+  private head = '';
+  private headIndex = -1;
   constructor(ctx: AnthropicStreamContext) {
     this.stream = new ChatToAnthropicStream(ctx);
   }
@@ -111,9 +116,15 @@ export class AnthropicEncoder implements ChatConsumer {
   chunk(chunk: OChunk): string {
     return encodeAnthropic(this.stream.push(chunk));
   }
-  text(text: string): string | undefined {
+  /** deltaFrame's bytes for a text delta, in three pieces (the head, the text, the end) rather than ten. */
+  text(text: string, verbatim: boolean): string | undefined {
     const index = this.stream.textIndex(text);
-    return index === undefined ? undefined : textDeltaFrame(index, text);
+    if (index === undefined) return undefined;
+    if (index !== this.headIndex) {
+      this.headIndex = index;
+      this.head = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":`;
+    }
+    return verbatim ? `${this.head}"${text}${QUOTED_TEXT_DELTA_END}` : this.head + JSON.stringify(text) + TEXT_DELTA_END;
   }
   done(): string {
     return encodeAnthropic(this.stream.done());

@@ -80,7 +80,7 @@ export class ChatSource implements StreamTranslator {
     if (e.event === undefined) {
       const text = this.template.text(e.data);
       if (text !== undefined) {
-        const out = this.plain ? this.consumer.text?.(text) : undefined;
+        const out = this.plain ? this.consumer.text?.(text, this.template.verbatim) : undefined;
         return out ?? this.consumer.chunk(this.template.make(text));
       }
     }

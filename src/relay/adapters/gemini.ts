@@ -420,6 +420,12 @@ export function chatToGeminiResponse(resp: OResponse, ctx: GeminiReplyContext): 
   return out;
 }
 
+/** A text element up to its text: as an SSE frame, or as the first or a later element of the JSON array. */
+const TEXT_ELEMENT_HEAD = '{"candidates":[{"content":{"role":"model","parts":[{"text":';
+const SSE_TEXT_HEAD = `data: ${TEXT_ELEMENT_HEAD}`;
+const FIRST_TEXT_HEAD = `[${TEXT_ELEMENT_HEAD}`;
+const NEXT_TEXT_HEAD = `,\r\n${TEXT_ELEMENT_HEAD}`;
+
 interface CallBuffer {
   id: string;
   name: string;
@@ -481,21 +487,20 @@ export class GeminiEncoder implements ChatConsumer {
     return out;
   }
 
-  text(text: string): string | undefined {
-    // A text frame written as `element` would write it: the same keys in the same order.
+  text(text: string, verbatim: boolean): string | undefined {
+    // A text frame written as `element` would write it: the same keys in the same order, in three
+    // pieces (what comes before the text, the text, what follows it) rather than one per field.
     if (this.finished || text === '' || this.calls.length > 0) return undefined;
-    const json = `{"candidates":[{"content":{"role":"model","parts":[{"text":${JSON.stringify(text)}}]},"index":0}],${this.trailer()}`;
-    if (this.sse) return `data: ${json}\r\n\r\n`;
-    const sep = this.opened ? ',\r\n' : '[';
+    const head = this.sse ? SSE_TEXT_HEAD : this.opened ? NEXT_TEXT_HEAD : FIRST_TEXT_HEAD;
     this.opened = true;
-    return sep + json;
+    return verbatim ? `${head}"${text}"${this.textEnd()}` : head + JSON.stringify(text) + this.textEnd();
   }
 
-  /** `"modelVersion":…,"responseId":…}`, which ends every element: made once per response id. */
-  private trailer(): string {
+  /** What follows a text frame's JSON string, its `"modelVersion":…,"responseId":…}` included: made once per response id. */
+  private textEnd(): string {
     if (this.trailerId !== this.id || this.trailerText === '') {
       this.trailerId = this.id;
-      this.trailerText = `"modelVersion":${JSON.stringify(this.ctx.model)},"responseId":${JSON.stringify(this.id)}}`;
+      this.trailerText = `}]},"index":0}],"modelVersion":${JSON.stringify(this.ctx.model)},"responseId":${JSON.stringify(this.id)}}${this.sse ? '\r\n\r\n' : ''}`;
     }
     return this.trailerText;
   }
