@@ -448,6 +448,7 @@ export class GeminiEncoder implements ChatConsumer {
   private id = '';
   private trailerId = '';
   private trailerText = '';
+  private textEndText = '';
 
   constructor(
     private readonly ctx: GeminiReplyContext,
@@ -496,11 +497,18 @@ export class GeminiEncoder implements ChatConsumer {
     return verbatim ? `${head}"${text}"${this.textEnd()}` : head + JSON.stringify(text) + this.textEnd();
   }
 
-  /** What follows a text frame's JSON string, its `"modelVersion":…,"responseId":…}` included: made once per response id. */
+  /** What follows a text frame's JSON string: `}]},"index":0}],` and the trailer. */
   private textEnd(): string {
+    this.trailer();
+    return this.textEndText;
+  }
+
+  /** `"modelVersion":…,"responseId":…}` and the frame's end, which close every element: made once per response id. */
+  private trailer(): string {
     if (this.trailerId !== this.id || this.trailerText === '') {
       this.trailerId = this.id;
-      this.trailerText = `}]},"index":0}],"modelVersion":${JSON.stringify(this.ctx.model)},"responseId":${JSON.stringify(this.id)}}${this.sse ? '\r\n\r\n' : ''}`;
+      this.trailerText = `"modelVersion":${JSON.stringify(this.ctx.model)},"responseId":${JSON.stringify(this.id)}}${this.sse ? '\r\n\r\n' : ''}`;
+      this.textEndText = `}]},"index":0}],${this.trailerText}`;
     }
     return this.trailerText;
   }
@@ -508,10 +516,20 @@ export class GeminiEncoder implements ChatConsumer {
   done(): string {
     if (this.finished) return '';
     const calls = this.takeCalls();
-    const last: Json = { candidates: [{ content: { role: 'model', parts: calls.length ? calls : [{ text: '' }] }, finishReason: finishReason(this.finish), index: 0 }] };
+    const reason = finishReason(this.finish);
     const usage = usageMetadata(this.usage);
-    if (usage) last.usageMetadata = usage;
-    let out = this.element(last);
+    let out: string;
+    if (calls.length === 0) {
+      // The last element as `element` writes it when no call is left (nearly always), the fixed
+      // fields from a template: the same keys in the same order, usageMetadata before the trailer.
+      const head = this.sse ? 'data: ' : this.opened ? ',\r\n' : '[';
+      this.opened = true;
+      out = `${head}{"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":${JSON.stringify(reason)},"index":0}],${usage ? `"usageMetadata":${JSON.stringify(usage)},` : ''}${this.trailer()}`;
+    } else {
+      const last: Json = { candidates: [{ content: { role: 'model', parts: calls }, finishReason: reason, index: 0 }] };
+      if (usage) last.usageMetadata = usage;
+      out = this.element(last);
+    }
     this.finished = true;
     if (!this.sse) out += ']';
     return out;
