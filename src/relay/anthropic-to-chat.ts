@@ -385,6 +385,18 @@ export class ChatToAnthropicStream {
     return this.seq.textSlot;
   }
 
+  /**
+   * What `push` makes of a chunk whose only content is this text on choice 0 (no role change,
+   * finish, usage, stop reason or tool call), once the message started; undefined before that,
+   * when `push` must see the chunk (its model names the message).
+   */
+  pushText(text: string): AStreamEvent[] | undefined {
+    if (this.finished || !this.started || text === '') return undefined;
+    const out: AStreamEvent[] = [];
+    this.map(this.seq.text(text), out);
+    return out;
+  }
+
   push(chunk: OChunk): AStreamEvent[] {
     if (this.finished) return [];
     const out: AStreamEvent[] = [];

@@ -119,7 +119,12 @@ export class AnthropicEncoder implements ChatConsumer {
   /** deltaFrame's bytes for a text delta, in three pieces (the head, the text, the end) rather than ten. */
   text(text: string, verbatim: boolean): string | undefined {
     const index = this.stream.textIndex(text);
-    if (index === undefined) return undefined;
+    if (index === undefined) {
+      // Not one delta in a live text block (the first text, or text after thinking or a tool call):
+      // the stream's events for it, without building the chunk.
+      const events = this.stream.pushText(text);
+      return events === undefined ? undefined : encodeAnthropic(events);
+    }
     if (index !== this.headIndex) {
       this.headIndex = index;
       this.head = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":`;
