@@ -89,6 +89,22 @@ export class JsonTemplate<T> {
   }
 
   /**
+   * Takes a shape learnt elsewhere: `prefix` and `suffix` must be JSON.stringify's text around the
+   * marker's string in `build(MARKER)` (what `expect(build)` would learn; see opening-shape.ts).
+   */
+  adopt(prefix: string, suffix: string, build: (text: string) => T): boolean {
+    if (this.learns >= MAX_LEARNS) return false;
+    this.learns++;
+    this.use(prefix, suffix, build);
+    return true;
+  }
+
+  /** The learnt prefix and suffix, when there are any. */
+  get shape(): { prefix: string; suffix: string } | undefined {
+    return this.build ? { prefix: this.prefix, suffix: this.suffix } : undefined;
+  }
+
+  /**
    * Learns the shape of `line`, whose parsed value `build(text)` reproduces with `text` being the
    * one string that varies. Returns whether it learnt (the string must appear in the line as
    * JSON.stringify writes it).

@@ -4,6 +4,7 @@
 import { type ErrorInfo, openaiErrorBody, openaiErrorType } from '../errors.js';
 import { asks, type FieldContext, fieldTable, thinkingMisfits } from '../fields.js';
 import { JsonTemplate } from '../json-template.js';
+import { OpeningShapes } from '../opening-shape.js';
 import { SSE_COMMENT_PING, type SseEvent, sseData } from '../sse.js';
 import { errorInfoOf, type ChatConsumer, type StreamTranslator } from '../streams.js';
 import type { OChunk, OChunkChoice, ORequest, OResponse } from '../types.js';
@@ -63,6 +64,9 @@ function chatSlot(chunk: OChunk): { text?: string; plain: boolean; build: (text:
 /** The keys of a choice that no encoder reads beyond its delta (a `stop_reason`, for one, it does). */
 const PLAIN_CHOICE_KEYS = new Set(['index', 'delta', 'logprobs', 'finish_reason']);
 
+/** The last stream opening this process learnt from, for the next streams of the same gateway. */
+const OPENINGS = new OpeningShapes();
+
 /** A chat gateway's stream -> consumer. */
 export class ChatSource implements StreamTranslator {
   private readonly template = new JsonTemplate<OChunk>();
@@ -93,10 +97,19 @@ export class ChatSource implements StreamTranslator {
     if (e.event === undefined && this.template.canLearn) {
       const slot = chatSlot(chunk);
       if (slot?.text === undefined) {
-        if (slot) this.plain = this.template.expect(slot.build) && slot.plain;
+        if (slot) this.plain = this.expectAfterOpening(e.data, chunk, slot.build) && slot.plain;
       } else this.plain = this.template.learn(e.data, slot.text, slot.build) && slot.plain;
     }
     return this.consumer.chunk(chunk);
+  }
+  /** Learns the text chunks' likely shape from a stream's opening: the last opening's shape with this stream's id, or `expect`. */
+  private expectAfterOpening(line: string, chunk: OChunk, build: (text: string) => OChunk): boolean {
+    const known = OPENINGS.shapeFor(line, chunk);
+    if (known) return this.template.adopt(known.prefix, known.suffix, build);
+    if (!this.template.expect(build)) return false;
+    const learnt = this.template.shape;
+    if (learnt) OPENINGS.remember(line, chunk, JSON.stringify((chunk.choices[0] as OChunkChoice).delta), learnt);
+    return true;
   }
   end(): string {
     return this.consumer.done();
