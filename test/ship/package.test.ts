@@ -32,7 +32,10 @@ const KEY = 'sk-smoke-5f1e9c2a7b3d4e6f';
 // raised on purpose when features are. 2026-12-04: 392 KB -> 416 KB with the proxy-aware HTTP
 // client, team profiles and hot switching, the relay's field tables (also in the README), five new
 // recipes and the published status/doctor schemas; the limit moves from 400 KB to 448 KB.
-const MAX_TARBALL_BYTES = 448 * 1024;
+// Later that day: 437 -> 459 KB, most of it dist/relay-serve.js, the foreground relay bundled as
+// one file of its own (it repeats the relay code the CLI's chunks hold, so that a relay process
+// loads one file: 5 MiB less idle RSS), and the relay's stream templates; the limit moves to 480 KB.
+const MAX_TARBALL_BYTES = 480 * 1024;
 
 let packed: Packed;
 beforeAll(async () => {
