@@ -15,6 +15,19 @@ const AgentStatusSchema = z
     url: z.string().nullable().describe('The gateway root its files hold (no /v1); null for its vendor'),
     model: z.string().nullable().describe('The model its files name, where setup-gateway writes one'),
     managed: z.boolean().describe('setup-gateway routes it now (what `use` switches)'),
+    doctor: z
+      .object({
+        at: z.string().describe('When doctor last checked this agent (ISO 8601)'),
+        passed: z.boolean().describe('No errors (warnings allowed, as doctor exits 0 without --strict)'),
+        errors: z.number().int().nonnegative(),
+        warnings: z.number().int().nonnegative(),
+        codes: z.array(z.string()).describe('Its error codes, then its warning codes (the agent\'s own and the gateway\'s)'),
+        offline: z.boolean().describe('That run asked the gateway nothing (--offline)'),
+        outdated: z.boolean().describe('setup-gateway changed the agent\'s files after that check'),
+      })
+      .strict()
+      .nullable()
+      .describe('What doctor found the last time it checked this agent; null when it never did'),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { readApplied, readProfiles, type AppliedRecord, type ProfileStore } from
 import { readRelayState } from '../core/relay-state.js';
 import { defaultRelayUrl } from '../core/relay-target.js';
 import { currentRoutes, VENDORS, type CurrentRoute } from './agents.js';
+import { readDoctorRecord, type DoctorAgentResult } from './doctor-record.js';
 import type { SessionDeps } from './session.js';
 
 /**
@@ -26,15 +27,45 @@ export interface AgentStatusLine {
   model: string | null;
   /** Whether setup-gateway routes it now (`profile` or `relay`): what `use` switches. */
   managed: boolean;
+  /** What doctor found the last time it checked this agent; null when it never did. */
+  doctor: DoctorStatus | null;
+}
+
+export interface DoctorStatus {
+  at: string;
+  /** No errors (warnings allowed, as doctor's own exit status without --strict). */
+  passed: boolean;
+  errors: number;
+  warnings: number;
+  /** Its error codes first, then its warnings'. */
+  codes: string[];
+  /** That run asked the gateway nothing (--offline). */
+  offline: boolean;
+  /** setup-gateway changed the agent's files after that check (an apply or use since). */
+  outdated: boolean;
 }
 
 export async function agentStatuses(deps: Pick<SessionDeps, 'env' | 'probe' | 'recipes'>): Promise<AgentStatusLine[]> {
-  const [routes, store, applied, relayUrls] = await Promise.all([currentRoutes(deps), readProfiles(deps.env), readApplied(deps.env), knownRelayUrls(deps.env)]);
-  return routes.filter((r) => r.found || r.urls.length > 0).map((r) => statusOf(r, store, applied, relayUrls));
+  const [routes, store, applied, relayUrls, checks] = await Promise.all([
+    currentRoutes(deps),
+    readProfiles(deps.env),
+    readApplied(deps.env),
+    knownRelayUrls(deps.env),
+    readDoctorRecord(deps.env),
+  ]);
+  return routes
+    .filter((r) => r.found || r.urls.length > 0)
+    .map((r) => statusOf(r, store, applied, relayUrls, doctorStatus(checks.agents[r.recipe.id], applied.agents[r.recipe.id]?.at)));
 }
 
-function statusOf(route: CurrentRoute, store: ProfileStore, applied: AppliedRecord, relayUrls: ReadonlySet<string>): AgentStatusLine {
-  const base = { id: route.recipe.id, name: route.recipe.name, installed: route.found, model: route.model ?? null };
+function doctorStatus(result: DoctorAgentResult | undefined, appliedAt: string | undefined): DoctorStatus | null {
+  if (!result) return null;
+  const outdated = appliedAt !== undefined && Date.parse(appliedAt) > Date.parse(result.at);
+  return { at: result.at, passed: result.errors === 0, errors: result.errors, warnings: result.warnings, codes: result.codes, offline: result.offline, outdated };
+}
+
+function statusOf(route: CurrentRoute, store: ProfileStore, applied: AppliedRecord, relayUrls: ReadonlySet<string>, doctor: DoctorStatus | null): AgentStatusLine {
+  const base = { id: route.recipe.id, name: route.recipe.name, installed: route.found, model: route.model ?? null, doctor };
   const url = route.urls[0];
   if (url === undefined) return { ...base, via: 'vendor', profile: null, url: null, managed: false };
   const last = applied.agents[route.recipe.id];
@@ -70,7 +101,32 @@ function hostOf(url: string): string {
 }
 
 /** The line `status` prints for one agent. */
-export function describeStatus(s: AgentStatusLine): string {
+export function describeStatus(s: AgentStatusLine, now = new Date()): string {
+  const checked = describeDoctor(s, now);
+  return `${describeRoute(s)}${checked ? `; ${checked}` : ''}`;
+}
+
+/** doctor's last result, for an agent setup-gateway routes or one doctor has checked. */
+function describeDoctor(s: AgentStatusLine, now: Date): string | undefined {
+  const d = s.doctor;
+  if (!d) return s.managed ? 'not checked by doctor yet' : undefined;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const outcome = d.passed
+    ? `doctor passed${d.warnings ? ` with ${plural(d.warnings, 'warning')} (${d.codes[0]})` : ''}${d.offline ? ' offline (the gateway was not asked)' : ''}`
+    : `doctor found ${plural(d.errors, 'error')} (${d.codes[0]})`;
+  return `${outcome}, ${ago(d.at, now)}${d.outdated ? ', before setup-gateway last changed it' : ''}`;
+}
+
+function ago(at: string, now: Date): string {
+  const minutes = Math.floor((now.getTime() - Date.parse(at)) / 60_000);
+  if (!(minutes >= 1)) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
+}
+
+function describeRoute(s: AgentStatusLine): string {
   const where = {
     profile: `profile ${s.profile} (${s.url})`,
     relay: `the local relay (${s.url})${s.profile ? `, last applied with profile ${s.profile}` : ''}`,

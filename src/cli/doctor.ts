@@ -14,6 +14,7 @@ import { againstFindings } from '../app/against.js';
 import { resolveKey, resolveKeyReference } from '../app/key.js';
 import { loadProfile, type LoadedProfile } from '../app/profile-source.js';
 import { planDoctorFix, writeDoctorFix } from '../app/doctor-fix.js';
+import { recordDoctorRun } from '../app/doctor-record.js';
 import { diffColor } from '../app/report.js';
 import { commandOf, type CliIO } from './io.js';
 import { withPrefix } from '../app/command.js';
@@ -24,7 +25,7 @@ Check that every configured agent really routes through the gateway: the gateway
 accepts the key and serves each agent's protocol; each agent's files parse, point at it with the
 right URL shape, hold the key and a model it lists; nothing overrides them (environment,
 project files, a subscription login); and they hold what setup-gateway last wrote.
-Writes nothing, except with --fix.
+Changes no agent's file, except with --fix. Each agent's result is kept for \`status\`.
 
 The gateway is --base-url when given, else the one of the last apply, else the first agent's.
 The key is --key/--key-env/--key-stdin/SETUP_GATEWAY_KEY when given, else the one the first
@@ -143,7 +144,11 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
   if (against) report.findings.push(...againstFindings(report, against.profile, applyCommandFor(options.against as string, options.sha256)));
   runnable(report);
   const json = (r: DoctorReport) => ({ ...reportJson(r, options.strict), ...(against ? { against: againstJson(against) } : {}) });
+  // For `status`: each agent's result, the report after a fix when there was one.
+  const record = (r: DoctorReport) =>
+    recordDoctorRun(env, r, options.offline).catch((error: unknown) => print.err(`(doctor's result was not kept for \`status\`: ${error instanceof Error ? error.message : String(error)})`));
   if (!options.fix) {
+    await record(report);
     if (options.json) print.json(json(report));
     else show(report);
     return failed(report.findings, options.strict) ? ExitCode.failure : ExitCode.ok;
@@ -156,6 +161,7 @@ export async function doctorCommand(argv: readonly string[], io: CliIO, print: P
   if (against && fix.applied) after.findings.push(...againstFindings(after, against.profile, applyCommandFor(options.against as string, options.sha256)));
   if (fix.applied) runnable(after);
   for (const s of after.secrets) print.addSecret(s);
+  await record(after);
   if (options.json) {
     print.json({ ...json(after), fix: fix.json, ...(fix.applied ? { before: { summary: summarize(report.findings), findings: report.findings } } : {}) });
   } else if (fix.applied) {

@@ -14,12 +14,14 @@ files, so an agent changed by hand shows as it is:
   the local relay     setup-gateway's relay, which forwards to the gateway
   direct to its vendor
   another gateway     a URL setup-gateway did not write
-and the model its files name.
+the model its files name, and what doctor found the last time it checked the agent (passed, or
+its first error; "before setup-gateway last changed it" when an apply or use came since).
 
 Options:
   --json      one JSON document: { "agents": [ { id, name, installed, via, profile, url, model,
-              managed } ] }, via one of profile|relay|vendor|other; its shape is published
-              as dist/status.schema.json (see README, "Fleet reporting")
+              managed, doctor } ] }, via one of profile|relay|vendor|other, doctor null or
+              { at, passed, errors, warnings, codes, offline, outdated }; its shape is
+              published as dist/status.schema.json (see README, "Fleet reporting")
 
 Examples:
   setup-gateway status

@@ -56,6 +56,9 @@ describe('status --json and doctor --json hold to their published schemas', () =
 
     const fixed = await doctorDoc('--fix', '--yes', '--key-env', 'GW_KEY');
     expect(fixed.fix).toBeDefined();
+    // doctor's last result per agent, as status reports it.
+    const checked = await statusDoc();
+    expect(checked.agents.find((a) => a.id === 'codex')?.doctor).toMatchObject({ offline: false, outdated: false });
   });
 
   it('are published in dist/ as the build wrote them from these schemas', async () => {

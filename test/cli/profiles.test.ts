@@ -151,12 +151,12 @@ describe('status', () => {
     const run = await cli('status', '--json');
     expect(run.code).toBe(0);
     const byId = Object.fromEntries(JSON.parse(run.stdout).agents.map((a: { id: string }) => [a.id, a]));
-    expect(byId.aider).toEqual({ id: 'aider', name: 'Aider', installed: true, via: 'profile', profile: 'a', url: 'https://a.example.com', model: 'model-a', managed: true });
+    expect(byId.aider).toEqual({ id: 'aider', name: 'Aider', installed: true, via: 'profile', profile: 'a', url: 'https://a.example.com', model: 'model-a', managed: true, doctor: null });
     expect(byId.codex).toMatchObject({ via: 'profile', profile: 'default', url: 'https://plain.example.com', model: 'm0', managed: true });
     expect(byId['claude-code']).toMatchObject({ via: 'other', profile: null, url: 'https://elsewhere.example.org', managed: false });
 
     const text = await cli('status');
-    expect(text.stdout).toMatch(/^Aider: profile a \(https:\/\/a\.example\.com\), model model-a$/m);
+    expect(text.stdout).toMatch(/^Aider: profile a \(https:\/\/a\.example\.com\), model model-a; not checked by doctor yet$/m);
     expect(text.stdout).toMatch(/^Claude Code: another gateway \(https:\/\/elsewhere\.example\.org\)/m);
 
     // Changed by hand: the files say so, whatever the record says.
@@ -172,7 +172,39 @@ describe('status', () => {
     expect((await cli('apply', '--profile', 'a', '--agent', 'claude-code', '--relay', 'always')).code).toBe(0);
     const [claude] = JSON.parse((await cli('status', '--json')).stdout).agents;
     expect(claude).toMatchObject({ id: 'claude-code', via: 'relay', profile: 'a', url: 'http://127.0.0.1:4850', managed: true });
-    expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile a, model model-a$/m);
+    expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile a, model model-a; not checked by doctor yet$/m);
+  });
+
+  it("says whether doctor's last check of each agent passed, and when it predates a change", async () => {
+    await addAB();
+    await putBinary(t.home, 'aider');
+    await putBinary(t.home, 'codex');
+    expect((await cli('apply', '--profile', 'a', '--agent', 'aider', '--agent', 'codex')).code).toBe(0);
+    const statusOf = async () => Object.fromEntries(JSON.parse((await cli('status', '--json')).stdout).agents.map((a: { id: string }) => [a.id, a]));
+    expect((await statusOf()).aider.doctor).toBeNull();
+
+    expect((await cli('doctor', '--offline')).code).toBe(0);
+    const passed = await statusOf();
+    expect(passed.aider.doctor).toMatchObject({ passed: true, errors: 0, offline: true, outdated: false });
+    expect(Date.now() - Date.parse(passed.aider.doctor.at)).toBeLessThan(60_000);
+    expect((await cli('status')).stdout).toMatch(/^Aider: profile a \(https:\/\/a\.example\.com\), model model-a; doctor passed offline \(the gateway was not asked\), just now$/m);
+
+    // Aider's key taken out by hand: doctor (this agent only) fails it; Codex keeps its result.
+    const conf = path.join(t.home, '.aider.conf.yml');
+    await writeFile(conf, (await readFile(conf, 'utf8')).replace(/^openai-api-key:.*\n/m, ''));
+    expect((await cli('doctor', '--offline', '--agent', 'aider')).code).toBe(1);
+    const failedNow = await statusOf();
+    expect(failedNow.aider.doctor).toMatchObject({ passed: false, outdated: false });
+    expect(failedNow.aider.doctor.errors).toBeGreaterThan(0);
+    expect(failedNow.codex.doctor).toEqual(passed.codex.doctor);
+    const line = (await cli('status')).stdout.split('\n').find((l) => l.startsWith('Aider:'));
+    expect(line).toMatch(new RegExp(`; doctor found \\d+ errors? \\(${failedNow.aider.doctor.codes[0]}\\), just now$`));
+
+    // A switch since: the results predate it, and say so.
+    expect((await cli('use', 'b', '--yes')).code).toBe(0);
+    const switched = await statusOf();
+    expect(switched.codex.doctor.outdated).toBe(true);
+    expect((await cli('status')).stdout).toMatch(/^Codex CLI: profile b .*; doctor passed offline \(the gateway was not asked\), just now, before setup-gateway last changed it$/m);
   });
 });
 

@@ -157,9 +157,9 @@ describe('undo --list and the record status reads', () => {
     await profile('b', 'https://b.example.com', '--relay', 'always');
     expect((await cli('apply', '--profile', 'a', '--agent', 'claude-code')).code).toBe(0);
     expect((await cli('use', 'b')).code).toBe(0);
-    expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile b, model model-b$/m);
+    expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile b, model model-b; not checked by doctor yet$/m);
     expect((await cli('undo')).code).toBe(0);
-    expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile a, model model-a$/m);
+    expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile a, model model-a; not checked by doctor yet$/m);
   });
 });
 
