@@ -1,6 +1,7 @@
 // What doctor found last, per agent, so that `status` can say whether each agent's routing was
-// proven and when. doctor writes it after every run (the report after a --fix when there was
-// one); an agent not checked in a run keeps its earlier result. Kept in the state folder beside
+// proven and when. Written after every doctor run (the report after a --fix when there was
+// one) and after the interactive mode's checks of what it wrote; an agent not checked in a run
+// keeps its earlier result. Kept in the state folder beside
 // the record of applies; an absent or unreadable record means "never checked", nothing worse:
 // the agents' files stay the truth.
 import { readFile } from 'node:fs/promises';

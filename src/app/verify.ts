@@ -6,6 +6,7 @@ import { maskSecrets } from '../core/secrets.js';
 import { readRelayStatus } from '../doctor/relay.js';
 import { DEFAULT_TIMEOUT_MS, runDoctor } from '../doctor/run.js';
 import type { Finding } from '../doctor/types.js';
+import { recordDoctorRun } from './doctor-record.js';
 import { relayStartAdvice, runningRelay } from './relay-run.js';
 import type { AgentReport } from './report.js';
 import { planReview, type Check, type Review, type SessionDeps, type Verifier } from './session.js';
@@ -80,6 +81,9 @@ export const doctorChecks: Verifier = async (review, deps) => {
     // Agents routed through the local relay are checked against it (is it up?), not the gateway.
     { env: deps.env, fetch: deps.fetch, version: deps.version, relay: (env) => readRelayStatus(env, review.relay.url), ...(deps.cwd ? { cwd: deps.cwd } : {}), recipes: deps.recipes ?? registry },
   );
+  // Kept for `status`, as a doctor command's result is. The run's own checks are printed below
+  // whatever happens to this record, which only names a time and a result.
+  await recordDoctorRun(deps.env, report, false).catch(() => undefined);
   const mask = (text: string) => maskSecrets(text, [review.profile.key, ...report.secrets]);
   const checks: Check[] = review.choices.map(({ recipe }) => {
     const mine = report.findings.filter((f) => f.agent === recipe.id);

@@ -10,6 +10,7 @@ import { readRelayToken } from '../../src/core/relay-token.js';
 import { normalizeBaseUrl } from '../../src/core/profile.js';
 import { probeProtocols } from '../../src/app/gateway-check.js';
 import { doctorChecks } from '../../src/app/verify.js';
+import { readDoctorRecord } from '../../src/app/doctor-record.js';
 import { useLineMode } from '../../src/tui/index.js';
 import { reviewLines } from '../../src/tui/text.js';
 import { discoverAgents, type AgentRow } from '../../src/app/agents.js';
@@ -315,6 +316,8 @@ describe('doctor after apply', () => {
     await writeReview(review, live);
     const checks = await doctorChecks(review, live);
     expect(checks).toEqual([{ agent: 'claude-code', ok: true, detail: expect.stringMatching(/^doctor: \d+ checks? passed/) }]);
+    // Kept for `status`, as the doctor command's result is.
+    expect((await readDoctorRecord(live.env)).agents['claude-code']).toMatchObject({ errors: 0, offline: false });
     // Someone points the file elsewhere after the write.
     const settings = JSON.parse(await readFile(file('.claude/settings.json'), 'utf8'));
     settings.env.ANTHROPIC_BASE_URL = 'https://elsewhere.example.org';
@@ -322,6 +325,7 @@ describe('doctor after apply', () => {
     const bad = await doctorChecks(review, live);
     expect(bad[0]).toMatchObject({ agent: 'claude-code', ok: false, detail: expect.stringMatching(/^doctor: .*elsewhere\.example\.org/) });
     expect(bad[0]?.detail).not.toContain(KEY);
+    expect((await readDoctorRecord(live.env)).agents['claude-code']?.errors).toBeGreaterThan(0);
   });
 });
 
