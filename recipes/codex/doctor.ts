@@ -1,6 +1,9 @@
 // Codex CLI's traps, beyond the generic checks. The facts and their sources: recipe.ts.
-import { CODEX_PROVIDER_ID } from './facts.js';
-import { displayPath } from '../../src/core/environment.js';
+import { readdir } from 'node:fs/promises';
+import { CODEX_PROVIDER_ID, codexHome, PROFILE_FILE } from './facts.js';
+import { displayPath, pathFor, type Environment } from '../../src/core/environment.js';
+import { leavesMachine } from '../../src/core/slots.js';
+import { editorFor } from '../../src/formats/index.js';
 import { getAt, isPlainObject } from '../../src/formats/ops.js';
 import { isConfigured } from '../../src/doctor/checks/shared.js';
 import { lineOfPath } from '../../src/doctor/lines.js';
@@ -84,6 +87,73 @@ const wireApi: AgentCheck = (agent, ctx) => {
   return out;
 };
 
+/** Codex's built-in providers that need no table: where each sends its requests. */
+const BUILT_IN: Readonly<Record<string, string>> = {
+  openai: 'https://api.openai.com/v1',
+  ollama: 'http://localhost:11434/v1',
+  lmstudio: 'http://localhost:1234/v1',
+};
+
+/** The profile files beside config.toml (listing Codex's folder is this read step's only I/O). */
+async function profileFiles(env: Environment): Promise<string[]> {
+  const dir = codexHome(env);
+  try {
+    return (await readdir(dir))
+      .filter((name) => PROFILE_FILE.test(name))
+      .sort()
+      .map((name) => pathFor(env).join(dir, name));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A profile file whose runs leave the gateway: `codex --profile <name>` takes its model_provider
+ * (else config.toml's, ours), with that provider's base_url from the profile file, else Codex's
+ * built-in one. A provider table of config.toml that points elsewhere is reported (and routed,
+ * with consent) by the generic checks, not again here; a provider on this machine (Ollama, LM
+ * Studio) is no leak. A warning: the user may keep that profile on purpose, and each run of it
+ * can be sent through the gateway.
+ */
+const profileElsewhere: AgentCheck = (agent, ctx) => {
+  const f = config(agent);
+  if (!f || !isConfigured(agent)) return [];
+  const out: Finding[] = [];
+  for (const [path, extra] of agent.extra) {
+    const name = PROFILE_FILE.exec(pathFor(ctx.env).basename(path))?.[1];
+    if (name === undefined || extra.text === undefined) continue;
+    let data: unknown;
+    try {
+      data = editorFor('toml').parse(extra.text);
+    } catch {
+      continue; // Codex itself refuses an unparseable profile, and says where.
+    }
+    const chosen = getAt(data, ['model_provider']);
+    const id = typeof chosen === 'string' ? chosen : getAt(f.data, ['model_provider']);
+    if (typeof id !== 'string') continue;
+    const own = getAt(data, ['model_providers', id, 'base_url']);
+    const inConfig = getAt(f.data, ['model_providers', id]) !== undefined;
+    const url = typeof own === 'string' ? own : inConfig ? undefined : BUILT_IN[id];
+    if (url === undefined || !leavesMachine(url) || url === ctx.gateway.urls?.openai) continue;
+    const at = typeof chosen === 'string' ? ['model_provider'] : ['model_providers', id, 'base_url'];
+    const shown = displayPath(ctx.env, path);
+    out.push({
+      agent: agent.recipe.id,
+      code: 'PROFILE_ELSEWHERE',
+      level: 'warn',
+      ...located({ ...f, path, text: extra.text }, at),
+      message: `Codex's profile ${name} (${shown}) sends its requests to ${url} (provider ${id}), not to the gateway.`,
+      why: `codex --profile ${name} takes the provider from that file, so its runs bypass the gateway (its policy, audit and key).`,
+      fix:
+        id === CODEX_PROVIDER_ID
+          ? `Delete [model_providers.${id}] from ${shown}: it replaces the gateway's provider from config.toml.`
+          : `Run it through the gateway with codex --profile ${name} -c model_provider=${CODEX_PROVIDER_ID}, or delete ${typeof chosen === 'string' ? 'model_provider' : `[model_providers.${id}]`} from ${shown} so that config.toml's gateway provider applies.`,
+    });
+  }
+  return out;
+};
+
 export const doctor: AgentDoctor = {
-  checks: [legacyProfile, providerSelected, wireApi],
+  files: profileFiles,
+  checks: [legacyProfile, providerSelected, wireApi, profileElsewhere],
 };

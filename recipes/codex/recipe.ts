@@ -24,11 +24,11 @@
 // - Telemetry, seen by the e2e suite's recording proxy (2026-12-04): ab.chatgpt.com (OTLP metrics;
 //   `[analytics] enabled = false`, openai/codex#8350) and chatgpt.com, github.com, api.github.com
 //   (the curated plugin sync; `[features] plugins = false`, openai/codex#39682, #29005).
-import { dirFromEnv, inHome, pathFor } from '../../src/core/environment.js';
+import { pathFor } from '../../src/core/environment.js';
 import type { PlannedOp } from '../../src/core/recipe.js';
 import { entriesAt, leavesMachine, stringAt } from '../../src/core/slots.js';
 import type { DoctorRecipe } from '../../src/doctor/types.js';
-import { CODEX_PROVIDER_ID } from './facts.js';
+import { CODEX_PROVIDER_ID, codexHome } from './facts.js';
 
 export const codex: DoctorRecipe = {
   id: 'codex',
@@ -49,6 +49,13 @@ export const codex: DoctorRecipe = {
       routable: true,
       writes: 'none',
       note: 'another provider the user keeps, used by a profile (<name>.config.toml, --profile) or -c model_provider=<id>: pointed at the gateway with consent, else a doctor warning',
+    },
+    {
+      role: 'main',
+      keys: ['<name>.config.toml: model_provider', '<name>.config.toml: model_providers.<id>.base_url'],
+      routable: true,
+      writes: 'none',
+      note: 'a profile file (codex --profile <name>) that selects OpenAI itself or a provider of its own elsewhere: a doctor warning (PROFILE_ELSEWHERE) with the -c override that sends its runs through the gateway; apply leaves profile files as they are',
     },
   ],
   telemetry: {
@@ -111,7 +118,3 @@ export const codex: DoctorRecipe = {
     };
   },
 };
-
-function codexHome(env: Parameters<typeof inHome>[0]): string {
-  return dirFromEnv(env, 'CODEX_HOME', inHome(env, '.codex'));
-}

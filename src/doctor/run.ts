@@ -72,14 +72,16 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
 
   // Everything each agent's checks will look at, read once.
   const { agents, snapshot, unreadable } = await readAgents(
-    selected.map((recipe) => ({
-      recipe,
-      evidence: detections.get(recipe.id)?.evidence ?? [],
-      detected: Boolean(detections.get(recipe.id)?.found),
-      expected: named.has(recipe.id) || applied.has(recipe.id),
-      applied: applied.has(recipe.id),
-      moduleFiles: modules.get(recipe.id)?.files?.(env) ?? [],
-    })),
+    await Promise.all(
+      selected.map(async (recipe) => ({
+        recipe,
+        evidence: detections.get(recipe.id)?.evidence ?? [],
+        detected: Boolean(detections.get(recipe.id)?.found),
+        expected: named.has(recipe.id) || applied.has(recipe.id),
+        applied: applied.has(recipe.id),
+        moduleFiles: (await modules.get(recipe.id)?.files?.(env)) ?? [],
+      })),
+    ),
     where,
   );
 

@@ -150,8 +150,11 @@ export type AgentCheck = (agent: AgentState, ctx: DoctorContext) => Finding[];
 
 /** What an agent's own doctor module (`recipes/<id>/doctor.ts`) adds to the generic checks. */
 export interface AgentDoctor {
-  /** More files to read (absolute paths), e.g. a credentials file whose existence matters. */
-  files?(env: Environment): string[];
+  /**
+   * More files to read (absolute paths), e.g. a credentials file whose existence matters. May list
+   * a folder to find them (Codex's profile files): doctor's read step is where its I/O happens.
+   */
+  files?(env: Environment): string[] | Promise<string[]>;
   checks: AgentCheck[];
   /** Generic codes this module replaces with its own, sharper ones (e.g. MODEL_FORMAT). */
   supersedes?: readonly string[];
