@@ -13,7 +13,7 @@ import { findRecipe } from '../../recipes/index.js';
 import { agentVersions, claudeBin, codexBin, opencodeBin } from '../agents/paths.js';
 import { E2E_TIMEOUT, useE2e } from '../support/e2e.js';
 import { startRecordingProxy, VENDOR_HOSTS, type RecordingProxy } from '../support/recording-proxy.js';
-import { agentEnv, runProcess, type ProcessRun, type TempWorld } from '../support/run-agent.js';
+import { agentEnv, runProcess, runSetupGateway, type ProcessRun, type TempWorld } from '../support/run-agent.js';
 
 const REPLY = 'MOCK-GATEWAY-REPLY no-leak 7d2e: the route works';
 const KEY = `sk-test-"q'#$x\\y-noleak`;
@@ -124,6 +124,28 @@ describe('no request escapes the gateway (recording proxy)', () => {
       const profiled = await runProcess(codexBin, ['exec', '--profile', 'fast', '--skip-git-repo-check', 'say hi'], { cwd: w.cwd, env: proxied(w), timeoutMs: 90_000 });
       expectAllAtGateway(profiled, '/v1/responses', ['google/gemini-2.5-flash']);
       expect(proxy.connections, seen(profiled)).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    `Codex ${agentVersions.codex}: a profile file with a provider of its own on OpenRouter is doctor's PROFILE_ELSEWHERE, and the codex command its fix names reaches the mock`,
+    async () => {
+      const w = await e2e.world('sg-e2e-noleak-codex-profile-');
+      await put(w, '.codex/config.toml', '[analytics]\nenabled = false\n\n[features]\nplugins = false\n');
+      await e2e.apply(w, 'codex');
+      await put(w, '.codex/own.config.toml', 'model = "google/gemini-2.5-flash"\nmodel_provider = "openrouter"\n\n[model_providers.openrouter]\nname = "OpenRouter"\nbase_url = "https://openrouter.ai/api/v1"\nenv_key = "OPENROUTER_API_KEY"\n');
+
+      const doctor = await runSetupGateway(w.home, w.cwd, ['doctor', '--agent', 'codex', '--offline', '--json']);
+      const finding = (JSON.parse(doctor.stdout) as { findings: Array<{ code: string; fix: string; file?: string }> }).findings.find((f) => f.code === 'PROFILE_ELSEWHERE');
+      expect(finding?.file, doctor.stdout).toBe(join(w.home, '.codex', 'own.config.toml'));
+      const command = /codex (--profile own -c model_provider=[\w-]+)/.exec(finding?.fix ?? '')?.[1]?.split(' ');
+      expect(command, finding?.fix).toEqual(['--profile', 'own', '-c', 'model_provider=setup-gateway']);
+
+      e2e.mock.reset();
+      const run = await runProcess(codexBin, ['exec', ...(command ?? []), '--skip-git-repo-check', 'say hi'], { cwd: w.cwd, env: proxied(w), timeoutMs: 90_000 });
+      expectAllAtGateway(run, '/v1/responses', ['google/gemini-2.5-flash']);
+      expect(proxy.connections, seen(run)).toEqual([]);
     },
     E2E_TIMEOUT,
   );
