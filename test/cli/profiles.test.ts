@@ -175,6 +175,19 @@ describe('status', () => {
     expect((await cli('status')).stdout).toMatch(/^Claude Code: the local relay \(http:\/\/127\.0\.0\.1:4850\), last applied with profile a, model model-a; not checked by doctor yet$/m);
   });
 
+  it("counts the relay's findings only for the agents that go through it", async () => {
+    await addAB();
+    await putBinary(t.home, 'aider');
+    expect((await cli('apply', '--profile', 'a', '--agent', 'claude-code', '--relay', 'always')).code).toBe(0);
+    expect((await cli('apply', '--profile', 'a', '--agent', 'aider')).code).toBe(0);
+    const doctor = JSON.parse((await cli('doctor', '--offline', '--json')).stdout) as { findings: Array<{ code: string; level: string; agent?: string }> };
+    const relay = doctor.findings.filter((f) => f.agent === undefined && f.code.startsWith('RELAY_') && f.level === 'error');
+    expect(relay.map((f) => f.code)).toEqual(['RELAY_DOWN']);
+    const byId = Object.fromEntries(JSON.parse((await cli('status', '--json')).stdout).agents.map((a: { id: string }) => [a.id, a]));
+    expect(byId['claude-code'].doctor).toMatchObject({ passed: false, codes: expect.arrayContaining(['RELAY_DOWN']) });
+    expect(byId.aider.doctor.codes).not.toContain('RELAY_DOWN');
+  });
+
   it("says whether doctor's last check of each agent passed, and when it predates a change", async () => {
     await addAB();
     await putBinary(t.home, 'aider');
