@@ -97,14 +97,19 @@ async function homeEntries(): Promise<string[]> {
   return (await readdir(t.home, { recursive: true })).filter((e) => !e.startsWith('bin')).sort();
 }
 
-/** From the first screen to the agents list, with the key taken from the environment. */
-async function toAgents(s: Session, gateway = GATEWAY): Promise<void> {
-  await s.until('Which gateway');
+/** From the list of presets: "Custom URL" (the last one), `gateway` typed, up to the check's result (returned). */
+async function customGateway(s: Session, gateway: string): Promise<string> {
   s.press(K.up, K.enter);
   await s.until('URL:');
   s.type(gateway);
   s.press(K.enter);
-  await s.until('answered with your key');
+  return s.until('answered with your key');
+}
+
+/** From the first screen to the agents list, with the key taken from the environment. */
+async function toAgents(s: Session, gateway = GATEWAY): Promise<void> {
+  await s.until('Which gateway');
+  await customGateway(s, gateway);
   s.press(K.enter);
   await s.until('Which agents');
 }
@@ -460,11 +465,7 @@ describe('the TUI with a gateway that does not serve Anthropic messages', () => 
       { SETUP_GATEWAY_KEY: KEY },
     );
     await s.until('Which gateway');
-    s.press(K.up, K.enter);
-    await s.until('URL:');
-    s.type(`${mock.url}/v1`);
-    s.press(K.enter);
-    let f = await s.until('answered with your key');
+    let f = await customGateway(s, `${mock.url}/v1`);
     expect(f).toContain('✗ Anthropic messages (not served)');
     s.press(K.enter);
     await s.until('Which agents');
@@ -505,14 +506,7 @@ describe('the TUI with a gateway that does not serve Anthropic messages', () => 
       },
       { SETUP_GATEWAY_KEY: KEY },
     );
-    await s.until('Which gateway');
-    s.press(K.up, K.enter);
-    await s.until('URL:');
-    s.type(`${mock.url}/v1`);
-    s.press(K.enter);
-    await s.until('answered with your key');
-    s.press(K.enter);
-    await s.until('Which agents');
+    await toAgents(s, `${mock.url}/v1`);
     s.press(K.enter);
     await s.until('Model for Claude Code');
     s.press(K.enter);
@@ -755,11 +749,7 @@ describe('the TUI starts from the profiles and the last gateway (issue 13)', () 
     await s.until('Which gateway should your coding agents use?');
     s.press(K.down, K.enter);
     await s.until('CodeRouter');
-    s.press(K.up, K.enter);
-    await s.until('URL:');
-    s.type(GATEWAY);
-    s.press(K.enter);
-    await s.until('answered with your key');
+    await customGateway(s, GATEWAY);
     s.press(K.enter);
     await s.until('Save http://gw.test:4000/v1 as a profile?');
     s.type('a');
