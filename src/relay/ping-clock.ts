@@ -3,11 +3,14 @@
 // about a tenth of the relay's CPU on a short translated stream (bench/relay); here a read only
 // zeroes a counter. A stream is pinged after one to one and a quarter intervals of silence, then
 // every interval while the silence lasts.
+import { type Slot, SlotSet } from './slot-set.js';
 
 /** One watched stream. */
 export class PingWatch {
   /** Ticks since the upstream last sent anything. */
   silentTicks = 0;
+  /** Its place in the clock's set (slot-set.ts says why not a Set). */
+  slot: Slot = -1;
   constructor(readonly ping: () => void) {}
   /** The upstream sent something: the silence starts over. */
   heard(): void {
@@ -18,7 +21,7 @@ export class PingWatch {
 const TICKS_PER_INTERVAL = 4;
 
 export class PingClock {
-  private readonly watches = new Set<PingWatch>();
+  private readonly watches = new SlotSet<PingWatch>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly intervalMs: number) {}
@@ -26,7 +29,7 @@ export class PingClock {
   /** Starts pinging through `ping` whenever the stream has been silent for an interval. */
   watch(ping: () => void): PingWatch {
     const w = new PingWatch(ping);
-    this.watches.add(w);
+    w.slot = this.watches.add(w);
     if (!this.timer) {
       this.timer = setInterval(() => this.tick(), Math.max(1, this.intervalMs / TICKS_PER_INTERVAL));
       this.timer.unref();
@@ -35,7 +38,7 @@ export class PingClock {
   }
 
   unwatch(w: PingWatch): void {
-    this.watches.delete(w);
+    this.watches.delete(w.slot, w);
     if (this.watches.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -43,10 +46,12 @@ export class PingClock {
   }
 
   private tick(): void {
-    for (const w of this.watches) {
-      if (++w.silentTicks < TICKS_PER_INTERVAL) continue;
-      w.silentTicks = 0;
-      w.ping();
-    }
+    this.watches.forEach(pingIfSilent);
   }
+}
+
+function pingIfSilent(w: PingWatch): void {
+  if (++w.silentTicks < TICKS_PER_INTERVAL) return;
+  w.silentTicks = 0;
+  w.ping();
 }

@@ -7,6 +7,7 @@ import { type ClientProtocol } from './errors.js';
 import { Relay, type RelayOptions } from './handler.js';
 import { isLoopbackHost } from './net.js';
 import { type RelaySink, sendError } from './replies.js';
+import { SlotSet } from './slot-set.js';
 
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT } from './defaults.js';
 
@@ -133,18 +134,18 @@ class ResponseSink implements RelaySink {
 }
 
 /** Creates the request listener (for tests and for embedding in another server). */
-export function relayListener(relay: Relay, opts: { allowedHosts?: readonly string[]; active?: Set<() => void> } = {}) {
+export function relayListener(relay: Relay, opts: { allowedHosts?: readonly string[]; active?: SlotSet<() => void> } = {}) {
   const allowed = new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
   return (req: IncomingMessage, res: ServerResponse): void => {
     const sink = new ResponseSink(res);
     const abort = () => sink.abort();
-    opts.active?.add(abort);
+    const slot = opts.active?.add(abort);
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const client: ClientProtocol = relay.clientProtocolFor(path, req.headers);
     // The client went away before the reply was complete: stop the upstream too.
     res.on('close', () => {
-      opts.active?.delete(abort);
+      if (slot !== undefined) opts.active?.delete(slot, abort);
       if (!res.writableFinished) sink.abort();
     });
 
@@ -188,14 +189,15 @@ export function relayListener(relay: Relay, opts: { allowedHosts?: readonly stri
 export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
   const relay = new Relay(options);
   const host = options.host ?? DEFAULT_RELAY_HOST;
-  const active = new Set<() => void>();
+  // Requests in flight and open connections: slot sets, not Sets (slot-set.ts says why).
+  const active = new SlotSet<() => void>();
   const allowedHosts = [...(options.allowedHosts ?? [])];
   if (!isLoopbackHost(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host);
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 0 }, relayListener(relay, { allowedHosts, active }));
-  const sockets = new Set<Socket>();
+  const sockets = new SlotSet<Socket>();
   server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+    const slot = sockets.add(s);
+    s.on('close', () => sockets.delete(slot, s));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -214,12 +216,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     server,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const abort of active) abort();
+        active.forEach((abort) => abort());
         server.close(() => resolve());
         server.closeIdleConnections();
         // Give aborted streams a moment to end their responses, then cut what is left.
         setTimeout(() => {
-          for (const s of sockets) s.destroy();
+          sockets.forEach((s) => s.destroy());
         }, 200).unref();
       }),
   };
