@@ -40,10 +40,11 @@ function relayPort(url: string): string {
 /**
  * The V8 flags of a relay that this CLI starts (in the background, or as a service): semi-spaces
  * (V8's young generation) of 4 MiB instead of the 16 MiB V8 grows them to under load. A relay's
- * per-request garbage dies young either way. Measured under bench/relay's load (64 clients, node
- * 20): 4 MiB take the peak RSS from about 124 to 103 MiB within 5% of the CPU per request; 2 MiB
- * reach 96 MiB but cost 10-20% more CPU. Node takes the flag only at start (v8.setFlagsFromString
- * later does not resize the heap), so a relay run by hand in the foreground keeps V8's default.
+ * per-request garbage dies young either way. Measured under bench/relay's load (64 translated
+ * streams, node 20, three 6 s runs each): 4 MiB take the peak RSS from 88-89 to 68-69 MiB, CPU per
+ * request within the runs' noise (144-171 µs against 143-189). Node takes the flag only at start
+ * (v8.setFlagsFromString later does not resize the heap), so a relay run by hand in the foreground
+ * keeps V8's default.
  */
 export const RELAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 
