@@ -88,6 +88,24 @@ const relayServeStaysExternal = {
   },
 };
 
+/**
+ * The foreground relay takes Node's modules through `require` (the banner's), not `import`. An
+ * ESM import of a built-in module makes Node evaluate each of its lazy exports to build the
+ * namespace: importing `node:fs` loaded the file streams, `node:net` its BlockList and
+ * SocketAddress, `node:util` MIMEType, whatever the code used. Through require, a module's exports
+ * are read when used. With the clock read only for the log (src/relay/handler.ts): thirteen of
+ * Node's modules fewer in a serving relay and about half a MiB less resident memory (bench/relay).
+ * `sideEffects: false`: an import whose bindings the bundle drops is dropped too, as it was.
+ */
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(b) {
+    // The wrapper's own require stays a require of the real module.
+    b.onResolve({ filter: /^node:/ }, (args) => (args.namespace === 'builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin', sideEffects: false }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 const out = 'dist';
 const next = `${out}.next`;
 const old = `${out}.old`;
@@ -142,7 +160,7 @@ const relayServe = await build({
   minify: true,
   legalComments: 'linked',
   banner: { js: "import { createRequire as __sgCreateRequire } from 'node:module'; const require = __sgCreateRequire(import.meta.url);" },
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, builtinsThroughRequire],
   metafile: true,
   logLevel: 'warning',
 });

@@ -155,7 +155,13 @@ describe('start-up', () => {
   it('a foreground relay loads one file after the entry, with no node:crypto and no zod but zod/mini: it serves for hours beside a bare proxy\'s memory (bench/relay)', async () => {
     const log = join(home, 'trace-relay-serve.txt');
     const env = { ...npmEnv(home), SETUP_GATEWAY_KEY: 'sk-startup-relay', SG_LOAD_TRACE: log };
+    // The local token exists, as apply leaves it: making one is a first start's work (node:crypto).
+    const token = await runProcess(process.execPath, [bin, 'relay', 'token'], { cwd: home, env, timeoutMs: 30_000 });
+    expect(token.code, describeRun(token)).toBe(0);
     const relay = await startForegroundRelay(['--upstream', 'http://127.0.0.1:9/v1', '--upstream-protocol', 'openai', '--port', '0', '--quiet'], env, { entry: bin, nodeArgs: ['--import', register] });
+    // One request through the handler (refused: no local token), so what serving loads is loaded.
+    const refused = await fetch(`${relay.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(refused.status).toBe(401);
     relay.child.kill('SIGTERM');
     expect(await relay.exited, relay.stderr()).toBe(0);
     const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
@@ -165,6 +171,13 @@ describe('start-up', () => {
     expect(files.at(-1)).toBe('relay-serve.js');
     expect(files.slice(2, -1).flatMap((f) => meta.outputs[f]?.sources ?? [f])).toEqual(['src/cli/relay-action.ts']);
     expect(urls.filter((u) => u.startsWith('node:'))).not.toContain('node:crypto');
+    // Node's own modules, however loaded: none the relay does not use. Each costs resident memory
+    // for hours (node:crypto alone about 1.3 MiB); perf_hooks came with a clock read per request,
+    // the others with ESM imports of node:fs, node:net and node:util (scripts/build.mjs says how).
+    const builtins = urls.filter((u) => u.startsWith('builtin:')).map((u) => u.slice('builtin:'.length));
+    expect(builtins, 'the trace holds the built-in modules').toContain('http');
+    const unused = ['crypto', 'tls', 'zlib', 'perf_hooks', 'internal/perf/performance', 'internal/blocklist', 'internal/socketaddress', 'internal/mime', 'internal/fs/streams'];
+    expect(builtins.filter((b) => unused.includes(b))).toEqual([]);
     const zod = meta.outputs['relay-serve.js']?.packageFiles.filter((f) => f.startsWith('zod/')) ?? [];
     expect(zod.filter((f) => f.startsWith('zod/v4/mini/'))).not.toEqual([]);
     expect(zod.filter((f) => f.startsWith('zod/v4/classic/'))).toEqual([]);
