@@ -200,7 +200,7 @@ export interface ReviewSection {
  * `openai-api-key`…): the user's other keys, e.g. one a diff removes, are masked too. Values
  * already masked (containing … or •) and short ones are left as they are.
  */
-const KEY_FIELD = /((?:api[_-]?key|auth[_-]?token|bearer[_-]?token|access[_-]?token|secret|password)["']?\s*[:=]\s*["']?)([^\s"',…•]{8,})(?=["'\s,]|$)/gi;
+const KEY_FIELD = /((?:api[_-]?key|auth[_-]?token|bearer[_-]?token|access[_-]?token|secret|password)["']?\s*[:=]\s*["']?)([^\s"',\u2026\u2022]{8,})(?=["'\s,]|$)/gi;
 
 export function maskKeyFields(text: string): string {
   return text.replace(KEY_FIELD, (_, lead: string, value: string) => lead + maskKey(value));

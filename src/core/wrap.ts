@@ -18,7 +18,10 @@ export function visibleWidth(text: string): number {
  */
 function hangingIndent(plain: string, width: number): number {
   // A numbered choice hangs under its title, after its mark too: "  12) [ ] Zed", "  1) * CodeRouter".
-  const marker = /^( *(?:(?:\d+[.)]|[✓✗!=+•›?-]|\[[ x]\]|note:) +)?(?:(?:\[[ x]\]|\*) +)?)/.exec(plain)?.[1] ?? '';
+  // The marks ✓ ✗ • › are written as escapes: the build keeps a regular expression's characters
+  // as they are, and one character past ASCII makes V8 hold a bundle's whole source at two bytes
+  // per character (test/ship/ascii.test.ts).
+  const marker = /^( *(?:(?:\d+[.)]|[\u2713\u2717!=+\u2022\u203a?-]|\[[ x]\]|note:) +)?(?:(?:\[[ x]\]|\*) +)?)/.exec(plain)?.[1] ?? '';
   let indent = [...marker].length;
   if (indent === [...(/^ */.exec(plain)?.[0] ?? '')].length) {
     // No marker: "  apply     configure agents…" hangs under "configure".
