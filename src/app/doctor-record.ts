@@ -8,9 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ensureDir, writeFileAtomic } from '../core/atomic.js';
 import { pathFor, stateDir, type Environment } from '../core/environment.js';
-import { readRelayState } from '../core/relay-state.js';
-import { defaultRelayUrl } from '../core/relay-target.js';
-import { pointsAt } from '../doctor/relay.js';
 import type { DoctorReport } from '../doctor/run.js';
 
 const AgentResultSchema = z.object({
@@ -44,19 +41,18 @@ export async function readDoctorRecord(env: Environment): Promise<DoctorRecord> 
 
 /**
  * Each agent's result in this report: its own findings, the gateway's (an unreachable gateway
- * fails every agent's routing) and, for an agent that points at the local relay (one of
- * `relayUrls`), the relay's. Agents doctor could not look at (set up by hand in an app) get no
- * result.
+ * fails every agent's routing) and, for an agent doctor checked against the local relay (its read
+ * step's `viaRelay`), the relay's. Agents doctor could not look at (set up by hand in an app) get
+ * no result.
  */
-export function agentResults(report: DoctorReport, offline: boolean, now: Date, relayUrls: readonly string[]): Record<string, DoctorAgentResult> {
+export function agentResults(report: DoctorReport, offline: boolean, now: Date): Record<string, DoctorAgentResult> {
   const shared = report.findings.filter((f) => f.agent === undefined && !f.code.startsWith('RELAY_'));
   const relay = report.findings.filter((f) => f.agent === undefined && f.code.startsWith('RELAY_'));
   const out: Record<string, DoctorAgentResult> = {};
   for (const a of report.ctx.agents) {
     const own = report.findings.filter((f) => f.agent === a.recipe.id);
     if (own.length > 0 && own.every((f) => f.unchecked)) continue;
-    const atRelay = relayUrls.some((url) => pointsAt(a, url));
-    const findings = [...own, ...shared, ...(atRelay ? relay : [])];
+    const findings = [...own, ...shared, ...(a.viaRelay ? relay : [])];
     const errors = findings.filter((f) => f.level === 'error' || f.level === 'crash');
     const warnings = findings.filter((f) => f.level === 'warn');
     out[a.recipe.id] = {
@@ -72,9 +68,8 @@ export function agentResults(report: DoctorReport, offline: boolean, now: Date, 
 
 /** Merges this run's results into the record (agents not checked now keep theirs). */
 export async function recordDoctorRun(env: Environment, report: DoctorReport, offline: boolean, now = new Date()): Promise<void> {
-  const [record, relayState] = await Promise.all([readDoctorRecord(env), readRelayState(env)]);
-  const relayUrls = [defaultRelayUrl(), ...(relayState ? [relayState.url] : [])];
-  Object.assign(record.agents, agentResults(report, offline, now, relayUrls));
+  const record = await readDoctorRecord(env);
+  Object.assign(record.agents, agentResults(report, offline, now));
   const file = recordFile(env);
   await ensureDir(pathFor(env).dirname(file));
   await writeFileAtomic(file, Buffer.from(`${JSON.stringify(record, null, 2)}\n`), 0o644);
