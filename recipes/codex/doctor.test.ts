@@ -67,6 +67,8 @@ describe("Codex's profile files (<name>.config.toml, codex --profile <name>)", (
     await write('.codex/mine.config.toml', 'model_provider = "lan"\n[model_providers.lan]\nbase_url = "http://127.0.0.1:8080/v1"\n');
     await write('.codex/notes.toml', 'model_provider = "openai"\n');
     await write('.codex/bad name.config.toml', 'model_provider = "openai"\n');
+    // The gateway however its URL is spelt (a trailing slash), as the generic checks compare it.
+    await write('.codex/spelt.config.toml', 'model_provider = "gw"\n[model_providers.gw]\nbase_url = "https://gw.example.com/v1/"\n');
     expect(await elsewhere()).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { displayPath, pathFor, type Environment } from '../../src/core/environme
 import { leavesMachine } from '../../src/core/slots.js';
 import { editorFor } from '../../src/formats/index.js';
 import { getAt, isPlainObject } from '../../src/formats/ops.js';
-import { isConfigured } from '../../src/doctor/checks/shared.js';
+import { isConfigured, isGatewayUrl } from '../../src/doctor/checks/shared.js';
 import { lineOfPath } from '../../src/doctor/lines.js';
 import type { AgentCheck, AgentDoctor, AgentState, FileView, Finding } from '../../src/doctor/types.js';
 
@@ -134,7 +134,7 @@ const profileElsewhere: AgentCheck = (agent, ctx) => {
     const own = getAt(data, ['model_providers', id, 'base_url']);
     const inConfig = getAt(f.data, ['model_providers', id]) !== undefined;
     const url = typeof own === 'string' ? own : inConfig ? undefined : BUILT_IN[id];
-    if (url === undefined || !leavesMachine(url) || url === ctx.gateway.urls?.openai) continue;
+    if (url === undefined || !leavesMachine(url) || isGatewayUrl(url, ctx.gateway.urls)) continue;
     const at = typeof chosen === 'string' ? ['model_provider'] : ['model_providers', id, 'base_url'];
     const shown = displayPath(ctx.env, path);
     out.push({

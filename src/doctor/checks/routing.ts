@@ -8,7 +8,7 @@ import { isProbeProtocol } from '../gateway.js';
 import { extract, fill } from '../locate.js';
 import { agentKeyId } from '../net.js';
 import type { AgentCheck, AgentState, DoctorContext, Finding, SlotValue } from '../types.js';
-import { applyCommand, base, doctorFixCommand, isConfigured, parsedOk, shown, where } from './shared.js';
+import { applyCommand, base, doctorFixCommand, isConfigured, isGatewayUrl, parsedOk, shown, where } from './shared.js';
 
 /** What a URL setting should hold, and what is wrong with what it holds. */
 export const urls: AgentCheck = (agent, ctx) => {
@@ -52,13 +52,7 @@ export const urls: AgentCheck = (agent, ctx) => {
     const suffix = suffixOf(slot.template);
     const fullPath = parsed.pathname.replace(/\/+$/, '');
     const path = suffix && fullPath.endsWith(suffix) ? fullPath.slice(0, -suffix.length) : fullPath;
-    let sameGateway = false;
-    try {
-      sameGateway = normalizeBaseUrl(value).anthropic === gw.anthropic;
-    } catch {
-      sameGateway = false;
-    }
-    if (!sameGateway) {
+    if (!isGatewayUrl(value, gw)) {
       out.push(
         f(
           'URL_OTHER_GATEWAY',

@@ -2,6 +2,7 @@
 // agent a finding is about, a file shown as the user knows it, a setting's file and line, and
 // whether the agent points anywhere at all.
 import { displayPath } from '../../core/environment.js';
+import { normalizeBaseUrl, type GatewayUrls } from '../../core/profile.js';
 import type { AgentState, DoctorContext, Finding, SlotValue } from '../types.js';
 
 export function shown(ctx: DoctorContext, file: string): string {
@@ -60,4 +61,14 @@ export function doctorFixCommand(ctx: DoctorContext, id: string): string | undef
   const key = ctx.gateway.keySource === 'agent' ? '' : keyFlag(ctx);
   if (key === undefined) return undefined;
   return `setup-gateway doctor --fix --agent ${id}${url}${key}`;
+}
+
+/** Whether `url` is the gateway's root however it is spelt (with or without /v1, a trailing slash). */
+export function isGatewayUrl(url: string, gateway: GatewayUrls | undefined): boolean {
+  if (!gateway) return false;
+  try {
+    return normalizeBaseUrl(url).anthropic === gateway.anthropic;
+  } catch {
+    return false;
+  }
 }
